@@ -1,0 +1,137 @@
+"""App benchmark on the 4,000-organization, 120-month demo replica.
+
+    .venv/bin/python bench/tui.py                      # builds /tmp/incubator-bench once
+    .venv/bin/python bench/tui.py --home /some/replica  # or reuses another replica
+
+Prints, headless through Textual's Pilot: cold start to an interactive organizations
+list, the same for a plain Textual app showing a 4,000-row DataTable (and the ratio),
+p50/p95 from a search keystroke to the redrawn table, and peak memory. Asserts nothing.
+Goals (issue 3): ratio ≤ 1.5, keystroke p95 ≤ 50 ms, peak memory ≤ 250 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import os
+import resource
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable, Input
+
+NOW = datetime(2026, 11, 15, 9, 30, tzinfo=timezone.utc)
+
+
+class PlainTable(App[None]):
+    """The yardstick: a plain Textual app showing the same rows."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        table = DataTable()
+        table.add_columns("id", "name", "category", "hub", "stage", "status", "score", "stars",
+                          "flags")
+        table.add_rows(self.rows)
+        yield table
+
+
+async def time_plain(rows: list[tuple]) -> float:
+    started = time.perf_counter()
+    app = PlainTable(rows)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.query_one(DataTable).row_count == len(rows)
+        return time.perf_counter() - started
+
+
+async def time_app(home: Path, needles: list[str]) -> tuple[float, list[float], int]:
+    from incubator.screens.app import IncubatorApp
+    from incubator.screens.organizations.screen import OrganizationsScreen
+
+    started = time.perf_counter()
+    app = IncubatorApp(home, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OrganizationsScreen)
+        table = screen.query_one(DataTable)
+        rows = table.row_count
+        cold = time.perf_counter() - started
+        search = screen.query_one("#search", Input)
+        search.focus()
+        keystrokes = []
+        for needle in needles:
+            search.value = ""
+            await pilot.pause()
+            for char in needle:
+                # From the keystroke reaching the input to the table's new frame rendered:
+                # the SQL, the table rebuild, layout and one screen render. (Pilot.pause
+                # would add its idle-detection sleeps, which a person never waits for.)
+                began = time.perf_counter()
+                search.insert_text_at_cursor(char)
+                await pilot._wait_for_screen()
+                screen._on_timer_update()
+                keystrokes.append(time.perf_counter() - began)
+        return cold, keystrokes, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, default=Path("/tmp/incubator-bench"),
+                        help="the replica folder, built there when it holds none")
+    parser.add_argument("--orgs", type=int, default=4000)
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--searches", type=int, default=40)
+    args = parser.parse_args()
+
+    from incubator.demo import build_demo
+    from incubator.store import queries
+    from incubator.store.home import replica_path
+    from incubator.store.operations import Store
+
+    if replica_path(args.home).exists():
+        store = Store.open(args.home, clock=lambda: NOW)
+    else:
+        started = time.perf_counter()
+        store = build_demo(args.home, orgs=args.orgs, months=args.months, seed=1,
+                           clock=lambda: NOW)
+        store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        print(f"built {args.home}: {args.orgs} organizations × {args.months} months "
+              f"in {time.perf_counter() - started:.0f} s", flush=True)
+        # measure in a fresh process, so the peak memory is the apps' and not the build's
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+    rows = [(r["id"], r["name"], r["category"], r["hub"], r["stage"], r["legal_status"],
+             str(r["last_score10"]), str(r["stars"]), "") for r in queries.organizations(store.db)]
+    store.close()
+    rng = random.Random(3)
+    needles = []
+    for _ in range(args.searches):
+        name = rng.choice(rows)[1]
+        start = rng.randrange(0, max(1, len(name) - 2))
+        needles.append(name[start:start + 2])
+
+    plain = asyncio.run(time_plain(rows))
+    cold, keystrokes, shown = asyncio.run(time_app(args.home, needles))
+    ordered = sorted(keystrokes)
+    p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"plain Textual app, {len(rows)}-row DataTable: {plain:.2f} s to interactive")
+    print(f"incubator, organizations list ({shown} rows): {cold:.2f} s to interactive "
+          f"(ratio {cold / plain:.2f})")
+    print(f"search keystroke to redrawn table ({len(keystrokes)} keystrokes): "
+          f"p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95:.1f} ms")
+    print(f"peak memory (both apps, one process): {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

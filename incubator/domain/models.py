@@ -1,0 +1,110 @@
+"""The fixed vocabularies of the domain, with their Chinese and English labels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+from .errors import N_, DomainError, Text
+
+
+class LegalStatus(StrEnum):
+    REGISTERED = "registered"
+    FILED = "filed"
+
+
+class Stage(StrEnum):
+    APPLICANT = "applicant"
+    STARTUP = "startup"
+    GROWTH = "growth"
+    GRADUATED = "graduated"
+    EXITED = "exited"
+
+
+RESIDENT_STAGES = frozenset({Stage.STARTUP, Stage.GROWTH})
+
+
+class PartyOrg(StrEnum):
+    INDEPENDENT = "independent"
+    JOINT = "joint"
+    NONE = "none"
+
+
+class WaiverKind(StrEnum):
+    RENT = "rent"
+    UTILITIES = "utilities"
+    SERVICE_FOR_RENT = "service-for-rent"
+
+
+class SpaceKind(StrEnum):
+    ROOM = "room"
+    DESK = "desk"
+    SHARED = "shared"
+
+
+class Role(StrEnum):
+    HUB = "hub"
+    FIELD = "field"
+    VIEWER = "viewer"
+
+
+class InterviewOutcome(StrEnum):
+    RECTIFIED = "rectified"
+    EXIT = "exit"
+
+
+LABELS: dict[StrEnum, tuple[str, str]] = {
+    LegalStatus.REGISTERED: ("登记注册", "Registered"),
+    LegalStatus.FILED: ("备案", "Filed"),
+    Stage.APPLICANT: ("申请中", "Applicant"),
+    Stage.STARTUP: ("初创期", "Startup"),
+    Stage.GROWTH: ("成长期", "Growth"),
+    Stage.GRADUATED: ("已出壳", "Graduated"),
+    Stage.EXITED: ("已退出", "Exited"),
+    PartyOrg.INDEPENDENT: ("独立党组织", "Independent party organization"),
+    PartyOrg.JOINT: ("联合党组织", "Joint party organization"),
+    PartyOrg.NONE: ("无党组织", "No party organization"),
+    WaiverKind.RENT: ("免租金/低租金", "Rent waiver"),
+    WaiverKind.UTILITIES: ("水电减免", "Utility waiver"),
+    WaiverKind.SERVICE_FOR_RENT: ("以服务换租金", "Service for rent"),
+    SpaceKind.ROOM: ("独立房间", "Room"),
+    SpaceKind.DESK: ("工位", "Desk"),
+    SpaceKind.SHARED: ("共享空间", "Shared space"),
+    Role.HUB: ("孵化中心", "Hub"),
+    Role.FIELD: ("社工外勤", "Field staff"),
+    Role.VIEWER: ("只读", "Viewer"),
+    InterviewOutcome.RECTIFIED: ("已整改", "Rectified"),
+    InterviewOutcome.EXIT: ("责令退出", "Ordered exit"),
+}
+
+KIND_NAMES = {
+    LegalStatus: N_("legal status"), Stage: N_("stage"), PartyOrg: N_("party organization"),
+    WaiverKind: N_("waiver kind"), SpaceKind: N_("space kind"), Role: N_("role"),
+    InterviewOutcome: N_("interview outcome"),
+}
+
+
+def english_label(member: StrEnum) -> str:
+    """The English label, which is also the msgid for showing the member in a message."""
+    return LABELS[member][1]
+
+
+def label(member: StrEnum, lang: str) -> str:
+    """The member's label in `lang` (zh or en)."""
+    zh, en = LABELS[member]
+    return en if lang == "en" else zh
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_enum(enum_cls: type[E], text: object) -> E:
+    """A member from its value, its Chinese label or its English label (any case)."""
+    wanted = text.strip() if isinstance(text, str) else ""
+    for member in enum_cls:
+        zh, en = LABELS[member]
+        if wanted == zh or wanted.lower() in (member.value, en.lower()):
+            return member
+    raise DomainError("Unknown {kind}: {value}; expected one of {choices}",
+                      kind=Text(KIND_NAMES[enum_cls]), value=str(text)[:40],
+                      choices=", ".join(m.value for m in enum_cls))

@@ -1,0 +1,105 @@
+"""Validation of what a person types about an organization, and stage changes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from .errors import DomainError, Text
+from .models import Stage, english_label
+
+NAME_MAX_CHARS = 80
+_PHONE = re.compile(r"[0-9+\- ]{3,20}")
+ALLOWED_EDITS = {
+    Stage.APPLICANT: {Stage.STARTUP},
+    Stage.STARTUP: {Stage.GROWTH},
+    Stage.GROWTH: {Stage.STARTUP},
+}
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _has_control_or_invalid(text: str) -> bool:
+    """Control, surrogate, private-use, unassigned, line-separator or bidi-override characters."""
+    return any(unicodedata.category(ch) in _REFUSED_CATEGORIES or ch in _BIDI_CONTROLS
+               for ch in text)
+
+
+def clean_text(text: object, field: str, maximum: int = 200, required: bool = False) -> str:
+    """Stripped text of one field; newlines are kept, other control characters refused."""
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise DomainError("{field} must be text", field=Text(field))
+    cleaned = text.strip()
+    if required and not cleaned:
+        raise DomainError("{field} is empty", field=Text(field))
+    if len(cleaned) > maximum:
+        raise DomainError("{field} is too long ({length} characters, at most {maximum})",
+                          field=Text(field), length=len(cleaned), maximum=maximum)
+    if _has_control_or_invalid(cleaned.replace("\n", "")):
+        raise DomainError("{field} contains control or invalid characters", field=Text(field))
+    return cleaned
+
+
+def clean_name(text: object) -> str:
+    """An organization's or hub's name: stripped, one line, at most NAME_MAX_CHARS."""
+    if not isinstance(text, str) or not text.strip():
+        raise DomainError("Name is empty")
+    cleaned = text.strip()
+    if len(cleaned) > NAME_MAX_CHARS:
+        raise DomainError("Name is too long ({length} characters, at most {maximum})",
+                          length=len(cleaned), maximum=NAME_MAX_CHARS)
+    if _has_control_or_invalid(cleaned):
+        raise DomainError("Name contains control characters")
+    return cleaned
+
+
+def clean_phone(text: object) -> str:
+    """A phone number of digits, spaces, + and -; empty when there is none."""
+    if text is None:
+        return ""
+    cleaned = text.strip() if isinstance(text, str) else None
+    if cleaned is None or (cleaned and not _PHONE.fullmatch(cleaned)):
+        raise DomainError("Phone {value} may hold only digits, spaces, + and -, 3–20 characters",
+                          value=str(text)[:40])
+    return cleaned
+
+
+def clean_member_count(value: object) -> int:
+    """A whole number of members, 0–100000, from an int or typed text."""
+    try:
+        count = int(str(value).strip()) if not isinstance(value, int) else value
+    except ValueError:
+        count = -1
+    if isinstance(value, bool) or not 0 <= count <= 100_000:
+        raise DomainError("Member count {value} must be a whole number from 0 to 100000",
+                          value=str(value)[:20])
+    return count
+
+
+def check_stage_change(old: Stage, new: Stage) -> None:
+    """Edits move applicant → startup and startup ⇄ growth; nothing else.
+
+    Graduated and exited are reached only through the graduate and exit commands, and
+    nothing leaves them by an edit.
+    """
+    if new == old:
+        return
+    if new in (Stage.GRADUATED, Stage.EXITED):
+        raise DomainError("Use the graduate or exit command to change stage to {stage}",
+                          stage=Text(english_label(new)))
+    if new not in ALLOWED_EDITS.get(old, set()):
+        raise DomainError("The stage cannot change from {old} to {new}",
+                          old=Text(english_label(old)), new=Text(english_label(new)))
+
+
+def zombie(activities_scores: Sequence[float], months: int = 3) -> bool:
+    """A 'zombie' (僵尸组织) flag: activities scored 0 in each of the last `months` scored months.
+
+    `activities_scores` are the activities-item scores of the scored months, oldest first;
+    unscored months are skipped, not counted as 0. Fewer than 3 scored months is no flag.
+    """
+    recent = list(activities_scores)[-months:]
+    return len(recent) == months and all(score == 0 for score in recent)

@@ -1,0 +1,137 @@
+"""Every threshold and weight, stored in the network's settings; defaults from domain.md."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+
+from .errors import N_, DomainError, Text
+
+VALUE_KINDS = {"float": N_("a number"), "int": N_("a whole number"), "bool": N_("yes or no")}
+
+
+@dataclass(frozen=True)
+class Settings:
+    warning_threshold: float = 6.0
+    warning_streak_months: int = 3
+    rectification_months: int = 1
+    review_weight_monthly: float = 40.0
+    review_weight_self: float = 20.0
+    review_weight_peer: float = 20.0
+    review_weight_public: float = 20.0
+    stars_5: float = 90.0
+    stars_4: float = 80.0
+    stars_3: float = 70.0
+    stars_2: float = 60.0
+    party_cap_stars: int = 3
+    rectify_below_stars: int = 3
+    graduation_min_months: int = 12
+    graduation_min_stars: int = 3
+    graduation_require_registered: bool = True
+    expiring_days: int = 30
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> Settings:
+        """Settings from stored values; unknown keys (from newer versions) are ignored.
+
+        Only the types are checked: replicas merge settings key by key, so a stored
+        combination may break a cross-field rule that `validate` enforces on edits.
+        """
+        known = {f.name: f.type for f in fields(cls)}
+        values = {}
+        for key, value in data.items():
+            if key in known:
+                values[key] = _coerce(key, known[key], value)
+        return cls(**values)
+
+    def to_mapping(self) -> dict[str, object]:
+        return asdict(self)
+
+    def with_value(self, key: str, text: str) -> Settings:
+        """A copy with `key` set from the text a person typed, validated."""
+        return self.with_values({key: text})
+
+    def with_values(self, texts: Mapping[str, str]) -> Settings:
+        """A copy with several keys set at once, validated together.
+
+        Needed for the review weights: they must add up to 100, so changing one alone fails.
+        """
+        kinds = {f.name: f.type for f in fields(self)}
+        for key in texts:
+            if key not in kinds:
+                raise DomainError("Unknown setting {key}", key=key)
+        updated = replace(self, **{key: _parse(key, kinds[key], text)
+                                   for key, text in texts.items()})
+        updated.validate()
+        return updated
+
+    def validate(self) -> None:
+        weights = (self.review_weight_monthly, self.review_weight_self,
+                   self.review_weight_peer, self.review_weight_public)
+        if any(w < 0 for w in weights) or abs(sum(weights) - 100) > 1e-9:
+            raise DomainError("The four review weights must be at least 0 and add up to 100")
+        stars = (self.stars_5, self.stars_4, self.stars_3, self.stars_2)
+        if not all(0 <= s <= 100 for s in stars) or list(stars) != sorted(set(stars), reverse=True):
+            raise DomainError(
+                "Star thresholds must fall strictly from 5 stars to 2 stars, within 0–100")
+        for key in ("party_cap_stars", "rectify_below_stars", "graduation_min_stars"):
+            if not 1 <= getattr(self, key) <= 5:
+                raise DomainError("{key} must be between 1 and 5 stars", key=key)
+        for key in ("warning_streak_months", "rectification_months", "graduation_min_months"):
+            if not 1 <= getattr(self, key) <= 120:
+                raise DomainError("{key} must be between 1 and 120 months", key=key)
+        if not 0 <= self.warning_threshold <= 10:
+            raise DomainError("warning_threshold must be between 0 and 10")
+        if not 0 <= self.expiring_days <= 3650:
+            raise DomainError("expiring_days must be between 0 and 3650")
+
+
+def _parse(key: str, kind: str, text: str) -> object:
+    cleaned = str(text).strip().lower()
+    try:
+        if kind == "bool":
+            if cleaned in ("yes", "true", "1", "是"):
+                return True
+            if cleaned in ("no", "false", "0", "否"):
+                return False
+            raise ValueError
+        number = float(cleaned) if kind == "float" else int(cleaned)
+        if not math.isfinite(number):
+            raise ValueError
+        return number
+    except ValueError:
+        raise DomainError("Setting {key} needs {kind}, not {value}", key=key,
+                          kind=Text(VALUE_KINDS[kind]), value=str(text)[:40]) from None
+
+
+def _coerce(key: str, kind: str, value: object) -> object:
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and math.isfinite(value):
+        return float(value)
+    raise DomainError("Stored setting {key} has a value of the wrong type", key=key)
+
+
+SETTING_LABELS: dict[str, tuple[str, str]] = {
+    "warning_threshold": ("低分线（10分制）", "Low-score line (out of 10)"),
+    "warning_streak_months": ("连续低分几个月约谈", "Consecutive low months before a warning"),
+    "rectification_months": ("整改期限（月）", "Rectification period (months)"),
+    "review_weight_monthly": ("年考核：月度平均权重%", "Review weight: monthly average %"),
+    "review_weight_self": ("年考核：自评权重%", "Review weight: self-evaluation %"),
+    "review_weight_peer": ("年考核：互评权重%", "Review weight: peer evaluation %"),
+    "review_weight_public": ("年考核：群众评权重%", "Review weight: public evaluation %"),
+    "stars_5": ("五星分数线", "5-star threshold"),
+    "stars_4": ("四星分数线", "4-star threshold"),
+    "stars_3": ("三星分数线", "3-star threshold"),
+    "stars_2": ("二星分数线", "2-star threshold"),
+    "party_cap_stars": ("党建不达标最高星级", "Star cap without party-building compliance"),
+    "rectify_below_stars": ("低于几星需整改", "Rectification below this many stars"),
+    "graduation_min_months": ("出壳最少入驻月数", "Graduation: minimum months in residence"),
+    "graduation_min_stars": ("出壳最低星级", "Graduation: minimum stars"),
+    "graduation_require_registered": ("出壳须登记注册", "Graduation requires registration"),
+    "expiring_days": ("减免到期提醒天数", "Waiver expiry warning (days)"),
+}

@@ -1,0 +1,99 @@
+"""One registry of the app's actions and their keys (footer, `?` help, command palette).
+
+Descriptions are English msgids; `bindings()` builds Textual bindings from them and
+`translate_bindings()` puts a node's bindings into the current language when the node
+is created, so a language chosen after import still reaches the footer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from ..i18n import N_, _
+
+
+@dataclass(frozen=True)
+class Action:
+    keys: str  # comma-separated Textual key names
+    action: str
+    description: str  # an English msgid
+    show: bool = True
+    key_display: str | None = None
+    priority: bool = False
+    palette: bool = True  # offered by the command palette
+
+
+AREAS: tuple[tuple[str, str, str], ...] = (
+    # (mode, key, msgid of its title): F1–F9 work everywhere, the digit when not typing
+    ("dashboard", "1", N_("Dashboard")),
+    ("organizations", "2", N_("Organizations")),
+    ("scoring", "3", N_("Monthly scoring")),
+    ("warnings", "4", N_("Warnings")),
+    ("spaces", "5", N_("Space map")),
+    ("waivers", "6", N_("Waivers")),
+    ("review", "7", N_("Annual review")),
+    ("graduation", "8", N_("Graduation")),
+    ("sync", "9", N_("Sync")),
+)
+
+APP_ACTIONS: tuple[Action, ...] = (
+    *(Action(f"f{key},{key}", f"switch_mode('{mode}')", title, show=False,
+             key_display=f"F{key}/{key}", palette=False)
+      for mode, key, title in AREAS),
+    Action("question_mark", "help", N_("Help"), key_display="?"),
+    Action("q", "quit", N_("Quit")),
+    Action("ctrl+q", "quit", N_("Quit"), show=False),
+    # the footer shows the palette key on its own, docked right
+    Action("ctrl+p", "command_palette", N_("Commands"), show=False, key_display="^p",
+           priority=True, palette=False),
+)
+
+ORGANIZATIONS_ACTIONS: tuple[Action, ...] = (
+    Action("slash", "focus_search", N_("Search"), key_display="/"),
+    Action("s", "sort_next", N_("Sort by next column")),
+)
+
+DETAIL_ACTIONS: tuple[Action, ...] = (
+    Action("escape", "app.pop_screen", N_("Back"), key_display="esc"),
+    Action("e", "edit", N_("Edit profile")),
+    Action("r", "resolve", N_("Resolve conflict")),
+)
+
+
+# Descriptions of Textual's own screen bindings, listed here so the catalog translates them.
+TEXTUAL_DESCRIPTIONS = (N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"))
+
+
+def area_title(mode: str) -> str:
+    return _(next(title for name, _key, title in AREAS if name == mode))
+
+
+def bindings(actions: tuple[Action, ...]) -> list[Binding]:
+    """Textual bindings for `actions`; F-keys (area switches) win even inside inputs."""
+    return [Binding(key, a.action, a.description, show=a.show, key_display=a.key_display,
+                    priority=a.priority or (key[0] == "f" and key[1:].isdigit()))
+            for a in actions for key in a.keys.split(",")]
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Describe `node`'s bindings in the current language (msgids become text)."""
+    table = node._bindings.key_to_bindings
+    for key, found in table.items():
+        table[key] = [replace(b, description=_(b.description) if b.description else "",
+                              tooltip=_(b.tooltip) if b.tooltip else "") for b in found]
+
+
+def palette_actions(node: DOMNode) -> list[tuple[str, str]]:
+    """(description, action) of the registry's actions that `node` binds, translated."""
+    actions = {a.action: a for group in (APP_ACTIONS, ORGANIZATIONS_ACTIONS, DETAIL_ACTIONS)
+               for a in group}
+    found = {}
+    for bound in node._bindings.key_to_bindings.values():
+        for binding in bound:
+            action = actions.get(binding.action)
+            if action and action.palette:
+                found[binding.action] = _(action.description)
+    return [(description, action) for action, description in found.items()]

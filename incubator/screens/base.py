@@ -1,0 +1,110 @@
+"""What every area screen shares: the store to write to, the reader to query, today.
+
+Screens read through `self.reader` (a separate SQLite connection, so a write in a
+worker thread never blocks or leaks into a read) and write through `self.store`
+only inside thread workers (`save`), which post `Saved` or `SaveFailed`. When any
+connection commits, the app calls `refresh_data()` on the active screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+from textual.screen import Screen
+
+from ..domain.errors import DomainError
+from ..i18n import _
+from .actions import translate_bindings
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from ..store.operations import Store
+    from .app import IncubatorApp
+
+
+@dataclass
+class Saved(Message):
+    """A write finished; `message` is already translated."""
+
+    message: str
+    result: Any
+    then: Callable[[Any], None] | None
+
+
+@dataclass
+class SaveFailed(Message):
+    message: str
+
+
+class StoreAccess:
+    """Mixin for screens (areas and modals) that talk to the app's store and reader."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)  # type: ignore[arg-type]
+
+    @property
+    def incubator(self) -> IncubatorApp:
+        return self.app  # type: ignore[attr-defined,return-value]
+
+    @property
+    def store(self) -> Store:
+        """The write API; call it only from thread workers (see `save`)."""
+        return self.incubator.store
+
+    @property
+    def reader(self) -> Database:
+        """The read connection for queries on the UI thread."""
+        return self.incubator.reader
+
+    @property
+    def today(self) -> date:
+        return self.incubator.today()
+
+    def save(self, write: Callable[[], Any], message: Callable[[Any], str],
+             then: Callable[[Any], None] | None = None) -> None:
+        """Run `write` in a thread worker; notify what happened in plain words."""
+
+        def work() -> None:
+            try:
+                result = write()
+            except DomainError as error:
+                self.post_message(SaveFailed(error.render(_)))  # type: ignore[attr-defined]
+            else:
+                self.post_message(Saved(message(result), result, then))  # type: ignore[attr-defined]
+
+        self.run_worker(work, thread=True, exclusive=True, group="save")  # type: ignore[attr-defined]
+
+    def on_saved(self, event: Saved) -> None:
+        self.notify(event.message)  # type: ignore[attr-defined]
+        if event.then:
+            event.then(event.result)
+        self.incubator.refresh_active()
+
+    def on_save_failed(self, event: SaveFailed) -> None:
+        self.notify(_("Not saved: {message}").format(message=event.message),  # type: ignore[attr-defined]
+                    severity="error", timeout=8)
+
+
+class AreaScreen(StoreAccess, Screen[None]):
+    """One area of the app (a mode): reads from SQLite, refreshes on data changes."""
+
+    _shown_version: int | None = None
+
+    def refresh_data(self) -> None:
+        """Re-read what the screen shows; called when shown and when data changed."""
+
+    def refresh_if_stale(self) -> None:
+        """Refresh unless the screen already shows the replica's current state."""
+        version = self.incubator.data_version()
+        if version != self._shown_version:
+            self._shown_version = version
+            self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_if_stale()

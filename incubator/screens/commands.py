@@ -1,0 +1,48 @@
+"""The command palette: screens, actions of the current screen, organizations by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ..i18n import _
+from .actions import AREAS, palette_actions
+
+ORGANIZATION_HITS = 20
+
+
+class IncubatorCommands(Provider):
+    """Finds the areas, the actions bound where the palette was opened, and organizations."""
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """(text, help, callback) of every area and action."""
+        for mode, key, title in AREAS:
+            yield (_("Go to {area}").format(area=_(title)), f"F{key}",
+                   partial(self.app.switch_mode, mode))
+        for node in (self.screen, self.app):
+            for description, action in palette_actions(node):
+                yield description, "", partial(node.run_action, action)
+
+    async def discover(self) -> Hits:
+        for text, help_text, command in self._commands():
+            yield DiscoveryHit(text, command, help=help_text or None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, command in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), command, text=text,
+                          help=help_text or None)
+        needle = query.strip()
+        if not needle:
+            return
+        rows = self.app.reader.execute(
+            "SELECT id, name FROM organizations WHERE name LIKE ? OR id LIKE ? "
+            "ORDER BY name LIMIT ?", [f"%{needle}%", f"{needle}%", ORGANIZATION_HITS]).fetchall()
+        for org_id, name in rows:
+            text = _("Open organization {name}").format(name=name)
+            yield Hit(0.9, text, partial(self.app.open_organization, org_id), text=text,
+                      help=org_id)

@@ -1,0 +1,110 @@
+"""首页: each hub's figures at a glance; every figure jumps to the list behind it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Label
+
+from ...domain.months import month_add, month_of
+from ...i18n import _
+from ...store import queries
+from ..actions import area_title
+from ..widgets.chrome import AppHeader
+from ..base import AreaScreen
+
+
+class Figure(Button):
+    """One clickable, focusable figure: jumps to `mode`, showing `hub_id` where it can."""
+
+    def __init__(self, label: str, mode: str, hub_id: str, *, alert: bool = False) -> None:
+        super().__init__(label, classes="figure alert" if alert else "figure", compact=True)
+        self.mode = mode
+        self.hub_id = hub_id
+
+
+class DashboardScreen(AreaScreen):
+    CSS_PATH = "dashboard.tcss"
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Label(area_title("dashboard"), classes="area-title")
+        with VerticalScroll():
+            yield Grid(id="hubs")
+            yield Vertical(id="peers", classes="hub")
+        yield Footer()
+
+    def refresh_data(self) -> None:
+        grid = self.query_one("#hubs", Grid)
+        grid.remove_children()
+        grid.mount_all(self._hub_panels())
+        peers = self.query_one("#peers", Vertical)
+        peers.remove_children()
+        peers.mount_all(self._peer_figures())
+
+    def _peer_figures(self) -> list[Label | Figure]:
+        """Last sync per peer: a placeholder until syncing arrives."""
+        me = self.store.replica.identity.device_id
+        others = [m for m in queries.members(self.reader) if m["device_id"] != me]
+        figures: list[Label | Figure] = [Label(_("Last sync per peer"), classes="hub-name")]
+        figures += [Figure(_("{device}: not synced yet (sync arrives with the sync release)")
+                           .format(device=m["name"]), "sync", "") for m in others]
+        if not others:
+            figures.append(Figure(_("No other replica in this network yet"), "sync", ""))
+        return figures
+
+    def _hub_panels(self) -> list[Vertical]:
+        today = self.today
+        settings = queries.settings(self.reader)
+        last_month = month_add(month_of(today), -1)
+        stages = Counter()
+        for row in self.reader.query(
+                "SELECT hub_id, stage, count(*) AS n FROM organizations GROUP BY hub_id, stage"):
+            stages[(row["hub_id"], row["stage"])] = row["n"]
+        missing = Counter(r["hub"] for r in queries.missing_scores(self.reader, last_month))
+        warned, overdue = Counter(), Counter()
+        for org, state in self.incubator.warning_states():
+            if state.status in ("needs_interview", "open"):
+                warned[org["hub"]] += 1
+            elif state.status in ("overdue", "failed"):
+                overdue[org["hub"]] += 1
+        expiring = Counter(w["hub"] for w in queries.waivers(
+            self.reader, today, expiring_within=settings.expiring_days))
+        short = Counter(r["hub"] for r in queries.service_ledger(self.reader, today)
+                        if r["shortfall"] > 0)
+        panels = []
+        for hub in queries.hubs(self.reader, today):
+            hub_id, name = hub["id"], hub["name"]
+            panels.append(Vertical(
+                Label(name, classes="hub-name"),
+                Figure(_("Startup {startup} / growth {growth} / applicants {applicant}").format(
+                    startup=stages[(hub_id, "startup")], growth=stages[(hub_id, "growth")],
+                    applicant=stages[(hub_id, "applicant")]), "organizations", hub_id),
+                Figure(_("Spaces used {occupied} / {spaces}").format(**hub), "spaces", hub_id),
+                Figure(_("Scores missing for {month}: {count}").format(
+                    month=last_month, count=missing[name]), "scoring", hub_id,
+                    alert=missing[name] > 0),
+                Figure(_("Warnings {open}, overdue or failed {overdue}").format(
+                    open=warned[name], overdue=overdue[name]), "warnings", hub_id,
+                    alert=overdue[name] > 0),
+                Figure(_("Waivers ending within {days} days: {count}").format(
+                    days=settings.expiring_days, count=expiring[name]), "waivers", hub_id,
+                    alert=expiring[name] > 0),
+                Figure(_("Service-for-rent shortfalls: {count}").format(count=short[name]),
+                       "waivers", hub_id, alert=short[name] > 0),
+                classes="hub",
+            ))
+        return panels
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if isinstance(event.button, Figure):
+            self.jump(event.button.mode, event.button.hub_id)
+
+    def jump(self, mode: str, hub_id: str) -> None:
+        """Open the list behind a figure, showing that hub where the list can."""
+        self.app.switch_mode(mode)
+        show_hub = getattr(self.app.screen, "show_hub", None)
+        if show_hub and hub_id:
+            self.app.call_after_refresh(show_hub, hub_id)

@@ -1,0 +1,105 @@
+"""出壳: candidates with every criterion met or not (in words); graduate; the alumni."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from ...domain import warnings
+from ...domain.graduation import Criterion, graduation_check
+from ...domain.models import LegalStatus, Stage
+from ...domain.months import parse_date
+from ...i18n import N_, _
+from ...store import queries
+from ..actions import area_title
+from ..base import AreaScreen
+from ..widgets.chrome import AppHeader
+from ..widgets.form import FormScreen
+from ..widgets.pickers import DateInput
+from ..widgets.tables import data_table
+
+COLUMNS = (("months", N_("Months")), ("stars", N_("Rating")), ("registered", N_("Registered")),
+           ("no_warning", N_("No warning")))
+
+
+def met_text(criterion: Criterion | None) -> str:
+    if criterion is None:
+        return _("not required")
+    return _("met") if criterion.met else _("not met")
+
+
+class GraduationScreen(AreaScreen):
+    """Resident organizations against the graduation criteria; g graduates the chosen one."""
+
+    CSS_PATH = "graduation.tcss"
+    BINDINGS = [Binding("g", "graduate", _("Graduate"))]
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Label(area_title("graduation"), classes="area-title")
+        yield data_table("candidates", N_("Organization"),
+                         *[title for _k, title in COLUMNS], N_("Ready"))
+        yield Static("", id="criteria")
+        yield Label(_("Alumni"), classes="hint")
+        yield data_table("alumni", N_("Organization"), N_("Hub"), N_("Graduated"),
+                         N_("Destination"))
+        yield Footer()
+
+    def refresh_data(self) -> None:
+        settings = queries.settings(self.reader)
+        open_warning = {org["id"] for org, state in self.incubator.warning_states()
+                        if warnings.is_open(state)}
+        table = self.query_one("#candidates", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self.candidates: list[tuple[dict, list[Criterion]]] = []
+        for org in queries.organizations(self.reader, sort="hub"):
+            if org["stage"] not in ("startup", "growth"):
+                continue
+            criteria = graduation_check(
+                parse_date(org["entered"]) if org["entered"] else None, self.today,
+                Stage(org["stage"]), LegalStatus(org["legal_status"]), org["stars"],
+                org["id"] in open_warning, settings)
+            by_key = {c.key: c for c in criteria}
+            ready = all(c.met for c in criteria)
+            table.add_row(org["name"],
+                          *[met_text(by_key.get(key)) for key, _t in COLUMNS],
+                          _("ready") if ready else _("not yet"), key=org["id"])
+            self.candidates.append((org, criteria))
+        if self.candidates:
+            table.move_cursor(row=min(max(cursor, 0), len(self.candidates) - 1))
+        self.show_criteria()
+        alumni = self.query_one("#alumni", DataTable)
+        alumni.clear()
+        for org in queries.organizations(self.reader, stage="graduated"):
+            alumni.add_row(org["name"], org["hub"] or "", org["graduated_on"] or "",
+                           org["destination"] or "", key=org["id"])
+
+    @on(DataTable.RowHighlighted, "#candidates")
+    def show_criteria(self) -> None:
+        """Every criterion of the highlighted candidate, spelled out."""
+        chosen = self.chosen(quiet=True)
+        self.query_one("#criteria", Static).update("" if chosen is None else "；".join(
+            [chosen[0]["hub"] or ""] + [f"{c.text.render(_)} {met_text(c)}" for c in chosen[1]]))
+
+    def chosen(self, quiet: bool = False) -> tuple[dict, list[Criterion]] | None:
+        row = self.query_one("#candidates", DataTable).cursor_row
+        if 0 <= row < len(getattr(self, "candidates", [])):
+            return self.candidates[row]
+        if not quiet:
+            self.notify(_("Choose an organization first"), severity="warning")
+        return None
+
+    def action_graduate(self) -> None:
+        chosen = self.chosen()
+        if chosen is None:
+            return
+        org = chosen[0]
+        fields = [("destination", N_("Destination"), Input(max_length=100)),
+                  ("on", N_("Date"), DateInput(self.today.isoformat()))]
+        self.app.push_screen(FormScreen(
+            _("Graduate {name}").format(name=org["name"]), fields,
+            lambda v: self.store.graduate(org["id"], v["on"], v["destination"]),
+            lambda _r: _("{name} graduated").format(name=org["name"])))

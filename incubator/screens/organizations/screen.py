@@ -1,0 +1,154 @@
+"""组织: every organization, searched, filtered and sorted in SQL as you type."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Input, Label, Select
+
+from ...domain.categories import CATEGORIES, category_label
+from ...domain.models import LegalStatus, Stage, label
+from ...i18n import _, language
+from ...store import queries
+from ..actions import ORGANIZATIONS_ACTIONS, area_title, bindings
+from ..base import AreaScreen
+from ..widgets.chrome import AppHeader
+from ..widgets.pickers import HubSelect
+from .flags import FLAGS, organization_flags
+from .table import COLUMNS, SORTABLE, OrganizationTable
+
+PAGE = 60
+
+
+class OrganizationsScreen(AreaScreen):
+    CSS_PATH = "organizations.tcss"
+    BINDINGS = bindings(ORGANIZATIONS_ACTIONS)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = "name"
+        self.descending = False
+        self.total = 0
+        self._flags: dict[str, list[str]] = {}
+        self._shown_filters: dict = {}
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Label(area_title("organizations"), classes="area-title")
+        with Horizontal(classes="toolbar"):
+            yield Input(placeholder=_("Search name, id, community or contact"), id="search",
+                        compact=True)
+            yield HubSelect(self.reader, allow_all=True, id="hub", compact=True)
+            yield Select([(label(s, language()), s.value) for s in Stage],
+                         prompt=_("All stages"), id="stage", compact=True)
+            yield Select([(category_label(k, language()), k) for k in CATEGORIES],
+                         prompt=_("All categories"), id="category", compact=True)
+            yield Select([(_(flag), _(flag)) for flag in FLAGS], prompt=_("All flags"),
+                         id="flag", compact=True)
+        yield OrganizationTable()
+        yield Label("", id="count", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OrganizationTable).focus()
+
+    def refresh_data(self) -> None:
+        self._flags = organization_flags(self.reader, self.today, self.incubator.warning_states())
+        self.show_rows()
+
+    def _value(self, widget_id: str) -> str | None:
+        value = self.query_one(f"#{widget_id}", Select).value
+        return None if value == Select.NULL else str(value)
+
+    def _filters(self) -> dict:
+        flag = self._value("flag")
+        return {"hub": self._value("hub"), "stage": self._value("stage"),
+                "category": self._value("category"),
+                "search": self.query_one("#search", Input).value,
+                "ids": None if flag is None else
+                [org_id for org_id, words in self._flags.items() if flag in words]}
+
+    def show_rows(self) -> None:
+        """Query with the current search, filters and sort, then redraw the first page."""
+        table = self.query_one(OrganizationTable)
+        highlighted = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value \
+            if table.row_count else None
+        table.clear()
+        self._shown_filters = self._filters()
+        self.total = queries.count_organizations(self.reader, **self._shown_filters)
+        self.add_page()
+        if highlighted is not None and highlighted in table.rows:
+            table.move_cursor(row=table.get_row_index(highlighted))
+        title = _(next(t for key, t, _w in COLUMNS if key == self.sort))
+        order = _("descending") if self.descending else _("ascending")
+        self.query_one("#count", Label).update(
+            _("{count} organizations, sorted by {column} ({order})").format(
+                count=self.total, column=title, order=order))
+
+    def add_page(self) -> None:
+        """Append the next page of matches (the table grows as you move down it).
+
+        Pages follow the filters the table was filled with, not what is being typed:
+        a page queued before the next keystroke's redraw must not mix two searches.
+        """
+        table = self.query_one(OrganizationTable)
+        rows = queries.organizations(self.reader, **self._shown_filters, sort=self.sort,
+                                     descending=self.descending, limit=PAGE,
+                                     offset=table.row_count)
+        lang = language()
+        for r in rows:
+            if r["id"] in table.rows:  # the replica changed between pages
+                continue
+            table.add_row(
+                r["id"], r["name"],
+                category_label(r["category"], lang) if r["category"] else "", r["hub"] or "",
+                label(Stage(r["stage"]), lang) if r["stage"] else "",
+                label(LegalStatus(r["legal_status"]), lang) if r["legal_status"] else "",
+                "" if r["last_score10"] is None else f"{r['last_score10']:.1f}",
+                _("{stars} stars").format(stars=r["stars"]) if r["stars"] else "",
+                " ".join(self._flags.get(r["id"], [])),
+                key=r["id"])
+
+    @on(OrganizationTable.NeedMore)
+    @on(DataTable.RowHighlighted)
+    def more_rows(self) -> None:
+        """Load the next page when the cursor or the scrolled view nears the last row."""
+        table = self.query_one(OrganizationTable)
+        if table.row_count < self.total and table.near_the_end():
+            self.add_page()
+
+    @on(Input.Changed, "#search")
+    @on(Select.Changed)
+    def filters_changed(self) -> None:
+        self.show_rows()
+
+    @on(Input.Submitted, "#search")
+    def search_done(self) -> None:
+        """Enter in the search box moves to the results."""
+        self.query_one(OrganizationTable).focus()
+
+    def show_hub(self, hub_id: str) -> None:
+        """Show only `hub_id` (the dashboard's figures jump here)."""
+        self.query_one("#hub", Select).value = hub_id
+
+    def sort_on(self, column: str, descending: bool) -> None:
+        self.sort, self.descending = column, descending
+        self.show_rows()
+
+    @on(DataTable.HeaderSelected)
+    def header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        """A click on a header sorts by it; a second click reverses the order."""
+        column = str(event.column_key.value)
+        if column in SORTABLE:
+            self.sort_on(column, not self.descending if column == self.sort else False)
+
+    def action_sort_next(self) -> None:
+        self.sort_on(SORTABLE[(SORTABLE.index(self.sort) + 1) % len(SORTABLE)], False)
+
+    @on(DataTable.RowSelected)
+    def open_detail(self, event: DataTable.RowSelected) -> None:
+        self.incubator.open_organization(str(event.row_key.value))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()

@@ -1,0 +1,85 @@
+"""The scoring grid: one row per organization, one cell per rubric item, a live total."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.validation import Number
+from textual.widgets import Input, Label
+
+from ...domain.rubric import RubricVersion, ten_point
+from ...i18n import _
+
+
+class ScoreCell(Input):
+    """One item's score: digits and a point only, shown invalid when out of range."""
+
+    def __init__(self, value: str, maximum: float, *, id: str) -> None:
+        super().__init__(value, placeholder=f"0-{maximum:g}", id=id, max_length=4,
+                         restrict=r"[0-9.]*", validators=[Number(0, maximum)],
+                         classes="cell", select_on_focus=True)
+
+
+class ColumnHeads(Horizontal):
+    """The column titles above the grid."""
+
+    def __init__(self, version: RubricVersion) -> None:
+        super().__init__(id="columns", classes="score-row")
+        self.version = version
+
+    def compose(self) -> ComposeResult:
+        yield Label(_("Organization"), classes="org-name")
+        for item in self.version.items:
+            yield Label(item.label, classes="column")
+        yield Label(_("Total"), classes="total")
+
+
+class ScoreRow(Horizontal):
+    """An organization's scores for the month; typing writes into `draft` (item key -> text).
+
+    Every keystroke sums at most a handful of cells and toggles one class.
+    """
+
+    def __init__(self, org_id: str, name: str, version: RubricVersion, values: dict[str, str],
+                 draft: dict[str, str], threshold: float) -> None:
+        super().__init__(classes="score-row")
+        self.org_id = org_id
+        self.org_name = name
+        self.version = version
+        self.values = values
+        self.draft = draft
+        self.threshold = threshold
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.org_name, classes="org-name")
+        self.cells = [ScoreCell(self.values.get(item.key, ""), item.maximum,
+                                id=f"cell-{self.org_id}-{item.key}")
+                      for item in self.version.items]
+        yield from self.cells
+        self.total_label = Label("", classes="total")
+        yield self.total_label
+
+    def on_mount(self) -> None:
+        self.show_total()
+
+    def entered(self) -> dict[str, str]:
+        """What the cells hold now, by item key."""
+        return {item.key: cell.value.strip() for item, cell in zip(self.version.items, self.cells)}
+
+    def show_total(self) -> None:
+        try:
+            total = sum(float(cell.value) for cell in self.cells if cell.value.strip())
+        except ValueError:
+            total = None
+        typed = any(cell.value.strip() for cell in self.cells)
+        complete = all(cell.value.strip() for cell in self.cells)
+        self.total_label.update(f"{total:g}/{self.version.max_total:g}"
+                                if typed and total is not None else "", layout=False)
+        self.set_class(complete and total is not None
+                       and ten_point(total, self.version.max_total) < self.threshold, "low")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        key = self.version.items[self.cells.index(event.input)].key
+        self.draft[key] = event.value.strip()
+        self.show_total()

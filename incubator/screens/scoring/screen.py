@@ -1,0 +1,226 @@
+"""月度评分: a hub's resident organizations × the month's rubric, typed fast, saved at once."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Input, Label, Select
+
+from ...domain.errors import DomainError
+from ...domain.months import check_not_future, month_add, month_end, month_of, parse_month
+from ...domain.rubric import RubricItem, RubricVersion, rubric_for
+from ...i18n import _
+from ...store import queries
+from ...store.operations import ScoreEntry
+from ..actions import area_title
+from ..base import AreaScreen
+from ..widgets.chrome import AppHeader
+from ..widgets.pickers import HubSelect, MonthInput
+from .grid import ColumnHeads, ScoreRow
+
+PAGE = 20  # rows mounted at once: keeps every keystroke's layout small in a large hub
+
+
+@dataclass
+class Sheet:
+    """One hub's month: residents, stored scores (as text) and what was typed (drafts)."""
+
+    version: RubricVersion
+    residents: list[tuple[str, str]]
+    stored: dict[str, dict[str, str]]
+    drafts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def typed(self, org_id: str) -> dict[str, str]:
+        """Stored values overlaid by anything typed, by item key."""
+        stored = self.stored.get(org_id, {})
+        draft = self.drafts.setdefault(org_id, {})
+        return {item.key: draft.get(item.key, stored.get(item.key, ""))
+                for item in self.version.items}
+
+    def invalid(self) -> tuple[int, str, RubricItem] | None:
+        """The first typed cell that is not a number within its item's range."""
+        for index, (org_id, _name) in enumerate(self.residents):
+            typed = self.typed(org_id)
+            for item in self.version.items:
+                if typed[item.key] and not _in_range(typed[item.key], item.maximum):
+                    return index, org_id, item
+        return None
+
+    def changed(self) -> tuple[list[str], int]:
+        """Org ids whose complete row differs from what is stored; how many are incomplete."""
+        ready, partial = [], 0
+        for org_id, _name in self.residents:
+            typed = self.typed(org_id)
+            if typed == {item.key: self.stored.get(org_id, {}).get(item.key, "")
+                         for item in self.version.items}:
+                continue
+            if all(typed.values()):
+                ready.append(org_id)
+            else:
+                partial += 1
+        return ready, partial
+
+
+def _in_range(text: str, maximum: float) -> bool:
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return math.isfinite(value) and 0 <= value <= maximum
+
+
+class ScoringScreen(AreaScreen):
+    """Typed scores live in a `Sheet` per (hub, month) until saved, so nothing typed is lost."""
+
+    CSS_PATH = "scoring.tcss"
+    BINDINGS = [Binding("ctrl+s", "save", _("Save all")),
+                Binding("pagedown", "page(1)", _("Next page"), priority=True),
+                Binding("pageup", "page(-1)", _("Previous page"), priority=True)]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sheets: dict[tuple[str, str], Sheet] = {}
+        self.page = 0
+        self.shown: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Label(area_title("scoring"), classes="area-title")
+        with Horizontal(classes="toolbar"):
+            yield HubSelect(self.reader, id="hub")
+            yield MonthInput(month_add(month_of(self.today), -1), self.today, id="month")
+            yield Button(_("Save all"), variant="primary", id="save")
+            yield Label("", id="pages")
+        yield Label("", id="rubric", classes="hint")
+        yield Horizontal(id="heads")
+        yield VerticalScroll(id="grid")
+        yield Footer()
+
+    def choice(self) -> tuple[str, str] | None:
+        """The chosen hub id and a valid month, or None."""
+        hub = self.query_one("#hub", Select).value
+        try:
+            month = parse_month(self.query_one("#month", Input).value)
+            check_not_future(month, self.today)
+        except DomainError:
+            return None
+        return None if hub == Select.NULL else (str(hub), month)
+
+    def refresh_data(self) -> None:
+        self.call_later(self.load_sheet)
+
+    @on(Select.Changed, "#hub")
+    @on(Input.Changed, "#month")
+    async def choice_changed(self) -> None:
+        self.page = 0
+        await self.load_sheet()
+
+    async def load_sheet(self) -> None:
+        """Re-read the chosen hub's month, keeping whatever was typed, and show its page."""
+        choice = self.choice()
+        shown = (choice, self.incubator.data_version())
+        if choice is None or shown == self.shown:
+            return
+        self.shown = shown
+        hub, month = choice
+        residents = [(r["id"], r["name"]) for r in self.reader.query(
+            "SELECT id, name FROM organizations WHERE hub_id = ? AND stage IN ('startup', 'growth')"
+            " AND entered <= ? ORDER BY name", [hub, month_end(month).isoformat()])]
+        stored = {s["org_id"]: {k: f"{v:g}" for k, v in s["items"].items()}
+                  for s in queries.scores(self.reader, month=month)}
+        version = rubric_for(queries.rubric_versions(self.reader), month)
+        old = self.sheets.get(choice)
+        self.sheets[choice] = Sheet(version, residents, stored,
+                                    old.drafts if old and old.version == version else {})
+        threshold = queries.settings(self.reader).warning_threshold
+        self.query_one("#rubric", Label).update(
+            _("Rubric from {since}: {items}. Tab moves between cells; rows below {threshold} "
+              "of 10 are highlighted").format(
+                since=version.from_month, threshold=f"{threshold:g}",
+                items=", ".join(f"{i.label} {i.maximum:g}" for i in version.items)))
+        await self.show_page(threshold)
+
+    async def show_page(self, threshold: float | None = None) -> None:
+        """Mount the rows of the current page (focus stays on the same cell if it is there)."""
+        choice = self.choice()
+        if choice is None or choice not in self.sheets:
+            return
+        sheet = self.sheets[choice]
+        if threshold is None:
+            threshold = queries.settings(self.reader).warning_threshold
+        pages = max(1, math.ceil(len(sheet.residents) / PAGE))
+        self.page = min(max(self.page, 0), pages - 1)
+        chunk = sheet.residents[self.page * PAGE:(self.page + 1) * PAGE]
+        rows = [ScoreRow(org_id, name, sheet.version, sheet.typed(org_id),
+                         sheet.drafts[org_id], threshold) for org_id, name in chunk]
+        focused = self.focused.id if self.focused else None
+        self.query_one("#pages", Label).update(
+            _("Page {page}/{pages}, {count} organizations").format(
+                page=self.page + 1, pages=pages, count=len(sheet.residents)))
+        heads = self.query_one("#heads", Horizontal)
+        grid = self.query_one("#grid", VerticalScroll)
+        with self.app.batch_update():
+            await heads.remove_children()
+            await heads.mount(ColumnHeads(sheet.version))
+            await grid.remove_children()
+            await grid.mount_all(rows or [Label(
+                _("No resident organizations in this hub for {month}").format(month=choice[1]),
+                classes="hint")])
+        if focused and focused.startswith("cell-"):
+            for cell in self.query(f"#{focused}"):
+                cell.focus()
+
+    async def action_page(self, step: int) -> None:
+        self.page += step
+        await self.show_page()
+        if cells := self.query(".cell"):
+            cells.first().focus()
+
+    def show_hub(self, hub_id: str) -> None:
+        self.query_one("#hub", Select).value = hub_id
+
+    @on(Button.Pressed, "#save")
+    async def action_save(self) -> None:
+        """Save every complete, changed row of every page at once; an invalid cell stops all."""
+        choice = self.choice()
+        if choice is None or choice not in self.sheets:
+            self.notify(_("Choose a hub and a month as YYYY-MM, not in the future"),
+                        severity="error")
+            return
+        sheet = self.sheets[choice]
+        if invalid := sheet.invalid():
+            index, org_id, item = invalid
+            if index // PAGE != self.page:
+                self.page = index // PAGE
+                await self.show_page()
+            self.query_one(f"#cell-{org_id}-{item.key}", Input).focus()
+            self.notify(_("{org}: {item} must be a number from 0 to {maximum}").format(
+                org=dict(sheet.residents)[org_id], item=item.label, maximum=f"{item.maximum:g}"),
+                severity="error", timeout=8)
+            return
+        ready, partial = sheet.changed()
+        if not ready:
+            self.notify(_("Nothing to save: fill in every item of a row first"),
+                        severity="warning")
+            return
+        entries = [ScoreEntry(org_id, choice[1], {k: float(v) for k, v in
+                                                  sheet.typed(org_id).items()})
+                   for org_id in ready]
+
+        def saved(result: list) -> None:
+            for entry in entries:
+                sheet.drafts[entry.org].clear()
+                sheet.stored[entry.org] = {k: f"{v:g}" for k, v in entry.values.items()}
+
+        def message(result: list) -> str:
+            text = _("Saved the scores of {count} organizations").format(count=len(result))
+            if partial:
+                text += " " + _("({count} incomplete rows kept, not saved)").format(count=partial)
+            return text
+
+        self.save(lambda: self.store.set_scores(entries), message, then=saved)

@@ -1,0 +1,130 @@
+"""空间: a room map per hub; each space shows its occupant and status in words and colour."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.widgets import Footer, Label, Select
+
+from ...domain.warnings import OPEN_STATUSES
+from ...i18n import N_, _
+from ...store import queries
+from ..actions import area_title
+from ..base import AreaScreen
+from ..widgets.chrome import AppHeader
+from ..widgets.form import FormScreen
+from ..widgets.org_select import OrgSelect
+from ..widgets.pickers import DateInput, HubSelect
+from .card import STATUS, SpaceCard
+
+
+class SpaceMap(Grid):
+    """The cards of one hub; arrow keys move between them."""
+
+    BINDINGS = [Binding("left", "move(-1, 0)", show=False),
+                Binding("right", "move(1, 0)", show=False),
+                Binding("up", "move(0, -1)", show=False),
+                Binding("down", "move(0, 1)", show=False)]
+
+    def action_move(self, across: int, down: int) -> None:
+        cards = list(self.query(SpaceCard))
+        if cards and isinstance(self.screen.focused, SpaceCard):
+            step = across + down * (self.styles.grid_size_columns or 1)
+            index = cards.index(self.screen.focused) + step
+            cards[max(0, min(index, len(cards) - 1))].focus()
+
+
+class SpacesScreen(AreaScreen):
+    """The chosen hub's spaces; a assigns the focused free space, r releases it."""
+
+    CSS_PATH = "spaces.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [Binding("a", "assign", _("Assign")), Binding("r", "release", _("Release"))]
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Label(area_title("spaces"), classes="area-title")
+        with Horizontal(classes="toolbar"):
+            yield HubSelect(self.reader, id="hub")
+            yield Label("", id="occupancy")
+        with VerticalScroll():
+            yield SpaceMap(id="map")
+        yield Label(_("Legend: {legend}. Arrows choose a space; a assigns it, r releases it")
+                    .format(legend=", ".join(_(s) for s in STATUS.values())), classes="hint")
+        yield Footer()
+
+    def refresh_data(self) -> None:
+        self.call_later(self.show_map)
+
+    async def show_map(self) -> None:
+        hub = self.query_one("#hub", Select).value
+        if hub == Select.NULL:
+            return
+        today = self.today.isoformat()
+        with_waiver = {r["org_id"] for r in self.reader.query(
+            "SELECT org_id FROM waivers WHERE start <= ? AND end >= ?", [today, today])}
+        warned = {org["id"] for org, state in self.incubator.warning_states()
+                  if state.status in OPEN_STATUSES}
+        cards = [SpaceCard(space, "free" if not space["org_id"]
+                           else "warning" if space["org_id"] in warned
+                           else "waiver" if space["org_id"] in with_waiver else "occupied")
+                 for space in queries.spaces(self.reader, self.today, str(hub))]
+        focused = self.focused.space["id"] if isinstance(self.focused, SpaceCard) else None
+        space_map = self.query_one(SpaceMap)
+        with self.app.batch_update():
+            await space_map.remove_children()
+            await space_map.mount_all(cards)
+        for card in cards:
+            if card.space["id"] == focused:
+                card.focus()
+        used = sum(1 for card in cards if card.status != "free")
+        self.query_one("#occupancy", Label).update(
+            _("Spaces used {occupied} / {spaces}").format(occupied=used, spaces=len(cards)))
+
+    @on(Select.Changed, "#hub")
+    async def hub_changed(self) -> None:
+        await self.show_map()
+
+    def show_hub(self, hub_id: str) -> None:
+        self.query_one("#hub", Select).value = hub_id
+
+    def chosen(self) -> SpaceCard | None:
+        if isinstance(self.focused, SpaceCard):
+            return self.focused
+        self.notify(_("Choose a space first"), severity="warning")
+        return None
+
+    def action_assign(self) -> None:
+        card = self.chosen()
+        if not card:
+            return
+        if card.status != "free":
+            self.notify(_("{space} is in use; release it first").format(
+                space=card.space["name"]), severity="warning")
+            return
+        space = card.space
+        fields = [("org", N_("Organization"), OrgSelect(self.reader, hub_id=space["hub_id"])),
+                  ("start", N_("From"), DateInput(self.today.isoformat())),
+                  ("end", N_("To (empty: open-ended)"), DateInput(optional=True))]
+        self.app.push_screen(FormScreen(
+            _("Assign {space}").format(space=space["name"]), fields,
+            lambda v: self.store.assign_space(space["id"], OrgSelect.chosen(v["org"]),
+                                              v["start"], v["end"] or None),
+            lambda _r: _("Assigned {space}").format(space=space["name"])))
+
+    def action_release(self) -> None:
+        card = self.chosen()
+        if not card:
+            return
+        space = card.space
+        if card.status == "free":
+            self.notify(_("{space} is free already").format(space=space["name"]),
+                        severity="warning")
+            return
+        fields = [("on", N_("First free day"), DateInput(self.today.isoformat()))]
+        self.app.push_screen(FormScreen(
+            _("Release {space} ({org})").format(space=space["name"], org=space["org_name"]),
+            fields, lambda v: self.store.release_space(space["id"], v["on"]),
+            lambda _r: _("Released {space}").format(space=space["name"])))

@@ -1,0 +1,117 @@
+"""减免: every waiver, those ending soon, monthly totals per hub and the service ledger."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.validation import Number
+from textual.widgets import DataTable, Footer, Input, Label, Select, Switch
+
+from ...domain.models import WaiverKind, label
+from ...i18n import N_, _, language
+from ...store import queries
+from ..actions import area_title
+from ..base import AreaScreen
+from ..widgets.chrome import AppHeader
+from ..widgets.form import FormScreen
+from ..widgets.org_select import OrgSelect
+from ..widgets.pickers import DateInput
+from ..widgets.tables import data_table
+
+
+def kind_text(kind: str) -> str:
+    return label(WaiverKind(kind), language())
+
+
+class WaiversScreen(AreaScreen):
+    """Waivers (optionally only those ending soon), totals in force today, hours owed."""
+
+    CSS_PATH = "waivers.tcss"
+    BINDINGS = [Binding("a", "add", _("Add waiver"))]
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Label(area_title("waivers"), classes="area-title")
+        with Horizontal(classes="toolbar"):
+            yield Switch(id="expiring")
+            yield Label("", id="expiring-label")
+        yield data_table("waivers", N_("Organization"), N_("Hub"), N_("Kind"), N_("From"),
+                         N_("To"), N_("Yuan per month"), N_("Approved by"))
+        with Horizontal(id="lower"):
+            with Vertical(id="totals-box"):
+                yield Label(_("Yuan per month in force today, per hub"), classes="hint")
+                yield data_table("totals", N_("Hub"), N_("Rent"), N_("Utilities"),
+                                 N_("Service"), N_("Sum"))
+            with Vertical(id="ledger-box"):
+                yield Label(_("Service for rent: hours owed and delivered"), classes="hint")
+                yield data_table("ledger", N_("Organization"), N_("Hours owed"),
+                                 N_("Hours delivered"), N_("Shortfall"))
+        yield Footer()
+
+    def refresh_data(self) -> None:
+        days = queries.settings(self.reader).expiring_days
+        self.query_one("#expiring-label", Label).update(
+            _("Only those ending within {days} days").format(days=days))
+        soon = days if self.query_one("#expiring", Switch).value else None
+        table = self.query_one("#waivers", DataTable)
+        table.clear()
+        for w in queries.waivers(self.reader, self.today, expiring_within=soon):
+            table.add_row(w["org_name"], w["hub"] or "", kind_text(w["kind"]), w["start"],
+                          w["end"], f"{w['monthly_value']:g}", w["approved_by"] or "",
+                          key=w["id"])
+        self.show_totals()
+        ledger = self.query_one("#ledger", DataTable)
+        ledger.clear()
+        for row in queries.service_ledger(self.reader, self.today):
+            ledger.add_row(row["org_name"], f"{row['owed']:g}", f"{row['delivered']:g}",
+                           f"{row['shortfall']:g}", key=row["id"])
+
+    def show_totals(self) -> None:
+        """Monthly value of the waivers in force today, per hub and kind."""
+        today = self.today.isoformat()
+        sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for row in self.reader.query(
+                "SELECT h.name AS hub, w.kind, sum(w.monthly_value) AS value FROM waivers w "
+                "JOIN organizations o ON o.id = w.org_id JOIN hubs h ON h.id = o.hub_id "
+                "WHERE w.start <= ? AND w.end >= ? GROUP BY h.name, w.kind", [today, today]):
+            sums[row["hub"]][row["kind"]] = row["value"]
+        totals = self.query_one("#totals", DataTable)
+        totals.clear()
+        for hub, kinds in sorted(sums.items()):
+            totals.add_row(hub, *[f"{kinds[k.value]:g}" for k in WaiverKind],
+                           f"{sum(kinds.values()):g}")
+
+    @on(Switch.Changed, "#expiring")
+    def filter_changed(self) -> None:
+        self.refresh_data()
+
+    def show_hub(self, hub_id: str) -> None:
+        self.query_one("#expiring", Switch).value = True
+        self.query_one("#waivers", DataTable).focus()
+
+    def action_add(self) -> None:
+        kinds = [(kind_text(k), k.value) for k in WaiverKind]
+        fields = [
+            ("org", N_("Organization"), OrgSelect(self.reader)),
+            ("kind", N_("Kind"), Select(kinds, allow_blank=False, value=WaiverKind.RENT.value)),
+            ("start", N_("From"), DateInput(self.today.isoformat())),
+            ("end", N_("To"), DateInput()),
+            ("value", N_("Yuan per month"), Input(validators=[Number(0, 1_000_000)],
+                                                  restrict=r"[0-9.]*")),
+            ("hours", N_("Hours per month (service for rent)"),
+             Input(validators=[Number(0, 744)], valid_empty=True, restrict=r"[0-9.]*")),
+            ("approved", N_("Approved by"), Input(max_length=40)),
+        ]
+
+        def write(v: dict) -> str:
+            return self.store.add_waiver(OrgSelect.chosen(v["org"]), v["kind"], v["start"],
+                                         v["end"], float(v["value"]),
+                                         float(v["hours"]) if v["hours"] else None,
+                                         v["approved"] or None)
+
+        self.app.push_screen(FormScreen(_("Add a waiver"), fields, write,
+                                        lambda _r: _("Waiver saved")))

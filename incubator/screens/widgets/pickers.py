@@ -1,0 +1,66 @@
+"""Small inputs shared by several areas: a hub picker, a month and a date field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.validation import Function
+from textual.widgets import Input, Select
+
+from ...domain.errors import DomainError
+from ...domain.months import check_not_future, parse_date, parse_month
+from ...i18n import _
+
+
+def _valid_month(today: date):
+    def check(value: str) -> bool:
+        try:
+            check_not_future(parse_month(value), today)
+        except DomainError:
+            return False
+        return True
+
+    return check
+
+
+def _valid_date(value: str) -> bool:
+    try:
+        parse_date(value)
+    except DomainError:
+        return False
+    return True
+
+
+class HubSelect(Select[str]):
+    """Every hub by name; the value is the hub id."""
+
+    def __init__(self, reader, *, allow_all: bool = False, id: str | None = None,
+                 compact: bool = False) -> None:
+        hubs = [(row["name"], row["id"]) for row in reader.query(
+            "SELECT id, name FROM hubs ORDER BY name")]
+        super().__init__(hubs, prompt=_("All hubs") if allow_all else _("Choose a hub"),
+                         allow_blank=allow_all, id=id, compact=compact,
+                         value=Select.NULL if allow_all or not hubs else hubs[0][1])
+
+
+class MonthInput(Input):
+    """A `YYYY-MM` month that is not in the future."""
+
+    def __init__(self, value: str, today: date, *, id: str | None = None) -> None:
+        super().__init__(value, placeholder="YYYY-MM", id=id, max_length=7, validators=[
+            Function(_valid_month(today), _("A month as YYYY-MM, not in the future"))])
+
+
+class DateInput(Input):
+    """A `YYYY-MM-DD` date (may be left empty when `optional`)."""
+
+    def __init__(self, value: str = "", *, optional: bool = False, id: str | None = None) -> None:
+        super().__init__(value, placeholder="YYYY-MM-DD", id=id, max_length=10,
+                         valid_empty=optional,
+                         validators=[Function(_valid_date, _("A date as YYYY-MM-DD"))])
+
+
+def is_valid(field: Input) -> bool:
+    """Whether the input's current value passes its validators (empty may be allowed)."""
+    result = field.validate(field.value)
+    return result is None or result.is_valid

@@ -1,0 +1,145 @@
+"""The one typed wrapper around Automerge: maps of scalars, nothing else.
+
+Only this module imports `automerge`. Every write goes through an explicit
+`ScalarType` inside `with transaction()`; lists, counters and unknown types
+are never used (they panic or merge in ways the domain does not want).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from automerge.core import ROOT, Document, ObjType, ScalarType
+
+Scalar = str | int | float | bool | None
+Tree = dict[str, "Tree | Scalar"]
+Path = tuple[str, ...]
+
+
+class DocumentError(Exception):
+    """Bytes that do not load as an Automerge document."""
+
+
+def _typed(value: Scalar) -> tuple[ScalarType, Scalar]:
+    if value is None:
+        return ScalarType.Null, None
+    if isinstance(value, bool):
+        return ScalarType.Boolean, value
+    if isinstance(value, int):
+        return ScalarType.Int, value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"not a finite number: {value!r}")
+        return ScalarType.F64, value
+    if isinstance(value, str):
+        return ScalarType.Str, value
+    raise TypeError(f"unsupported value type: {type(value).__name__}")
+
+
+class Editor:
+    """Writes inside one Automerge transaction, addressed by key paths."""
+
+    def __init__(self, tx) -> None:
+        self._tx = tx
+
+    def _map(self, path: Path) -> bytes:
+        obj = ROOT
+        for key in path:
+            found = self._tx.get(obj, key)
+            if found is not None and found[0] == ObjType.Map:
+                obj = found[1]
+            else:
+                obj = self._tx.put_object(obj, key, ObjType.Map)
+        return obj
+
+    def ensure_map(self, path: Path) -> None:
+        """Create the map at `path` unless it exists."""
+        self._map(path)
+
+    def set(self, path: Path, value: Scalar | Mapping) -> None:
+        """Set a scalar, or merge a mapping key by key (existing maps are kept)."""
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                self.set((*path, key), item)
+            return
+        scalar_type, scalar = _typed(value)
+        self._tx.put(self._map(path[:-1]), path[-1], scalar_type, scalar)
+
+    def replace(self, path: Path, value: Mapping) -> None:
+        """Make the map at `path` hold exactly `value` (extra keys deleted)."""
+        obj = self._map(path)
+        for key in self._tx.keys(obj):
+            if key not in value:
+                self._tx.delete(obj, key)
+        self.set(path, value)
+
+    def delete(self, path: Path) -> None:
+        parent = self._map(path[:-1])
+        if self._tx.get(parent, path[-1]) is not None:
+            self._tx.delete(parent, path[-1])
+
+
+class AutomergeDoc:
+    """One Automerge document with a fixed actor (the device's)."""
+
+    def __init__(self, raw: Document, actor: bytes) -> None:
+        raw.set_actor(actor)
+        self._raw = raw
+
+    @classmethod
+    def new(cls, actor: bytes) -> AutomergeDoc:
+        return cls(Document(actor), actor)
+
+    @classmethod
+    def load(cls, data: bytes, actor: bytes) -> AutomergeDoc:
+        try:
+            raw = Document.load(data)
+        except Exception as exc:  # the binding raises bare exceptions
+            raise DocumentError(str(exc)) from exc
+        return cls(raw, actor)
+
+    def heads(self) -> list[str]:
+        return sorted(head.hex() for head in self._raw.get_heads())
+
+    def has_heads(self, heads: list[str]) -> bool:
+        """True when every one of `heads` (hex) is applied in this document."""
+        known = {change.hash.hex() for change in self._raw.get_changes([])}
+        return set(heads) <= known
+
+    def save(self) -> bytes:
+        return self._raw.save()
+
+    def changes_since(self, heads: list[str]) -> bytes:
+        """Change bytes after `heads` (which must all be known here)."""
+        have = [bytes.fromhex(head) for head in heads]
+        return b"".join(change.bytes for change in self._raw.get_changes(have))
+
+    def merge(self, data: bytes) -> None:
+        """Merge a snapshot or change chunks (loaded on top of this document's own bytes,
+        since change chunks alone do not load when their dependencies are elsewhere)."""
+        actor = self._raw.get_actor()
+        self._raw = AutomergeDoc.load(self.save() + data, actor)._raw
+
+    def tree(self, path: Path = ()) -> Tree:
+        """The map at `path` as plain Python values ({} when absent)."""
+        obj = ROOT
+        for key in path:
+            found = self._raw.get(obj, key)
+            if found is None or found[0] != ObjType.Map:
+                return {}
+            obj = found[1]
+        return self._read(obj)
+
+    def _read(self, obj: bytes) -> Tree:
+        out: Tree = {}
+        for key in self._raw.keys(obj):
+            value, child = self._raw.get(obj, key)
+            out[key] = self._read(child) if value == ObjType.Map else value[1]
+        return out
+
+    @contextmanager
+    def edit(self) -> Iterator[Editor]:
+        with self._raw.transaction() as tx:
+            yield Editor(tx)

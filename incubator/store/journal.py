@@ -1,0 +1,105 @@
+"""The journal kept inside every document: who changed what, when, and conflicts.
+
+Each change writes one entry under `log/<actor>:<n>` (a JSON string) holding the device, the UTC
+time, a translatable summary, the fields it wrote (with their values) and a
+vector clock. `clock/<actor>` at the root is the document's own vector clock:
+only its actor writes a key, so merging maps keeps the maximum per actor.
+
+Two entries that wrote the same field conflict when neither clock covers the
+other. A field stays in conflict until an entry that covers all of them writes
+it again (a person's resolution). Everything here is a pure function of the
+document's tree, so `reindex` always gives the same conflicts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+LOG = "log"
+CLOCK = "clock"
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    at: str
+    device: str
+    device_name: str
+    summary: str
+    params: dict[str, Any]
+    fields: dict[str, Any]
+    clock: dict[str, int] = field(compare=False)
+
+    def covers(self, other: Entry) -> bool:
+        """True when this entry was written knowing `other`."""
+        return self is not other and all(
+            self.clock.get(actor, 0) >= count for actor, count in other.clock.items()
+        )
+
+
+@dataclass(frozen=True)
+class Conflict:
+    field: str
+    winner: Any
+    candidates: tuple[Entry, ...]
+
+
+def new_entry(clock_map: dict, actor: str, at: str, device: str, device_name: str,
+              summary: str, params: dict[str, Any], fields: dict[str, Any]) -> tuple[str, str, int]:
+    """The log key, the stored entry (one JSON string) and this actor's new clock value,
+    given the document's `clock` map."""
+    clock = {name: int(count) for name, count in clock_map.items()}
+    clock[actor] = clock.get(actor, 0) + 1
+    stored = json.dumps(
+        {"at": at, "device": device, "device_name": device_name, "summary": summary,
+         "params": params, "fields": fields, "clock": clock},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return f"{actor}:{clock[actor]}", stored, clock[actor]
+
+
+def entries(tree: dict) -> list[Entry]:
+    """Every journal entry, newest first; equal times fall back to causal order
+    (a later entry's vector clock always has the larger sum)."""
+    found = []
+    for key, stored in tree.get(LOG, {}).items():
+        raw = json.loads(stored)
+        found.append(Entry(
+            key=key,
+            at=raw.get("at", ""),
+            device=raw.get("device", ""),
+            device_name=raw.get("device_name", ""),
+            summary=raw.get("summary", ""),
+            params=raw.get("params", {}),
+            fields=raw.get("fields", {}),
+            clock=raw.get("clock", {}),
+        ))
+    return sorted(found, key=lambda e: (e.at, sum(e.clock.values()), e.key), reverse=True)
+
+
+def value_at(tree: dict, field_path: str) -> Any:
+    """The current (winning) value of a journal field such as `profile/name`."""
+    node: Any = tree
+    for key in field_path.split("/"):
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def conflicts(tree: dict) -> list[Conflict]:
+    """Fields written concurrently and not yet resolved, in field order."""
+    by_field: dict[str, list[Entry]] = {}
+    for entry in entries(tree):
+        for name in entry.fields:
+            by_field.setdefault(name, []).append(entry)
+    found = []
+    for name, writers in sorted(by_field.items()):
+        latest = [e for e in writers if not any(other.covers(e) for other in writers)]
+        if len(latest) > 1:
+            ordered = tuple(sorted(latest, key=lambda e: (e.at, e.key)))
+            found.append(Conflict(name, value_at(tree, name), ordered))
+    return found

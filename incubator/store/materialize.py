@@ -1,0 +1,189 @@
+"""Documents to query-table rows: a pure function of one document's tree.
+
+Document layouts (all maps of scalars):
+- network: `settings/<key>`, `rubrics/<from month>/<item key>/{label,maximum,position}`,
+  `members/<device id>/{name,role,added_by,added_at,revoked_at}`.
+- hub: `profile/{name,category,created_at}`, `spaces/<id>/{name,kind,area,capacity}`,
+  `allocations/<id>/{space,org,start,end}`.
+- org: `profile/{name,hub,category,…,stage}`, `scores/<month>` (a JSON string of
+  {items, total, max_total, rubric_from, note}: one month is one value), `waivers/<id>/…`, `service/<month>`, `interviews/<id>/…`,
+  `reviews/<year>/…`, `graduation/…`, `exit/…`.
+Every document also has `log/…` and `clock/…` (see `journal`).
+
+Every container map is created with its document (`CONTAINERS`): two replicas that
+created the same map concurrently would each make their own, and one would hide the
+other's entries.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..domain.rubric import ten_point
+from . import journal
+
+Rows = dict[str, list[dict[str, Any]]]
+
+TABLES_BY_KIND = {
+    "network": ("settings", "rubric_items", "members", "conflicts"),
+    "hub": ("hubs", "spaces", "allocations", "conflicts"),
+    "org": (
+        "organizations", "scores", "waivers", "service_hours", "interviews", "reviews",
+        "conflicts",
+    ),
+}
+
+
+CONTAINERS = {
+    "network": ("settings", "rubrics", "members"),
+    "hub": ("profile", "spaces", "allocations"),
+    "org": ("profile", "scores", "waivers", "service", "interviews", "reviews", "graduation",
+            "exit"),
+}
+
+
+def kind_of(doc_id: str) -> str:
+    """`network`, `hub` or `org`, from the document id."""
+    kind = doc_id.split(":", 1)[0]
+    if kind not in TABLES_BY_KIND:
+        raise ValueError(f"unknown document id {doc_id!r}")
+    return kind
+
+
+def entity_id(doc_id: str) -> str:
+    return doc_id.split(":", 1)[1] if ":" in doc_id else doc_id
+
+
+def rows_for(doc_id: str, tree: dict) -> Rows:
+    """Every query-table row that the document `doc_id` contributes."""
+    kind = kind_of(doc_id)
+    rows: Rows = {table: [] for table in TABLES_BY_KIND[kind]}
+    for conflict in journal.conflicts(tree):
+        rows["conflicts"].append({
+            "field": conflict.field,
+            "winner": json.dumps(conflict.winner, ensure_ascii=False, sort_keys=True),
+            "candidates": json.dumps(
+                [
+                    {"device": e.device, "device_name": e.device_name, "at": e.at,
+                     "value": e.fields[conflict.field], "entry": e.key}
+                    for e in conflict.candidates
+                ],
+                ensure_ascii=False,
+                sort_keys=True,
+            ),
+        })
+    if kind == "network":
+        _network_rows(tree, rows)
+    elif kind == "hub":
+        _hub_rows(entity_id(doc_id), tree, rows)
+    else:
+        _org_rows(entity_id(doc_id), tree, rows)
+    for table_rows in rows.values():
+        for row in table_rows:
+            row["doc_id"] = doc_id
+    return rows
+
+
+def _network_rows(tree: dict, rows: Rows) -> None:
+    for key, value in sorted(tree.get("settings", {}).items()):
+        rows["settings"].append({"key": key, "value": json.dumps(value)})
+    for from_month, items in sorted(tree.get("rubrics", {}).items()):
+        for key, item in items.items():
+            rows["rubric_items"].append({
+                "from_month": from_month, "key": key, "label": item.get("label", key),
+                "maximum": float(item.get("maximum", 0)), "position": int(item.get("position", 0)),
+            })
+    for device_id, member in sorted(tree.get("members", {}).items()):
+        rows["members"].append({
+            "device_id": device_id, "name": member.get("name", ""),
+            "role": member.get("role", "viewer"), "added_by": member.get("added_by"),
+            "added_at": member.get("added_at"), "revoked_at": member.get("revoked_at"),
+        })
+
+
+def _hub_rows(hub_id: str, tree: dict, rows: Rows) -> None:
+    profile = tree.get("profile", {})
+    rows["hubs"].append({
+        "id": hub_id, "name": profile.get("name", hub_id), "category": profile.get("category"),
+        "created_at": profile.get("created_at"),
+    })
+    for space_id, space in sorted(tree.get("spaces", {}).items()):
+        rows["spaces"].append({
+            "id": space_id, "hub_id": hub_id, "name": space.get("name", space_id),
+            "kind": space.get("kind", "room"), "area": space.get("area"),
+            "capacity": space.get("capacity"),
+        })
+    for allocation_id, allocation in sorted(tree.get("allocations", {}).items()):
+        rows["allocations"].append({
+            "id": allocation_id, "hub_id": hub_id, "space_id": allocation.get("space", ""),
+            "org_id": allocation.get("org", ""), "start": allocation.get("start", ""),
+            "end": allocation.get("end"),
+        })
+
+
+def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
+    profile = tree.get("profile", {})
+    scores = tree.get("scores", {})
+    for month, stored in sorted(scores.items()):
+        score = json.loads(stored)
+        rows["scores"].append({
+            "org_id": org_id, "month": month, "total": float(score.get("total", 0)),
+            "max_total": float(score.get("max_total", 10)),
+            "score10": ten_point(float(score.get("total", 0)), float(score.get("max_total", 10))),
+            "rubric_from": score.get("rubric_from", ""),
+            "items": json.dumps(score.get("items", {}), sort_keys=True),
+            "note": score.get("note") or None,
+        })
+    for waiver_id, waiver in sorted(tree.get("waivers", {}).items()):
+        rows["waivers"].append({
+            "id": waiver_id, "org_id": org_id, "kind": waiver.get("kind", ""),
+            "start": waiver.get("start", ""), "end": waiver.get("end", ""),
+            "monthly_value": float(waiver.get("monthly_value", 0)),
+            "hours_per_month": waiver.get("hours_per_month"),
+            "approved_by": waiver.get("approved_by"),
+        })
+    for month, hours in sorted(tree.get("service", {}).items()):
+        rows["service_hours"].append({"org_id": org_id, "month": month, "hours": float(hours)})
+    for interview_id, interview in sorted(tree.get("interviews", {}).items()):
+        rows["interviews"].append({
+            "id": interview_id, "org_id": org_id, "on_date": interview.get("on", ""),
+            "deadline": interview.get("deadline", ""), "outcome": interview.get("outcome"),
+            "note": interview.get("note") or None,
+        })
+    for year, review in sorted(tree.get("reviews", {}).items()):
+        rows["reviews"].append({
+            "org_id": org_id, "year": int(year), "self": float(review.get("self", 0)),
+            "peer": float(review.get("peer", 0)), "public": float(review.get("public", 0)),
+            "party": int(bool(review.get("party", False))),
+            "monthly_avg": review.get("monthly_avg"),
+            "composite": float(review.get("composite", 0)), "stars": int(review.get("stars", 1)),
+        })
+    last = rows["scores"][-1] if rows["scores"] else None
+    latest_review = rows["reviews"][-1] if rows["reviews"] else None
+    graduation = tree.get("graduation", {})
+    exit_ = tree.get("exit", {})
+    rows["organizations"].append({
+        "id": org_id,
+        "hub_id": profile.get("hub"),
+        "name": profile.get("name", org_id),
+        "category": profile.get("category"),
+        "legal_status": profile.get("legal_status"),
+        "stage": profile.get("stage"),
+        "community": profile.get("community") or None,
+        "contact": profile.get("contact") or None,
+        "phone": profile.get("phone") or None,
+        "members": profile.get("members"),
+        "party_org": profile.get("party_org"),
+        "entered": profile.get("entered"),
+        "notes": profile.get("notes") or None,
+        "graduated_on": graduation.get("on"),
+        "destination": graduation.get("destination"),
+        "exited_on": exit_.get("on"),
+        "exit_reason": exit_.get("reason"),
+        "last_month": last["month"] if last else None,
+        "last_score10": last["score10"] if last else None,
+        "stars": latest_review["stars"] if latest_review else None,
+        "stars_year": latest_review["year"] if latest_review else None,
+        "conflict_count": len(rows["conflicts"]),
+    })

@@ -1,0 +1,378 @@
+"""One replica = one SQLite file: Automerge chunks plus the query tables.
+
+A change to a document appends its change chunk and replaces the document's
+query rows in the same SQLite transaction, so the two can never disagree after
+a crash. `documents.materialized_upto` records the last chunk reflected in the
+query tables: chunks copied in from elsewhere are noticed on open and their
+documents re-materialized.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from ..domain.errors import DomainError
+from . import journal
+from .automerge_doc import AutomergeDoc, DocumentError, Editor
+from .identity import Identity, actor_for
+from .materialize import CONTAINERS, kind_of, rows_for
+from .schema import QUERY_TABLES, SCHEMA_VERSION, create_all
+
+COMPACT_MIN_BYTES = 4096
+CACHE_SIZE = 512
+
+Apply = Callable[[Editor], dict[str, Any]]
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ReplicaError(DomainError):
+    """A replica that is missing, not ours, or damaged."""
+
+
+class Replica:
+    """The storage engine: documents in, query rows out, all in one file."""
+
+    def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
+        if not path.exists():
+            raise ReplicaError("No replica at {path}", path=str(path))
+        self.path = path
+        self.clock = clock
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._touched: set[str] = set()
+        self._docs: OrderedDict[str, tuple[AutomergeDoc, int]] = OrderedDict()
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            meta = dict(conn.execute("SELECT key, value FROM replica_meta"))
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise ReplicaError("{path} is damaged or not an incubator replica ({error})",
+                               path=str(path), error=str(exc)) from exc
+        if meta.get("schema_version") != str(SCHEMA_VERSION):
+            conn.close()
+            raise ReplicaError("{path} has an unknown schema version", path=str(path))
+        self.identity = Identity(
+            meta["device_id"], meta["device_name"], bytes.fromhex(meta["actor"]),
+            meta["private_key"],
+        )
+        self.refresh()
+
+    @classmethod
+    def create(cls, path: Path, identity: Identity, *, clock: Clock = utc_now) -> Replica:
+        """A new, empty replica file for `identity`."""
+        if path.exists():
+            raise ReplicaError("A replica already exists at {path}", path=str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path))
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            create_all(conn)
+            conn.executemany(
+                "INSERT INTO replica_meta (key, value) VALUES (?, ?)",
+                [
+                    ("schema_version", str(SCHEMA_VERSION)),
+                    ("device_id", identity.device_id),
+                    ("device_name", identity.device_name),
+                    ("actor", identity.actor_hex),
+                    ("incarnation", "0"),
+                    ("private_key", identity.private_key_pem),
+                ],
+            )
+            conn.commit()
+        finally:
+            conn.close()
+        return cls(path, clock=clock)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- transactions -------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One durable SQLite transaction; nested calls join the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            self._touched = set()
+            try:
+                yield
+                self.db.conn.execute("COMMIT")
+            except BaseException:
+                self.db.conn.execute("ROLLBACK")
+                for doc_id in self._touched:
+                    self._docs.pop(doc_id, None)
+                raise
+            finally:
+                self._depth = 0
+
+    # -- documents ----------------------------------------------------------
+
+    def _load(self, doc_id: str, after: int = 0) -> tuple[bytes, int]:
+        rows = self.db.conn.execute(
+            "SELECT id, data FROM chunks WHERE doc_id = ? AND id > ? ORDER BY id", (doc_id, after)
+        ).fetchall()
+        return b"".join(data for _, data in rows), (rows[-1][0] if rows else after)
+
+    def document(self, doc_id: str) -> AutomergeDoc | None:
+        """The document as stored now (cached; new chunks merged in), or None."""
+        with self._lock:
+            cached = self._docs.get(doc_id)
+            if cached is None:
+                data, upto = self._load(doc_id)
+                if not data:
+                    return None
+                doc = AutomergeDoc.load(data, self.identity.actor)
+            else:
+                doc, upto = cached
+                data, upto = self._load(doc_id, upto)
+                if data:
+                    doc.merge(data)
+            self._docs[doc_id] = (doc, upto)
+            self._docs.move_to_end(doc_id)
+            while len(self._docs) > CACHE_SIZE:
+                self._docs.popitem(last=False)
+            return doc
+
+    def tree(self, doc_id: str) -> dict:
+        doc = self.document(doc_id)
+        return doc.tree() if doc else {}
+
+    def now_iso(self) -> str:
+        return self.clock().astimezone(timezone.utc).isoformat(timespec="seconds")
+
+    def change(self, doc_id: str, summary: str, params: dict[str, Any], apply: Apply,
+               *, create: bool = False) -> None:
+        """Apply one attributed change to `doc_id` and store it durably."""
+        with self.transaction():
+            doc = self.document(doc_id)
+            if doc is None:
+                if not create:
+                    raise ReplicaError("No document {doc_id}", doc_id=doc_id)
+                doc = AutomergeDoc.new(self.identity.actor)
+            self._touched.add(doc_id)
+            before = doc.heads()
+            clock = doc.tree((journal.CLOCK,))
+            with doc.edit() as editor:
+                if not before:
+                    for container in (*CONTAINERS[kind_of(doc_id)], journal.LOG, journal.CLOCK):
+                        editor.ensure_map((container,))
+                fields = apply(editor)
+                key, entry, count = journal.new_entry(
+                    clock, self.identity.actor_hex, self.now_iso(), self.identity.device_id,
+                    self.identity.device_name, summary, params, fields,
+                )
+                editor.set((journal.LOG, key), entry)
+                editor.set((journal.CLOCK, self.identity.actor_hex), count)
+            if before:
+                self._store(doc_id, doc, "changes", doc.changes_since(before))
+            else:
+                self._store(doc_id, doc, "snapshot", doc.save())
+
+    def merge(self, doc_id: str, data: bytes, expected_heads: list[str]) -> bool:
+        """Merge a snapshot or change chunks from another replica (the sync entry point).
+
+        `expected_heads` are the heads the sender declared: unless all of them are
+        applied afterwards (a dependency is missing), nothing is stored and
+        `ReplicaError` is raised. Returns whether anything new arrived.
+        """
+        kind_of(doc_id)
+        with self.transaction():
+            doc = self.document(doc_id)
+            self._touched.add(doc_id)
+            before = doc.heads() if doc else []
+            try:
+                if doc is None:
+                    doc = AutomergeDoc.load(data, self.identity.actor)
+                else:
+                    doc.merge(data)
+            except DocumentError as exc:
+                raise ReplicaError("Changes for {doc_id} do not apply: {error}",
+                                   doc_id=doc_id, error=str(exc)) from exc
+            if not doc.has_heads(expected_heads):
+                raise ReplicaError("Changes for {doc_id} depend on changes this replica lacks",
+                                   doc_id=doc_id)
+            if doc.heads() == before:
+                return False
+            if before:
+                self._store(doc_id, doc, "changes", doc.changes_since(before))
+            else:
+                self._store(doc_id, doc, "snapshot", doc.save())
+            return True
+
+    def _store(self, doc_id: str, doc: AutomergeDoc, kind: str, data: bytes) -> None:
+        conn = self.db.conn
+        chunk_id = conn.execute(
+            "INSERT INTO chunks (doc_id, kind, data) VALUES (?, ?, ?)", (doc_id, kind, data)
+        ).lastrowid
+        row = conn.execute(
+            "SELECT snapshot_bytes, change_bytes FROM documents WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
+        snapshot_bytes, change_bytes = row if row else (0, 0)
+        if kind == "snapshot":
+            snapshot_bytes += len(data)
+        else:
+            change_bytes += len(data)
+        if change_bytes > max(snapshot_bytes, COMPACT_MIN_BYTES):
+            snapshot = doc.save()
+            conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+            chunk_id = conn.execute(
+                "INSERT INTO chunks (doc_id, kind, data) VALUES (?, 'snapshot', ?)",
+                (doc_id, snapshot),
+            ).lastrowid
+            snapshot_bytes, change_bytes = len(snapshot), 0
+        self._docs[doc_id] = (doc, chunk_id)
+        self._materialize(doc_id, doc)
+        conn.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+            (doc_id, kind_of(doc_id), ",".join(doc.heads()), chunk_id, snapshot_bytes,
+             change_bytes),
+        )
+
+    def _materialize(self, doc_id: str, doc: AutomergeDoc) -> None:
+        rows = rows_for(doc_id, doc.tree())
+        for table in rows:
+            self.db.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+        _insert_rows(self.db, rows)
+
+    # -- keeping the query tables true -------------------------------------
+
+    def refresh(self) -> list[str]:
+        """Re-materialize documents whose chunks arrived behind our back."""
+        stale = self.db.conn.execute(
+            """SELECT c.doc_id, max(c.id), d.heads FROM chunks c
+               LEFT JOIN documents d ON d.doc_id = c.doc_id
+               GROUP BY c.doc_id
+               HAVING d.doc_id IS NULL OR max(c.id) > d.materialized_upto"""
+        ).fetchall()
+        if not stale:
+            return []
+        changed = []
+        with self.transaction():
+            for doc_id, upto, recorded_heads in stale:
+                self._docs.pop(doc_id, None)
+                data, upto = self._load(doc_id)
+                doc = AutomergeDoc.load(data, self.identity.actor)
+                heads = ",".join(doc.heads())
+                if heads != recorded_heads:
+                    self._materialize(doc_id, doc)
+                    changed.append(doc_id)
+                sizes = dict(self.db.conn.execute(
+                    "SELECT kind, sum(length(data)) FROM chunks WHERE doc_id = ? GROUP BY kind",
+                    (doc_id,),
+                ))
+                self.db.conn.execute(
+                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                    (doc_id, kind_of(doc_id), heads, upto, sizes.get("snapshot", 0),
+                     sizes.get("changes", 0)),
+                )
+                self._docs[doc_id] = (doc, upto)
+        return changed
+
+    def doc_ids(self) -> list[str]:
+        return [row[0] for row in self.db.conn.execute(
+            "SELECT DISTINCT doc_id FROM chunks ORDER BY doc_id")]
+
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild every query table from the documents alone."""
+        doc_ids = self.doc_ids()
+        with self.transaction():
+            for table in QUERY_TABLES:
+                self.db.conn.execute(f"DELETE FROM {table}")
+            self._docs.clear()
+            for number, doc_id in enumerate(doc_ids, 1):
+                data, upto = self._load(doc_id)
+                doc = AutomergeDoc.load(data, self.identity.actor)
+                _insert_rows(self.db, rows_for(doc_id, doc.tree()))
+                self.db.conn.execute(
+                    "UPDATE documents SET heads = ?, materialized_upto = ? WHERE doc_id = ?",
+                    (",".join(doc.heads()), upto, doc_id),
+                )
+                if progress:
+                    progress(number, len(doc_ids))
+        return len(doc_ids)
+
+    def dump_query_tables(self) -> dict[str, list[tuple]]:
+        """Every query table's rows, sorted: what `verify` and tests compare."""
+        return dump_query_tables(self.db.conn)
+
+    def verify(self) -> list[str]:
+        """Problems found: SQLite integrity, documents that fail to load, stale rows."""
+        problems = [
+            f"sqlite: {row[0]}" for row in self.db.conn.execute("PRAGMA integrity_check")
+            if row[0] != "ok"
+        ]
+        expected = sqlite_utils.Database(sqlite3.connect(":memory:"), execute_plugins=False)
+        create_all(expected.conn)
+        for doc_id in self.doc_ids():
+            try:
+                data, _ = self._load(doc_id)
+                doc = AutomergeDoc.load(data, self.identity.actor)
+            except DocumentError as exc:
+                problems.append(f"{doc_id}: does not load ({exc})")
+                continue
+            _insert_rows(expected, rows_for(doc_id, doc.tree()))
+        actual = self.dump_query_tables()
+        for table, rows in dump_query_tables(expected.conn).items():
+            if rows != actual[table]:
+                problems.append(f"{table}: rows differ from the documents")
+        expected.conn.close()
+        return problems
+
+    def new_incarnation(self) -> None:
+        """Take a fresh Automerge actor (after a restore) so no change collides."""
+        incarnation = int(self.meta("incarnation") or 0) + 1
+        actor = actor_for(self.identity.device_id, incarnation)
+        with self.transaction():
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO replica_meta VALUES (?, ?)",
+                [("incarnation", str(incarnation)), ("actor", actor.hex())],
+            )
+        self.identity = Identity(self.identity.device_id, self.identity.device_name, actor,
+                                 self.identity.private_key_pem)
+        self._docs.clear()
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.conn.execute("SELECT value FROM replica_meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.db.conn.execute("INSERT OR REPLACE INTO replica_meta VALUES (?, ?)", (key, value))
+
+
+def _insert_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    for table, table_rows in rows.items():
+        if table_rows:
+            db[table].insert_all(table_rows)
+
+
+def dump_query_tables(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
+    """Every query table's rows in a stable order."""
+    return {
+        table: sorted((tuple(row) for row in conn.execute(f"SELECT * FROM {table}")), key=repr)
+        for table in QUERY_TABLES
+    }

@@ -1,0 +1,94 @@
+"""SQLite layout of a replica: document chunks, bookkeeping and query tables.
+
+Query tables carry the `doc_id` they were materialized from, so a document's
+rows are replaced as a whole, in the same transaction as its change chunk.
+"""
+
+SCHEMA_VERSION = 1
+
+STORAGE = """
+CREATE TABLE IF NOT EXISTS replica_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('snapshot', 'changes')),
+    data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id, id);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    heads TEXT NOT NULL,
+    materialized_upto INTEGER NOT NULL,
+    snapshot_bytes INTEGER NOT NULL,
+    change_bytes INTEGER NOT NULL
+);
+"""
+
+QUERY_TABLES: dict[str, str] = {
+    "hubs": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT,
+        created_at TEXT""",
+    "spaces": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, hub_id TEXT NOT NULL, name TEXT NOT NULL,
+        kind TEXT NOT NULL, area REAL, capacity INTEGER""",
+    "allocations": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, hub_id TEXT NOT NULL, space_id TEXT NOT NULL,
+        org_id TEXT NOT NULL, start TEXT NOT NULL, end TEXT""",
+    "organizations": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, hub_id TEXT, name TEXT NOT NULL,
+        category TEXT, legal_status TEXT, stage TEXT, community TEXT, contact TEXT,
+        phone TEXT, members INTEGER, party_org TEXT, entered TEXT, notes TEXT,
+        graduated_on TEXT, destination TEXT, exited_on TEXT, exit_reason TEXT,
+        last_month TEXT, last_score10 REAL, stars INTEGER, stars_year INTEGER,
+        conflict_count INTEGER NOT NULL DEFAULT 0""",
+    "scores": """
+        doc_id TEXT NOT NULL, org_id TEXT NOT NULL, month TEXT NOT NULL, total REAL NOT NULL,
+        max_total REAL NOT NULL, score10 REAL NOT NULL, rubric_from TEXT NOT NULL,
+        items TEXT NOT NULL, note TEXT, PRIMARY KEY (org_id, month)""",
+    "waivers": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, org_id TEXT NOT NULL, kind TEXT NOT NULL,
+        start TEXT NOT NULL, end TEXT NOT NULL, monthly_value REAL NOT NULL,
+        hours_per_month REAL, approved_by TEXT""",
+    "service_hours": """
+        doc_id TEXT NOT NULL, org_id TEXT NOT NULL, month TEXT NOT NULL, hours REAL NOT NULL,
+        PRIMARY KEY (org_id, month)""",
+    "interviews": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, org_id TEXT NOT NULL, on_date TEXT NOT NULL,
+        deadline TEXT NOT NULL, outcome TEXT, note TEXT""",
+    "reviews": """
+        doc_id TEXT NOT NULL, org_id TEXT NOT NULL, year INTEGER NOT NULL, self REAL NOT NULL,
+        peer REAL NOT NULL, public REAL NOT NULL, party INTEGER NOT NULL,
+        monthly_avg REAL, composite REAL NOT NULL, stars INTEGER NOT NULL,
+        PRIMARY KEY (org_id, year)""",
+    "settings": """
+        doc_id TEXT NOT NULL, key TEXT PRIMARY KEY, value TEXT NOT NULL""",
+    "rubric_items": """
+        doc_id TEXT NOT NULL, from_month TEXT NOT NULL, key TEXT NOT NULL, label TEXT NOT NULL,
+        maximum REAL NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (from_month, key)""",
+    "members": """
+        doc_id TEXT NOT NULL, device_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+        added_by TEXT, added_at TEXT, revoked_at TEXT""",
+    "conflicts": """
+        doc_id TEXT NOT NULL, field TEXT NOT NULL, winner TEXT, candidates TEXT NOT NULL,
+        PRIMARY KEY (doc_id, field)""",
+}
+
+INDEXES = """
+CREATE INDEX IF NOT EXISTS organizations_hub ON organizations (hub_id, stage);
+CREATE INDEX IF NOT EXISTS organizations_name ON organizations (name);
+CREATE INDEX IF NOT EXISTS scores_month ON scores (month, score10);
+CREATE INDEX IF NOT EXISTS waivers_org ON waivers (org_id);
+CREATE INDEX IF NOT EXISTS allocations_space ON allocations (space_id);
+CREATE INDEX IF NOT EXISTS allocations_org ON allocations (org_id);
+CREATE INDEX IF NOT EXISTS interviews_org ON interviews (org_id);
+"""
+
+
+def create_all(conn) -> None:
+    """Create every table and index that does not exist yet."""
+    conn.executescript(STORAGE)
+    for table, columns in QUERY_TABLES.items():
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+        conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table} (doc_id)")
+    conn.executescript(INDEXES)

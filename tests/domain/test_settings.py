@@ -1,0 +1,84 @@
+"""Settings: defaults from domain.md, typed parsing, validation and storage round trip."""
+
+import pytest
+
+from incubator.domain.errors import DomainError
+from incubator.domain.settings import SETTING_LABELS, Settings
+
+DEFAULTS = {
+    "warning_threshold": 6.0, "warning_streak_months": 3, "rectification_months": 1,
+    "review_weight_monthly": 40.0, "review_weight_self": 20.0, "review_weight_peer": 20.0,
+    "review_weight_public": 20.0, "stars_5": 90.0, "stars_4": 80.0, "stars_3": 70.0,
+    "stars_2": 60.0, "party_cap_stars": 3, "rectify_below_stars": 3,
+    "graduation_min_months": 12, "graduation_min_stars": 3,
+    "graduation_require_registered": True, "expiring_days": 30,
+}
+
+
+def test_defaults_are_the_reports():
+    assert Settings().to_mapping() == DEFAULTS
+
+
+def test_every_setting_has_two_labels():
+    assert set(SETTING_LABELS) == set(DEFAULTS)
+    assert all(zh and en and zh != en for zh, en in SETTING_LABELS.values())
+
+
+@pytest.mark.parametrize("key,text,expected", [
+    ("warning_threshold", "5.5", 5.5), ("warning_threshold", " 0 ", 0.0),
+    ("warning_threshold", "10", 10.0), ("graduation_min_months", "18", 18),
+    ("warning_streak_months", "1", 1), ("expiring_days", "0", 0),
+    ("graduation_require_registered", "否", False), ("graduation_require_registered", "No", False),
+    ("graduation_require_registered", "yes", True), ("stars_5", "95", 95.0),
+    ("stars_2", "0", 0.0), ("party_cap_stars", "5", 5), ("rectify_below_stars", "1", 1),
+])
+def test_with_value_parses_to_the_field_type(key, text, expected):
+    value = getattr(Settings().with_value(key, text), key)
+    assert value == expected and type(value) is type(expected)
+
+
+@pytest.mark.parametrize("key,text", [
+    ("nope", "1"),                                  # unknown key
+    ("warning_threshold", "11"), ("warning_threshold", "-0.1"), ("warning_threshold", "nan"),
+    ("warning_threshold", "inf"), ("warning_threshold", "six"),
+    ("review_weight_self", "30"),                   # weights no longer add up to 100
+    ("review_weight_self", "-1"),
+    ("stars_4", "95"), ("stars_4", "90"),           # not strictly descending
+    ("stars_5", "101"), ("stars_2", "-1"),
+    ("party_cap_stars", "0"), ("party_cap_stars", "6"), ("graduation_min_stars", "0"),
+    ("graduation_min_months", "0"), ("graduation_min_months", "twelve"),
+    ("graduation_min_months", "12.5"), ("rectification_months", "0"),
+    ("warning_streak_months", "0"), ("expiring_days", "-1"),
+    ("graduation_require_registered", "maybe"),
+])
+def test_with_value_refuses(key, text):
+    with pytest.raises(DomainError):
+        Settings().with_value(key, text)
+
+
+def test_the_weights_change_together():
+    changed = Settings().with_values({"review_weight_monthly": "50", "review_weight_self": "10"})
+    assert (changed.review_weight_monthly, changed.review_weight_self) == (50.0, 10.0)
+    with pytest.raises(DomainError):
+        Settings().with_values({"review_weight_monthly": "50", "review_weight_self": "20"})
+
+
+def test_round_trip_through_storage():
+    changed = Settings().with_value("stars_5", "95").with_value("expiring_days", "14")
+    assert Settings.from_mapping(changed.to_mapping()) == changed
+    assert Settings.from_mapping({}) == Settings()
+
+
+def test_from_mapping_ignores_keys_from_newer_versions():
+    assert Settings.from_mapping({"from_the_future": "x", "stars_5": 95}).stars_5 == 95.0
+
+
+@pytest.mark.parametrize("key,value", [
+    ("warning_threshold", "six"), ("warning_threshold", None), ("warning_threshold", True),
+    ("warning_threshold", float("nan")), ("warning_streak_months", 3.5),
+    ("warning_streak_months", True), ("graduation_require_registered", 1),
+    ("graduation_require_registered", "yes"),
+])
+def test_from_mapping_refuses_wrong_types(key, value):
+    with pytest.raises(DomainError):
+        Settings.from_mapping({key: value})

@@ -1,0 +1,238 @@
+"""The replica store: one file, documents as truth, query tables kept in step."""
+
+import sqlite3
+from datetime import datetime, timezone
+
+import pytest
+
+from incubator.domain.errors import DomainError
+from incubator.store import queries
+from incubator.store.home import replica_path
+from incubator.store.identity import new_identity
+from incubator.store.operations import ScoreEntry, Store
+from incubator.store.replica import Replica, ReplicaError
+
+from ..conftest import NOW
+
+FULL = {"plan": 2, "cleanliness": 2, "activities": 2, "archives": 2, "party": 2}
+LOW = {"plan": 1, "cleanliness": 1, "activities": 1, "archives": 1, "party": 1}
+
+
+def add_org(store, name="桂花社区书画社", **kw):
+    hub = store.db.conn.execute("SELECT id FROM hubs").fetchone()[0]
+    return store.add_org(name, kw.pop("category", "culture"), hub, entered="2024-01-01", **kw)
+
+
+def clone(store: Store, home, name="外勤笔记本") -> Store:
+    """A second replica of the same network with its own device identity."""
+    target = replica_path(home)
+    home.mkdir(parents=True)
+    dest = sqlite3.connect(target)
+    store.db.conn.backup(dest)
+    identity = new_identity(name)
+    dest.executemany("UPDATE replica_meta SET value = ? WHERE key = ?", [
+        (identity.device_id, "device_id"), (identity.device_name, "device_name"),
+        (identity.actor_hex, "actor"), (identity.private_key_pem, "private_key")])
+    dest.commit()
+    dest.close()
+    return Store.open(home, clock=lambda: NOW)
+
+
+def copy_chunks(source: Store, target_home) -> None:
+    """Replicate by hand: append the source's change rows to the target file."""
+    conn = sqlite3.connect(replica_path(target_home))
+    conn.execute("ATTACH DATABASE ? AS source", (str(source.replica.path),))
+    conn.execute("INSERT INTO chunks (doc_id, kind, data) SELECT doc_id, kind, data "
+                 "FROM source.chunks ORDER BY id")
+    conn.commit()
+    conn.close()
+
+
+class TestWrites:
+    def test_a_score_is_in_the_documents_and_the_tables(self, store):
+        org = add_org(store)
+        store.set_scores([ScoreEntry(org, "2026-10", FULL)])
+        row = store.db.conn.execute("SELECT total, score10 FROM scores WHERE org_id = ?",
+                                    (org,)).fetchone()
+        assert row == (10.0, 10.0)
+        doc = store.replica.document(f"org:{org}")
+        recorded = store.db.conn.execute(
+            "SELECT heads FROM documents WHERE doc_id = ?", (f"org:{org}",)).fetchone()[0]
+        assert recorded == ",".join(doc.heads())
+        assert store.replica.verify() == []
+
+    def test_one_bad_entry_saves_none_of_the_batch(self, store):
+        first, second = add_org(store), add_org(store, "阳光社区舞蹈队")
+        before = store.replica.dump_query_tables()
+        with pytest.raises(DomainError):
+            store.set_scores([ScoreEntry(first, "2026-10", FULL),
+                              ScoreEntry(second, "2026-10", {**FULL, "plan": 3})])
+        assert store.replica.dump_query_tables() == before
+
+    def test_a_failure_inside_a_change_rolls_back_file_and_document(self, store):
+        org = add_org(store)
+        chunks_before = store.db.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+        def explode(editor):
+            editor.set(("profile", "name"), "改名")
+            raise RuntimeError("disk on fire")
+
+        with pytest.raises(RuntimeError):
+            store.replica.change(f"org:{org}", "Edited {fields}", {"fields": "name"}, explode)
+        assert store.db.conn.execute("SELECT count(*) FROM chunks").fetchone()[0] == chunks_before
+        assert store.replica.tree(f"org:{org}")["profile"]["name"] == "桂花社区书画社"
+
+    def test_many_edits_are_compacted_and_nothing_is_lost(self, store):
+        org = add_org(store)
+        for n in range(60):
+            store.edit_org(org, {"members": n + 1})
+        chunks = store.db.conn.execute(
+            "SELECT count(*) FROM chunks WHERE doc_id = ?", (f"org:{org}",)).fetchone()[0]
+        assert chunks < 30
+        reopened = Store.open(store.replica.path.parent, clock=lambda: NOW)
+        assert queries.org_row(reopened.db, org)["members"] == 60
+        assert len(reopened.history(org)) == 61
+
+    def test_a_rubric_change_never_rewrites_past_totals(self, store):
+        org = add_org(store)
+        store.set_scores([ScoreEntry(org, "2026-05", FULL)])
+        from incubator.domain.rubric import parse_item_spec
+
+        store.set_rubric("2026-07", [parse_item_spec("plan=5:工作计划"),
+                                     parse_item_spec("activities=5:活动开展")])
+        store.set_scores([ScoreEntry(org, "2026-08", {"plan": 5, "activities": 2})])
+        rows = {r["month"]: r for r in queries.scores(store.db, org_id=org)}
+        assert (rows["2026-05"]["total"], rows["2026-05"]["rubric_from"]) == (10.0, "2000-01")
+        assert (rows["2026-08"]["total"], rows["2026-08"]["rubric_from"]) == (7.0, "2026-07")
+        with pytest.raises(DomainError):
+            store.set_rubric("2026-04", [parse_item_spec("plan=10:工作计划")])
+
+
+class TestReindex:
+    def test_reindex_equals_the_incremental_tables(self, isolated_home):
+        from incubator.demo import build_demo
+
+        demo = build_demo(isolated_home, orgs=16, months=15, seed=3, clock=lambda: NOW)
+        incremental = demo.replica.dump_query_tables()
+        assert sum(len(rows) for rows in incremental.values()) > 200
+        assert demo.replica.reindex() == len(demo.replica.doc_ids())
+        assert demo.replica.dump_query_tables() == incremental
+        assert demo.replica.verify() == []
+
+    def test_verify_notices_tampered_rows(self, store):
+        org = add_org(store)
+        store.db.conn.execute("UPDATE organizations SET name = 'x' WHERE id = ?", (org,))
+        store.db.conn.commit()
+        assert any("organizations" in p for p in store.replica.verify())
+
+    def test_stale_rows_are_rematerialized_on_open(self, store):
+        org = add_org(store)
+        store.db.conn.execute("DELETE FROM organizations")
+        store.db.conn.execute("UPDATE documents SET materialized_upto = 0, heads = ''")
+        store.db.conn.commit()
+        reopened = Store.open(store.replica.path.parent, clock=lambda: NOW)
+        assert queries.org_row(reopened.db, org)["name"] == "桂花社区书画社"
+
+
+class TestReplication:
+    def test_copying_change_rows_by_hand_merges_two_replicas(self, store, tmp_path):
+        org = add_org(store)
+        laptop = clone(store, tmp_path / "laptop")
+        store.set_scores([ScoreEntry(org, "2026-09", FULL)])
+        other = laptop.add_org("田家坝村邻里互助会", "mutual-aid",
+                               laptop.db.conn.execute("SELECT id FROM hubs").fetchone()[0])
+        laptop.set_scores([ScoreEntry(org, "2026-10", LOW)])
+        laptop.close()
+        copy_chunks(laptop, store.replica.path.parent)
+        merged = Store.open(store.replica.path.parent, clock=lambda: NOW)
+        months = {r["month"] for r in queries.scores(merged.db, org_id=org)}
+        assert months == {"2026-09", "2026-10"}
+        assert queries.org_row(merged.db, other)["name"] == "田家坝村邻里互助会"
+        assert merged.replica.verify() == []
+        assert queries.conflicts(merged.db) == []
+
+    def test_the_same_field_edited_on_two_replicas_is_a_conflict_until_resolved(
+            self, store, tmp_path):
+        org = add_org(store)
+        laptop = clone(store, tmp_path / "laptop")
+        store.edit_org(org, {"phone": "13800000001"})
+        laptop.edit_org(org, {"phone": "13900000002"})
+        laptop.close()
+        copy_chunks(laptop, store.replica.path.parent)
+        merged = Store.open(store.replica.path.parent, clock=lambda: NOW)
+        conflicts = queries.conflicts(merged.db)
+        assert [(c["record"], c["field"]) for c in conflicts] == [("桂花社区书画社", "profile/phone")]
+        values = {c["value"] for c in conflicts[0]["candidates"]}
+        assert values == {"13800000001", "13900000002"}
+        assert {c["device_name"] for c in conflicts[0]["candidates"]} == {"前台电脑", "外勤笔记本"}
+        winner = conflicts[0]["winner"]
+        assert queries.org_row(merged.db, org)["phone"] == winner
+        keep = 1 + [c["value"] for c in conflicts[0]["candidates"]].index("13800000001")
+        merged.resolve_conflict(org, "profile/phone", keep)
+        assert queries.conflicts(merged.db) == []
+        assert queries.org_row(merged.db, org)["phone"] == "13800000001"
+        assert merged.history(org)[0].summary == "Resolved the conflict on {field}"
+
+    def test_history_attributes_each_change_to_its_device(self, store, tmp_path):
+        org = add_org(store)
+        laptop = clone(store, tmp_path / "laptop")
+        laptop.set_scores([ScoreEntry(org, "2026-10", FULL)])
+        laptop.close()
+        copy_chunks(laptop, store.replica.path.parent)
+        merged = Store.open(store.replica.path.parent, clock=lambda: NOW)
+        devices = [(e.device_name, e.summary) for e in merged.history(org)]
+        assert ("外勤笔记本", "Scored {month}: {total}") in devices
+        assert ("前台电脑", "Registered {name}") in devices
+
+
+class TestOpening:
+    def test_a_missing_replica_is_refused(self, tmp_path):
+        with pytest.raises(ReplicaError):
+            Replica(tmp_path / "nothing.sqlite")
+
+    def test_a_file_that_is_not_a_replica_is_refused(self, tmp_path):
+        junk = tmp_path / "junk.sqlite"
+        junk.write_bytes(b"not a database at all" * 100)
+        with pytest.raises(ReplicaError):
+            Replica(junk)
+
+    def test_the_clock_is_stored_as_utc(self, isolated_home):
+        local = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc).astimezone()
+        opened = Store.init(isolated_home, "东湖孵化园", clock=lambda: local)
+        assert opened.history("network")[0].at == "2026-03-01T08:00:00+00:00"
+
+
+class TestMerge:
+    """`Replica.merge`: what a sync hands over, checked against the declared heads."""
+
+    def test_a_snapshot_then_changes_from_another_replica(self, store, tmp_path):
+        other = Store.init(tmp_path / "other", "东湖孵化园", clock=lambda: NOW)
+        hub = other.db.conn.execute("SELECT id FROM hubs").fetchone()[0]
+        org = other.add_org("东湖村书画社", "culture", hub, entered="2024-01-01")
+        doc_id = f"org:{org}"
+        first = other.replica.document(doc_id)
+        snapshot, snapshot_heads = first.save(), first.heads()
+        other.set_scores([ScoreEntry(org, "2026-10", FULL)])
+        changes = other.replica.document(doc_id).changes_since(snapshot_heads)
+        latest = other.replica.document(doc_id).heads()
+        assert store.replica.merge(doc_id, snapshot, snapshot_heads) is True
+        assert store.replica.merge(doc_id, snapshot, snapshot_heads) is False
+        assert store.replica.merge(doc_id, changes, latest) is True
+        assert [r["month"] for r in queries.scores(store.db, org_id=org)] == ["2026-10"]
+        assert store.replica.verify() == []
+
+    def test_changes_whose_dependencies_are_missing_are_refused(self, store, tmp_path):
+        other = Store.init(tmp_path / "other", "东湖孵化园", clock=lambda: NOW)
+        hub = other.db.conn.execute("SELECT id FROM hubs").fetchone()[0]
+        org = other.add_org("东湖村书画社", "culture", hub, entered="2024-01-01")
+        doc = other.replica.document(f"org:{org}")
+        base = doc.heads()
+        other.set_scores([ScoreEntry(org, "2026-10", FULL)])
+        changes = other.replica.document(f"org:{org}").changes_since(base)
+        before = store.replica.dump_query_tables()
+        chunks = store.db.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        with pytest.raises(ReplicaError):
+            store.replica.merge(f"org:{org}", changes,
+                                other.replica.document(f"org:{org}").heads())
+        assert store.replica.dump_query_tables() == before
+        assert store.db.conn.execute("SELECT count(*) FROM chunks").fetchone()[0] == chunks

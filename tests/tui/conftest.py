@@ -1,0 +1,33 @@
+"""A demo replica built once per session, copied for every test that needs one."""
+
+import shutil
+
+import pytest
+
+from incubator.demo import build_demo
+from incubator.screens.app import IncubatorApp
+from incubator.store.home import replica_path
+
+from ..conftest import NOW
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    home = tmp_path_factory.mktemp("demo-template")
+    store = build_demo(home, orgs=40, months=24, seed=7, clock=lambda: NOW)
+    store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    return home
+
+
+@pytest.fixture
+def demo_home(demo_template, tmp_path):
+    home = tmp_path / "demo"
+    home.mkdir()
+    shutil.copy(replica_path(demo_template), replica_path(home))
+    return home
+
+
+@pytest.fixture
+def app(demo_home):
+    return IncubatorApp(demo_home, clock=lambda: NOW)

@@ -1,0 +1,43 @@
+"""What the area tests share: notices shown, residents of the demo, a low month, snapshots."""
+
+from incubator.screens.actions import AREAS
+from incubator.screens.app import IncubatorApp
+from incubator.store.operations import Store
+
+from ..conftest import NOW
+
+LOW = {"plan": 1, "cleanliness": 1, "activities": 1, "archives": 1, "party": 1}
+SIZES = {"argnames": "size", "argvalues": [(80, 24), (120, 40)], "ids": ["80x24", "120x40"]}
+
+
+def notices(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def open_store(home) -> Store:
+    return Store.open(home, clock=lambda: NOW)
+
+
+def residents(home, hub_name=None, without_interview=True):
+    """Resident organizations that entered before August 2026, by hub and name."""
+    store = open_store(home)
+    sql = ("SELECT o.id, o.name, h.id AS hub_id, h.name AS hub FROM organizations o "
+           "JOIN hubs h ON h.id = o.hub_id WHERE o.stage IN ('startup', 'growth') "
+           "AND o.entered < '2026-08-01'")
+    if without_interview:
+        sql += " AND NOT EXISTS (SELECT 1 FROM interviews i WHERE i.org_id = o.id)"
+    rows = [dict(r) for r in store.db.query(sql + " ORDER BY h.name, o.name")]
+    store.close()
+    return [r for r in rows if hub_name is None or r["hub"] == hub_name]
+
+
+def rows(table) -> list[tuple]:
+    """The table's cells as plain strings (cells may be rich Text)."""
+    return [tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+def snapshot(snap_compare, home, mode: str, size) -> bool:
+    """The area `mode` on the demo replica with the frozen clock."""
+    key = next(key for name, key, _t in AREAS if name == mode)
+    return snap_compare(IncubatorApp(home, clock=lambda: NOW), press=[f"f{key}"],
+                        terminal_size=size)

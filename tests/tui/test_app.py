@@ -1,0 +1,114 @@
+"""The app shell driven through Pilot: keys, help, command palette, live refresh, language."""
+
+import asyncio
+
+from textual.command import CommandPalette
+from textual.widgets import DataTable, Input
+
+from incubator import i18n
+from incubator.screens.app import IncubatorApp
+from incubator.screens.organizations.detail import OrganizationDetailScreen
+
+from ..conftest import NOW
+from .helpers import open_store, residents
+
+
+class TestNavigation:
+    async def test_function_keys_reach_every_area_even_while_typing(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2", "slash", "1", "2")
+            assert app.screen.query_one("#search", Input).value == "12"
+            await pilot.press("f9")
+            assert type(app.screen).__name__ == "SyncScreen"
+            await pilot.press("1")
+            assert type(app.screen).__name__ == "DashboardScreen"
+
+    async def test_q_quits(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("q")
+            await pilot.pause()
+            assert not app.is_running
+
+
+class TestHelp:
+    async def test_help_lists_every_key_in_chinese(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2", "question_mark")
+            await pilot.pause()
+            table = app.screen.query_one("#keys", DataTable)
+            rows = dict(tuple(reversed([str(c) for c in table.get_row_at(i)])) for i in range(table.row_count))
+            assert rows["前往月度评分"] == "F3/3"
+            assert rows["按下一列排序"] == "s"
+            assert "退出" in rows and "下一个部件" in rows and "命令" in rows
+            await pilot.press("escape")
+            assert type(app.screen).__name__ == "OrganizationsScreen"
+
+
+class TestCommandPalette:
+    async def test_finds_an_organization_by_name(self, app, demo_home):
+        org = residents(demo_home)[1]
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("ctrl+p")
+            assert isinstance(app.screen, CommandPalette)
+            assert app.screen.query_one(Input).placeholder == "搜索页面、组织和操作…"
+            await pilot.press(*org["name"][:4])
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, OrganizationDetailScreen)
+            assert app.screen.org_id == org["id"]
+
+    async def test_system_commands_and_screen_actions_are_translated(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+            assert {"主题", "退出", "按键", "截图"} <= set(titles)
+            await pilot.press("ctrl+p", *"排序")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen.sort == "category"
+
+
+class TestLiveRefresh:
+    async def test_a_change_made_by_another_connection_appears(self, app, demo_home):
+        org = residents(demo_home)[0]
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            await pilot.pause()
+            other = open_store(demo_home)
+            other.edit_org(org["id"], {"name": "改了名字的书画社"})
+            other.close()
+            table = app.screen.query_one(DataTable)
+            for _ in range(25):
+                await pilot.pause(0.1)
+                if "改了名字的书画社" in [str(row[1]) for row in map(table.get_row_at,
+                                                               range(table.row_count))]:
+                    break
+            else:
+                raise AssertionError("the new name did not appear within 2.5 s")
+
+    def test_the_poll_skips_a_tick_while_no_screen_is_on_the_stack(self, app):
+        """A mode switch briefly empties the stack; the poll timer must not crash the app."""
+        assert app.screen_stack == []
+        app.refresh_active()
+
+
+def test_the_app_opens_in_english_with_lang_en(demo_home):
+    """`lang="en"` switches every label, the footer's included."""
+    app = IncubatorApp(demo_home, clock=lambda: NOW, lang="en")
+
+    async def run():
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            await pilot.pause()
+            count = str(app.screen.query_one("#count").render())
+            keys = {active.binding.description for active in app.screen.active_bindings.values()}
+            return count, keys
+
+    try:
+        count, keys = asyncio.run(run())
+        assert count == "40 organizations, sorted by Name (ascending)"
+        assert {"Search", "Quit", "Help"} <= keys
+    finally:
+        i18n.set_language("zh")

@@ -1,0 +1,58 @@
+"""首页 driven through Pilot: each hub's figures, and every figure jumps to its list."""
+
+from textual.widgets import Select
+
+from incubator.screens.dashboard.screen import Figure
+
+from .helpers import open_store, residents
+
+
+def figure_texts(app) -> list[str]:
+    return [str(figure.label) for figure in app.screen.query(Figure)]
+
+
+class TestFigures:
+    async def test_every_hub_shows_its_figures(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            texts = figure_texts(app)
+            assert len([t for t in texts if t.startswith("初创期")]) == 4
+            for words in ("空间使用", "2026-10 缺评分", "约谈中", "30 天内到期的减免",
+                          "以服务换租金欠缺", "本网络暂无其他副本"):
+                assert any(words in text for text in texts), words
+
+    async def test_a_missing_score_shows_after_a_change_elsewhere(self, app, demo_home):
+        org = residents(demo_home)[0]
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            before = figure_texts(app)
+            store = open_store(demo_home)
+            store.add_org("新来的社区书画社", "culture", org["hub_id"], entered="2026-09-01")
+            store.close()
+            await pilot.pause(1.3)
+            assert figure_texts(app) != before
+            assert any("2026-10 缺评分：1" in text for text in figure_texts(app))
+
+
+class TestJumps:
+    async def test_the_stage_figure_opens_the_organizations_of_that_hub(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            first = app.screen.query(Figure).first()
+            await pilot.click(first)
+            await pilot.pause()
+            assert type(app.screen).__name__ == "OrganizationsScreen"
+            assert app.screen.query_one("#hub", Select).value == first.hub_id
+            hubs = {str(row[3]) for row in map(app.screen.query_one("#organizations").get_row_at,
+                                          range(app.screen.query_one("#organizations").row_count))}
+            assert len(hubs) == 1
+
+    async def test_figures_are_reached_with_the_keyboard(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("tab", "tab", "tab", "tab")
+            assert isinstance(app.screen.focused, Figure)
+            assert app.screen.focused.mode == "warnings"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "WarningsScreen"

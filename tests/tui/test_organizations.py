@@ -1,0 +1,128 @@
+"""组织 driven through Pilot: live search in Chinese, filters, sorting, paging, Enter."""
+
+import pytest
+from textual.widgets import Select
+
+from incubator.screens.organizations.detail import OrganizationDetailScreen
+from incubator.screens.organizations.screen import PAGE
+
+from .helpers import open_store, residents, rows
+
+
+def table(app):
+    return app.screen.query_one("#organizations")
+
+
+class TestSearch:
+    async def test_a_chinese_substring_filters_the_table_as_you_type(self, app, demo_home):
+        name = residents(demo_home)[0]["name"]
+        needle = name[2:5]
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            everything = table(app).row_count
+            await pilot.press("slash", *needle)
+            await pilot.pause()
+            shown = rows(table(app))
+            assert 0 < len(shown) < everything
+            assert all(needle in row[1] for row in shown)
+            assert str(app.screen.query_one("#count").render()).startswith(f"共 {len(shown)} 个组织")
+            await pilot.press("enter")  # from the search box to the results
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, OrganizationDetailScreen)
+            assert needle in app.screen.org["name"]
+
+    async def test_a_name_with_brackets_shows_as_typed(self, app, demo_home):
+        store = open_store(demo_home)
+        store.add_org("[b]红岩[/b]社区合唱团", "culture", residents(demo_home)[0]["hub_id"])
+        store.close()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2", "slash", *"合唱团")
+            await pilot.pause()
+            shown = table(app)
+            drawn = "".join(segment.text for segment in shown.render_line(1))
+            assert shown.row_count == 1 and "[b]红岩[/b]社区合唱团" in drawn
+
+    async def test_no_match_leaves_an_empty_table(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2", "slash", *"没有这个组织")
+            await pilot.pause()
+            assert table(app).row_count == 0
+
+
+class TestFiltersAndSort:
+    async def test_hub_and_stage_filters_combine(self, app, demo_home):
+        org = residents(demo_home)[0]
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            app.screen.query_one("#hub", Select).value = org["hub_id"]
+            app.screen.query_one("#stage", Select).value = "startup"
+            await pilot.pause()
+            shown = rows(table(app))
+            assert shown and {(row[3], row[4]) for row in shown} == {(org["hub"], "初创期")}
+
+    async def test_the_flag_filter_keeps_only_flagged_organizations(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            await pilot.pause()
+            everything = table(app).row_count
+            app.screen.query_one("#flag", Select).value = "约谈"
+            await pilot.pause()
+            shown = rows(table(app))
+            assert 0 < len(shown) < everything
+            assert all("约谈" in row[8] for row in shown)
+
+    async def test_clicking_a_header_sorts_and_clicking_again_reverses(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            screen = app.screen
+            screen.sort_on("last_score10", False)
+            await pilot.pause()
+            scores = [float(row[6]) for row in rows(table(app)) if row[6]]
+            assert scores == sorted(scores)
+            await pilot.press("s")
+            assert screen.sort == "stars"
+            assert "按星级升序排列" in str(screen.query_one("#count").render())
+
+
+class TestPaging:
+    @pytest.fixture(autouse=True)
+    def more_than_a_page(self, demo_home):
+        """PAGE more organizations: 100 in all."""
+        store = open_store(demo_home)
+        hub = residents(demo_home)[0]["hub_id"]
+        for number in range(PAGE):
+            store.add_org(f"测试社{number:03d}号", "other", hub)
+        store.close()
+
+    async def test_rows_load_as_the_cursor_moves_down(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            await pilot.pause()
+            assert table(app).row_count == PAGE
+            await pilot.press("pagedown", "pagedown")
+            await pilot.pause()
+            assert table(app).row_count == PAGE + 40
+
+    async def test_rows_load_when_the_view_is_scrolled_to_the_end(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            await pilot.pause()
+            table(app).scroll_end(animate=False, immediate=True)
+            await pilot.pause()
+            assert table(app).row_count == PAGE + 40
+            assert table(app).cursor_row == 0
+
+    async def test_a_page_queued_before_the_next_search_redraw_never_mixes_searches(self, app):
+        """Paging follows the search the table shows, even if the box already changed."""
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            await pilot.pause()
+            screen = app.screen
+            first_page = [row[0] for row in rows(table(app))]
+            screen.query_one("#search").value = "测试社"
+            screen.add_page()
+            ids = [row[0] for row in rows(table(app))]
+            assert ids[:PAGE] == first_page and len(ids) == len(set(ids)) == PAGE + 40
+            await pilot.pause()
+            assert all("测试社" in row[1] for row in rows(table(app)))
