@@ -18,12 +18,15 @@ from rich.table import Table
 from . import i18n
 from .domain.categories import CATEGORIES, category_label
 from .domain.errors import DomainError
-from .domain.models import LABELS, label
+from .domain.device import parse_device_id, short_device_id
+from .domain.models import LABELS, Role, label, parse_enum
 from .domain.rubric import parse_item_spec
 from .i18n import N_, _
 from .store import queries
 from .store.home import replica_path, resolve_home
+from .store.identity import Card
 from .store.operations import ScoreEntry, Store
+from .sync.transport import DEFAULT_PORT, parse_address
 
 EXIT_BAD_INPUT = 2
 
@@ -157,12 +160,23 @@ def open_app(ctx: typer.Context) -> None:
 @guarded
 def init(
     ctx: typer.Context,
-    hub_name: Annotated[str, typer.Option("--hub-name", help="Name of this device's hub.")],
+    hub_name: Annotated[Optional[str], typer.Option("--hub-name", help="Start a new network whose first hub is this device's.")] = None,
+    join: Annotated[Optional[str], typer.Option("--join", help="Join a network: the card of the hub device to sync with first.")] = None,
     device_name: Annotated[Optional[str], typer.Option("--device-name", help="A name for this device.")] = None,
     hub_category: Annotated[Optional[str], typer.Option("--hub-category", help="The hub's specialty category.")] = None,
 ) -> None:
-    """Create a new network with this replica as its first hub device."""
+    """Create this device's replica: a new network (--hub-name) or a joining device (--join)."""
     home = session(ctx).home
+    if bool(hub_name) == bool(join):
+        raise DomainError("Give either --hub-name (a new network) or --join CARD (an existing one)")
+    if join:
+        card = Card.decode(join)
+        store = Store.join(home, card, device_name or card.name + "-" + _("device"))
+        typer.echo(_("Created a replica in {home} that will sync first with {name} ({device})")
+                   .format(home=home, name=card.name, device=short_device_id(card.device_id)))
+        typer.echo(_("Ask a hub to run: incubator member add CARD --role field, with this card:"))
+        typer.echo(Card.of(store.replica.identity).encode())
+        return
     store = Store.init(home, hub_name, device_name, hub_category)
     typer.echo(_("Created a new network in {home}").format(home=home))
     typer.echo(_("Device ID: {device_id}").format(device_id=store.replica.identity.device_id))
@@ -802,6 +816,142 @@ app.add_typer(device_app, name="device")
 def device_id(ctx: typer.Context) -> None:
     """Print this device's ID."""
     typer.echo(session(ctx).store().replica.identity.device_id)
+
+
+@device_app.command("card")
+@guarded
+def device_card(
+    ctx: typer.Context,
+    address: Annotated[str, typer.Option("--address", help="HOST:PORT where this device serves sync.")] = "",
+    qr: Annotated[bool, typer.Option("--qr", help="Show the card as a QR code.")] = False,
+) -> None:
+    """Print this device's card: one line to pair it with another device."""
+    if address:
+        parse_address(address)
+    card = Card.of(session(ctx).store().replica.identity, address).encode()
+    if qr:
+        typer.echo(qr_text(card, sys.stdout.isatty()))
+    typer.echo(card)
+
+
+def qr_text(text: str, terminal: bool) -> str:
+    """A QR code drawn with two-column cells: reverse-video spaces on a terminal
+    (no ambiguous-width block glyphs), `##` otherwise."""
+    import qrcode
+
+    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_L)
+    code.add_data(text)
+    dark, light = ("\x1b[40m  \x1b[0m", "\x1b[47m  \x1b[0m") if terminal else ("##", "  ")
+    return "\n".join("".join(dark if cell else light for cell in row)
+                     for row in code.get_matrix())
+
+
+member_app = typer.Typer(help="The devices of the network and their roles.")
+app.add_typer(member_app, name="member")
+
+
+@member_app.command("add")
+@guarded
+def member_add(
+    ctx: typer.Context,
+    card: Annotated[str, typer.Argument(help="The new device's card (incubator device card).")],
+    role: Annotated[str, typer.Option("--role", help="hub, field or viewer.")],
+    name: Annotated[Optional[str], typer.Option("--name", help="A name for the device (default: the card's).")] = None,
+) -> None:
+    """Add a device to the network (every replica learns it on sync)."""
+    parsed = Card.decode(card)
+    store = session(ctx).store()
+    store.add_member(parsed, role, name)
+    typer.echo(_("Added member {device} as {role}").format(
+        device=short_device_id(parsed.device_id), role=enum_label(parse_enum(Role, role).value)))
+
+
+@member_app.command("list")
+@guarded
+def member_list(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
+    """List the network's member devices."""
+    rows = queries.members(session(ctx).store().db)
+    emit(ctx, json_flag, rows,
+         [("name", N_("Device")), ("role", N_("Role")), ("device_id", N_("Device ID")),
+          ("address", N_("Address")), ("revoked_at", N_("Revoked"))],
+         shown=lambda row: {**row, "role": enum_label(row["role"])})
+
+
+@member_app.command("revoke")
+@guarded
+def member_revoke(
+    ctx: typer.Context,
+    device: Annotated[str, typer.Argument(help="The device ID to revoke.")],
+) -> None:
+    """Revoke a member: it is refused from the next connection on."""
+    session(ctx).store().revoke_member(device)
+    typer.echo(_("Revoked {device}").format(device=short_device_id(parse_device_id(device))))
+
+
+sync_app = typer.Typer(help="Peer-to-peer sync with the other hubs and laptops.")
+app.add_typer(sync_app, name="sync")
+
+
+@sync_app.command("serve")
+@guarded
+def sync_serve(
+    ctx: typer.Context,
+    listen: Annotated[str, typer.Option("--listen", help="HOST:PORT to listen on.")] = f"0.0.0.0:{DEFAULT_PORT}",
+    every: Annotated[float, typer.Option("--every", min=0, help="Also sync with every reachable member every N minutes (0: never).")] = 0,
+    announce: Annotated[bool, typer.Option("--announce/--no-announce", help="Announce this device on the local network (mDNS).")] = True,
+) -> None:
+    """Serve sync to member devices until Ctrl-C."""
+    from .sync.service import serve_forever
+
+    host, port = parse_address(listen, default_host="0.0.0.0")
+    store = session(ctx).store()
+    serve_forever(store.replica, host, port, every_minutes=every, announce=announce,
+                  echo=lambda line: typer.echo(line, err=True))
+
+
+@sync_app.command("now")
+@guarded
+def sync_now(
+    ctx: typer.Context,
+    peer: Annotated[Optional[str], typer.Option("--peer", help="Only this device ID.")] = None,
+    address: Annotated[str, typer.Option("--address", help="HOST:PORT of that peer (with --peer).")] = "",
+    discover: Annotated[float, typer.Option("--discover", min=0, max=30, help="Seconds to look for peers on the local network first (0: no).")] = 0,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Sync once with every reachable member (or the one named)."""
+    from .sync.service import sync_round
+
+    if address and not peer:
+        raise DomainError("--address needs --peer")
+    store = session(ctx).store()
+    results = sync_round(store.replica, peer, address, discover_seconds=discover)
+    rows = [result.as_dict() for result in results]
+    if wants_json(ctx, json_flag):
+        print_json(rows)
+    else:
+        print_table([{**row, "device_id": short_device_id(row["device_id"]),
+                      "error": row["error"] or _("ok")} for row in rows],
+                    [("name", N_("Device")), ("device_id", N_("Device ID")),
+                     ("docs_received", N_("Docs in")), ("docs_sent", N_("Docs out")),
+                     ("bytes_received", N_("Bytes in")), ("bytes_sent", N_("Bytes out")),
+                     ("round_trips", N_("Round trips")), ("seconds", N_("Seconds")),
+                     ("error", N_("Result"))])
+    if any(result.error for result in results):
+        raise typer.Exit(1)
+
+
+@sync_app.command("status")
+@guarded
+def sync_status(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
+    """Peers, when each last synced, the last session's figures and errors."""
+    store = session(ctx).store()
+    rows = queries.sync_peers(store.db)
+    emit(ctx, json_flag, rows,
+         [("name", N_("Device")), ("role", N_("Role")), ("address", N_("Address")),
+          ("last_sync", N_("Last sync")), ("docs_received", N_("Docs in")),
+          ("docs_sent", N_("Docs out")), ("bytes_received", N_("Bytes in")),
+          ("bytes_sent", N_("Bytes out")), ("last_error", N_("Last error"))],
+         shown=lambda row: {**row, "role": enum_label(row["role"])})
 
 
 @app.command("tui")

@@ -116,27 +116,38 @@ class AutomergeDoc:
         have = [bytes.fromhex(head) for head in heads]
         return b"".join(change.bytes for change in self._raw.get_changes(have))
 
-    def merge(self, data: bytes) -> None:
-        """Merge a snapshot or change chunks (loaded on top of this document's own bytes,
-        since change chunks alone do not load when their dependencies are elsewhere)."""
-        actor = self._raw.get_actor()
-        self._raw = AutomergeDoc.load(self.save() + data, actor)._raw
+    def merged(self, data: bytes) -> AutomergeDoc:
+        """A new document: this one plus a snapshot or change chunks (loaded on top of this
+        document's own bytes, since change chunks alone do not load when their
+        dependencies are elsewhere). This document is left as it was."""
+        return AutomergeDoc.load(self.save() + data, self._raw.get_actor())
 
-    def tree(self, path: Path = ()) -> Tree:
-        """The map at `path` as plain Python values ({} when absent)."""
+    def merge(self, data: bytes) -> None:
+        """Merge a snapshot or change chunks into this document."""
+        self._raw = self.merged(data)._raw
+
+    def new_changes(self, before: list[str]) -> list[tuple[str, list[str]]]:
+        """(actor hex, dependency heads) of every change not covered by `before`."""
+        have = [bytes.fromhex(head) for head in before]
+        return [(change.actor_id.hex(), [dep.hex() for dep in change.deps])
+                for change in self._raw.get_changes(have)]
+
+    def tree(self, path: Path = (), heads: list[str] | None = None) -> Tree:
+        """The map at `path` as plain Python values ({} when absent), now or as of `heads`."""
+        at = [bytes.fromhex(head) for head in heads] if heads is not None else None
         obj = ROOT
         for key in path:
-            found = self._raw.get(obj, key)
+            found = self._raw.get(obj, key, at)
             if found is None or found[0] != ObjType.Map:
                 return {}
             obj = found[1]
-        return self._read(obj)
+        return self._read(obj, at)
 
-    def _read(self, obj: bytes) -> Tree:
+    def _read(self, obj: bytes, at: list[bytes] | None) -> Tree:
         out: Tree = {}
-        for key in self._raw.keys(obj):
-            value, child = self._raw.get(obj, key)
-            out[key] = self._read(child) if value == ObjType.Map else value[1]
+        for key in self._raw.keys(obj, at):
+            value, child = self._raw.get(obj, key, at)
+            out[key] = self._read(child, at) if value == ObjType.Map else value[1]
         return out
 
     @contextmanager

@@ -2,7 +2,8 @@
 
 Document layouts (all maps of scalars):
 - network: `settings/<key>`, `rubrics/<from month>/<item key>/{label,maximum,position}`,
-  `members/<device id>/{name,role,added_by,added_at,revoked_at}`.
+  `members/<device id>/{name,role,added_by,added_at,revoked_at,certificate,bundle_key,
+  address}`.
 - hub: `profile/{name,category,created_at}`, `spaces/<id>/{name,kind,area,capacity}`,
   `allocations/<id>/{space,org,start,end}`.
 - org: `profile/{name,hub,category,…,stage}`, `scores/<month>` (a JSON string of
@@ -99,6 +100,8 @@ def _network_rows(tree: dict, rows: Rows) -> None:
             "device_id": device_id, "name": member.get("name", ""),
             "role": member.get("role", "viewer"), "added_by": member.get("added_by"),
             "added_at": member.get("added_at"), "revoked_at": member.get("revoked_at"),
+            "certificate": member.get("certificate"), "bundle_key": member.get("bundle_key"),
+            "address": member.get("address"),
         })
 
 

@@ -6,6 +6,7 @@ then writes one or more documents inside one replica transaction.
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,7 @@ from typing import Any
 
 from ..domain import graduation, organization, review, rubric, spaces, waivers, warnings
 from ..domain.categories import resolve_category
+from ..domain.device import parse_device_id
 from ..domain.errors import DomainError, Text
 from ..domain.models import (
     RESIDENT_STAGES, InterviewOutcome, LegalStatus, PartyOrg, Role, SpaceKind, Stage,
@@ -25,7 +27,8 @@ from ..domain.months import check_not_future, parse_date, parse_month
 from ..domain.settings import Settings
 from . import journal, queries
 from .home import frozen_or_real_clock, replica_path
-from .identity import new_identity
+from . import exchange
+from .identity import Card, new_identity
 from .replica import Clock, Replica
 from ..i18n import N_
 
@@ -80,14 +83,61 @@ class Store:
             replica.change(NETWORK, "Created the network", {}, lambda ed: _set_all(ed, {
                 ("settings",): Settings().to_mapping(),
                 ("rubrics", rubric.DEFAULT_RUBRIC.from_month): _rubric_map(rubric.DEFAULT_RUBRIC),
-                ("members", me): {"name": device, "role": Role.HUB.value, "added_by": me,
-                                  "added_at": replica.now_iso()},
+                ("members", me): store._member_record(Card.of(replica.identity), Role.HUB, device),
             }), create=True)
             store._create_hub(name, category)
         return store
 
+    @classmethod
+    def join(cls, home: Path, card: Card, device_name: str, *,
+             clock: Clock | None = None) -> Store:
+        """A new, empty replica that pins the device on `card` as its first peer.
+
+        It holds no documents until a hub has added it (`member add`) and it has
+        synced; until then it refuses every edit."""
+        device = organization.clean_text(device_name, N_("Device name"), 80, required=True)
+        replica = Replica.create(replica_path(home), new_identity(device),
+                                 clock=clock or frozen_or_real_clock())
+        if card.device_id == replica.identity.device_id:
+            raise DomainError("This card is this device's own")
+        exchange.pin_peer(replica, card)
+        return cls(replica)
+
     def close(self) -> None:
         self.replica.close()
+
+    # -- membership --------------------------------------------------------
+
+    def _member_record(self, card: Card, role: Role, name: str) -> dict[str, Any]:
+        return {"name": name, "role": role.value, "added_by": self.replica.identity.device_id,
+                "added_at": self.replica.now_iso(), "certificate": card.certificate_pem,
+                "bundle_key": base64.b64encode(card.bundle_key).decode(),
+                "address": card.address, "revoked_at": None}
+
+    def add_member(self, card: Card, role: str, name: str | None = None) -> str:
+        """Add (or re-add, with a new role) the device on `card`; returns its device ID."""
+        member_role = parse_enum(Role, role)
+        member_name = organization.clean_text(name or card.name, N_("Device name"), 80,
+                                              required=True)
+        record = self._member_record(card, member_role, member_name)
+        self.replica.change(
+            NETWORK, "Added member {name} ({role})", {"name": member_name, "role": member_role.value},
+            lambda ed: _set_all(ed, {("members", card.device_id): record}))
+        return card.device_id
+
+    def revoke_member(self, device_id: str) -> None:
+        """Revoke a member: its connections and its future bundles are refused."""
+        device = parse_device_id(device_id)
+        member = next((m for m in queries.members(self.db) if m["device_id"] == device), None)
+        if member is None:
+            raise DomainError("No member with device ID {device_id}", device_id=device)
+        if device == self.replica.identity.device_id:
+            raise DomainError("A device cannot revoke itself")
+        if member["revoked_at"]:
+            raise DomainError("{name} is already revoked", name=member["name"])
+        self.replica.change(
+            NETWORK, "Revoked member {name}", {"name": member["name"]},
+            lambda ed: _set_all(ed, {("members", device, "revoked_at"): self.replica.now_iso()}))
 
     @property
     def db(self):

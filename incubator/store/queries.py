@@ -314,8 +314,33 @@ def conflicts(db) -> list[Row]:
 
 
 def members(db) -> list[Row]:
-    return _rows(db, "SELECT device_id, name, role, added_by, added_at, revoked_at "
+    return _rows(db, "SELECT device_id, name, role, added_by, added_at, revoked_at, address "
                      "FROM members ORDER BY name")
+
+
+PEER_COLUMNS = """p.last_sync, p.last_error, coalesce(p.docs_sent, 0) AS docs_sent,
+    coalesce(p.docs_received, 0) AS docs_received, coalesce(p.bytes_sent, 0) AS bytes_sent,
+    coalesce(p.bytes_received, 0) AS bytes_received, coalesce(p.round_trips, 0) AS round_trips,
+    coalesce(p.seconds, 0) AS seconds"""
+
+
+def sync_peers(db) -> list[Row]:
+    """Every other member, and pinned peers not (yet) members, with their last session."""
+    return _rows(db, f"""
+        SELECT m.device_id, m.name, m.role, m.revoked_at,
+          coalesce(nullif(p.address, ''), m.address) AS address, {PEER_COLUMNS}
+        FROM members m LEFT JOIN sync_peers p ON p.device_id = m.device_id
+        WHERE m.device_id != (SELECT value FROM replica_meta WHERE key = 'device_id')
+        UNION ALL
+        SELECT p.device_id, p.name, NULL, NULL, p.address, {PEER_COLUMNS}
+        FROM sync_peers p WHERE p.device_id NOT IN (SELECT device_id FROM members)
+          AND p.certificate IS NOT NULL
+        ORDER BY 2""")
+
+
+def last_sync(db) -> str | None:
+    """When this replica last completed a session with any peer."""
+    return db.conn.execute("SELECT max(last_sync) FROM sync_peers").fetchone()[0]
 
 
 def summary(db, today: date) -> Row:

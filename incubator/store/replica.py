@@ -9,6 +9,7 @@ documents re-materialized.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -21,7 +22,10 @@ from typing import Any
 import sqlite_utils
 
 from ..domain.errors import DomainError
+from ..domain.device import short_device_id
+from ..domain.membership import refusal
 from . import journal
+from .authorship import NETWORK, incoming_refusal
 from .automerge_doc import AutomergeDoc, DocumentError, Editor
 from .identity import Identity, actor_for
 from .materialize import CONTAINERS, kind_of, rows_for
@@ -69,7 +73,7 @@ class Replica:
             raise ReplicaError("{path} has an unknown schema version", path=str(path))
         self.identity = Identity(
             meta["device_id"], meta["device_name"], bytes.fromhex(meta["actor"]),
-            meta["private_key"],
+            meta["private_key"], meta["bundle_key"], meta["certificate"],
         )
         self.refresh()
 
@@ -92,6 +96,9 @@ class Replica:
                     ("actor", identity.actor_hex),
                     ("incarnation", "0"),
                     ("private_key", identity.private_key_pem),
+                    ("bundle_key", identity.bundle_key_pem),
+                    ("certificate", identity.certificate_pem),
+                    ("index_id", secrets.token_hex(8)),
                 ],
             )
             conn.commit()
@@ -173,6 +180,8 @@ class Replica:
                 if not create:
                     raise ReplicaError("No document {doc_id}", doc_id=doc_id)
                 doc = AutomergeDoc.new(self.identity.actor)
+            if not (create and doc_id == NETWORK):
+                self._check_own_role(doc_id)
             self._touched.add(doc_id)
             before = doc.heads()
             clock = doc.tree((journal.CLOCK,))
@@ -192,36 +201,55 @@ class Replica:
             else:
                 self._store(doc_id, doc, "snapshot", doc.save())
 
+    def _check_own_role(self, doc_id: str) -> None:
+        """Refuse locally what every other replica would refuse on receipt."""
+        me = self.identity.device_id
+        member = self.members().get(me)
+        reason = refusal(member, kind_of(doc_id), short_device_id(me))
+        if member is None:
+            raise ReplicaError("This device is not a member of a network yet: sync with the "
+                               "hub that added it first")
+        if reason:
+            raise ReplicaError("This device may not make this change: {reason}", reason=reason)
+
     def merge(self, doc_id: str, data: bytes, expected_heads: list[str]) -> bool:
         """Merge a snapshot or change chunks from another replica (the sync entry point).
 
-        `expected_heads` are the heads the sender declared: unless all of them are
-        applied afterwards (a dependency is missing), nothing is stored and
-        `ReplicaError` is raised. Returns whether anything new arrived.
+        `expected_heads` are the heads the sender declared. Nothing is stored, and
+        `ReplicaError` says why, when a dependency is missing (the declared heads do
+        not apply) or when a change's author may not write this document (see
+        `authorship`). Returns whether anything new arrived.
         """
         kind_of(doc_id)
         with self.transaction():
             doc = self.document(doc_id)
-            self._touched.add(doc_id)
             before = doc.heads() if doc else []
             try:
-                if doc is None:
-                    doc = AutomergeDoc.load(data, self.identity.actor)
-                else:
-                    doc.merge(data)
+                candidate = (doc.merged(data) if doc
+                             else AutomergeDoc.load(data, self.identity.actor))
             except DocumentError as exc:
                 raise ReplicaError("Changes for {doc_id} do not apply: {error}",
                                    doc_id=doc_id, error=str(exc)) from exc
-            if not doc.has_heads(expected_heads):
+            if not candidate.has_heads(expected_heads):
                 raise ReplicaError("Changes for {doc_id} depend on changes this replica lacks",
                                    doc_id=doc_id)
-            if doc.heads() == before:
+            if candidate.heads() == before:
                 return False
+            reason = incoming_refusal(doc_id, candidate, before, self.members())
+            if reason:
+                raise ReplicaError("Refused {doc_id}: {reason}", doc_id=doc_id, reason=reason)
+            self._touched.add(doc_id)
             if before:
-                self._store(doc_id, doc, "changes", doc.changes_since(before))
+                self._store(doc_id, candidate, "changes", candidate.changes_since(before))
             else:
-                self._store(doc_id, doc, "snapshot", doc.save())
+                self._store(doc_id, candidate, "snapshot", candidate.save())
             return True
+
+    def members(self) -> dict[str, dict]:
+        """The current membership: device ID → {role, revoked_at}."""
+        return {device_id: {"role": role, "revoked_at": revoked_at}
+                for device_id, role, revoked_at in self.db.conn.execute(
+                    "SELECT device_id, role, revoked_at FROM members")}
 
     def _store(self, doc_id: str, doc: AutomergeDoc, kind: str, data: bytes) -> None:
         conn = self.db.conn
@@ -343,16 +371,17 @@ class Replica:
         return problems
 
     def new_incarnation(self) -> None:
-        """Take a fresh Automerge actor (after a restore) so no change collides."""
+        """Take a fresh Automerge actor and index ID (after a restore): no change collides,
+        and peers stop trusting what they recorded about this replica's past self."""
         incarnation = int(self.meta("incarnation") or 0) + 1
         actor = actor_for(self.identity.device_id, incarnation)
         with self.transaction():
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO replica_meta VALUES (?, ?)",
-                [("incarnation", str(incarnation)), ("actor", actor.hex())],
+                [("incarnation", str(incarnation)), ("actor", actor.hex()),
+                 ("index_id", secrets.token_hex(8))],
             )
-        self.identity = Identity(self.identity.device_id, self.identity.device_name, actor,
-                                 self.identity.private_key_pem)
+        self.identity = self.identity.with_actor(actor)
         self._docs.clear()
 
     def meta(self, key: str) -> str | None:

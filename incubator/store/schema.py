@@ -15,6 +15,37 @@ CREATE TABLE IF NOT EXISTS chunks (
     data BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id, id);
+-- Local sync bookkeeping (never materialized from documents, kept by reindex).
+CREATE TABLE IF NOT EXISTS sync_peers (
+    device_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    certificate TEXT,
+    address TEXT,
+    index_id TEXT,
+    sent_seq INTEGER NOT NULL DEFAULT 0,
+    last_sync TEXT,
+    last_error TEXT,
+    docs_sent INTEGER NOT NULL DEFAULT 0,
+    docs_received INTEGER NOT NULL DEFAULT 0,
+    bytes_sent INTEGER NOT NULL DEFAULT 0,
+    bytes_received INTEGER NOT NULL DEFAULT 0,
+    round_trips INTEGER NOT NULL DEFAULT 0,
+    seconds REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS peer_heads (
+    device_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    heads TEXT NOT NULL,
+    PRIMARY KEY (device_id, doc_id)
+);
+CREATE TABLE IF NOT EXISTS sync_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    peer TEXT,
+    doc_id TEXT,
+    event TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -68,7 +99,8 @@ QUERY_TABLES: dict[str, str] = {
         maximum REAL NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (from_month, key)""",
     "members": """
         doc_id TEXT NOT NULL, device_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
-        added_by TEXT, added_at TEXT, revoked_at TEXT""",
+        added_by TEXT, added_at TEXT, revoked_at TEXT, certificate TEXT, bundle_key TEXT,
+        address TEXT""",
     "conflicts": """
         doc_id TEXT NOT NULL, field TEXT NOT NULL, winner TEXT, candidates TEXT NOT NULL,
         PRIMARY KEY (doc_id, field)""",

@@ -8,7 +8,7 @@ import pytest
 from incubator.domain.errors import DomainError
 from incubator.store import queries
 from incubator.store.home import replica_path
-from incubator.store.identity import new_identity
+from incubator.store.identity import Card, new_identity
 from incubator.store.operations import ScoreEntry, Store
 from incubator.store.replica import Replica, ReplicaError
 
@@ -25,14 +25,17 @@ def add_org(store, name="桂花社区书画社", **kw):
 
 def clone(store: Store, home, name="外勤笔记本") -> Store:
     """A second replica of the same network with its own device identity."""
+    identity = new_identity(name)
+    store.add_member(Card.of(identity), "hub")
     target = replica_path(home)
     home.mkdir(parents=True)
     dest = sqlite3.connect(target)
     store.db.conn.backup(dest)
-    identity = new_identity(name)
     dest.executemany("UPDATE replica_meta SET value = ? WHERE key = ?", [
         (identity.device_id, "device_id"), (identity.device_name, "device_name"),
-        (identity.actor_hex, "actor"), (identity.private_key_pem, "private_key")])
+        (identity.actor_hex, "actor"), (identity.private_key_pem, "private_key"),
+        (identity.bundle_key_pem, "bundle_key"), (identity.certificate_pem, "certificate"),
+        ("clone-index", "index_id")])
     dest.commit()
     dest.close()
     return Store.open(home, clock=lambda: NOW)
@@ -206,7 +209,7 @@ class TestMerge:
     """`Replica.merge`: what a sync hands over, checked against the declared heads."""
 
     def test_a_snapshot_then_changes_from_another_replica(self, store, tmp_path):
-        other = Store.init(tmp_path / "other", "东湖孵化园", clock=lambda: NOW)
+        other = clone(store, tmp_path / "other")
         hub = other.db.conn.execute("SELECT id FROM hubs").fetchone()[0]
         org = other.add_org("东湖村书画社", "culture", hub, entered="2024-01-01")
         doc_id = f"org:{org}"
@@ -221,8 +224,19 @@ class TestMerge:
         assert [r["month"] for r in queries.scores(store.db, org_id=org)] == ["2026-10"]
         assert store.replica.verify() == []
 
+    def test_a_document_written_by_a_stranger_is_refused(self, store, tmp_path):
+        stranger = Store.init(tmp_path / "stranger", "东湖孵化园", clock=lambda: NOW)
+        hub = stranger.db.conn.execute("SELECT id FROM hubs").fetchone()[0]
+        org = stranger.add_org("东湖村书画社", "culture", hub, entered="2024-01-01")
+        doc = stranger.replica.document(f"org:{org}")
+        before = store.replica.dump_query_tables()
+        with pytest.raises(ReplicaError, match="not a member"):
+            store.replica.merge(f"org:{org}", doc.save(), doc.heads())
+        assert store.replica.dump_query_tables() == before
+        assert store.replica.document(f"org:{org}") is None
+
     def test_changes_whose_dependencies_are_missing_are_refused(self, store, tmp_path):
-        other = Store.init(tmp_path / "other", "东湖孵化园", clock=lambda: NOW)
+        other = clone(store, tmp_path / "other")
         hub = other.db.conn.execute("SELECT id FROM hubs").fetchone()[0]
         org = other.add_org("东湖村书画社", "culture", hub, entered="2024-01-01")
         doc = other.replica.document(f"org:{org}")
