@@ -1,0 +1,149 @@
+"""The device, member and sync commands, through Typer's CliRunner."""
+
+import asyncio
+import json
+import threading
+
+import pytest
+from incubator.cli import qr_text
+from incubator.store.identity import Card
+from incubator.store.operations import Store
+from incubator.sync.transport import SyncServer
+
+from .test_cli import dump_hash, run, run_json
+
+def at(home, *args, ok=True):
+    return run("--home", home, *args, ok=ok)
+
+
+@pytest.fixture
+def hub(isolated_home):
+    run("init", "--hub-name", "阳光孵化中心", "--device-name", "前台电脑")
+    return isolated_home
+
+
+@pytest.fixture
+def laptop(hub, tmp_path):
+    """A field laptop that joined the hub's network and was added by the hub."""
+    home = tmp_path / "laptop"
+    out = at(home, "init", "--join", run("device", "card", "--address", "127.0.0.1:1").stdout,
+             "--device-name", "外勤一号").stdout
+    run("member", "add", out.strip().splitlines()[-1], "--role", "field")
+    return home
+
+
+class TestDevice:
+    def test_id_and_card_name_the_same_device(self, hub):
+        device_id = run("device", "id").stdout.strip()
+        card = Card.decode(run("device", "card", "--address", "10.0.0.5:22300").stdout)
+        assert card.device_id == device_id and card.address == "10.0.0.5:22300"
+        assert card.name == "前台电脑"
+
+    def test_the_qr_code_uses_no_ambiguous_width_glyphs(self, hub):
+        out = run("device", "card", "--qr").stdout
+        lines = out.splitlines()
+        assert set("".join(lines[:-1])) <= {"#", " "} and len(lines) > 20
+        assert lines[-1].startswith("INCUBATOR1:")
+        assert "\x1b[40m" in qr_text("x", terminal=True)
+
+    def test_a_bad_address_is_refused(self, hub):
+        result = run("device", "card", "--address", "host:notaport", ok=False)
+        assert result.exit_code == 2 and "不是有效的" in result.stderr
+
+
+class TestJoin:
+    def test_join_prints_a_card_to_give_the_hub(self, hub, tmp_path):
+        hub_card = run("device", "card").stdout
+        out = at(tmp_path / "new", "init", "--join", hub_card, "--device-name", "外勤二号").stdout
+        own = Card.decode(out.strip().splitlines()[-1])
+        assert own.name == "外勤二号"
+        assert own.device_id == at(tmp_path / "new", "device", "id").stdout.strip()
+
+    def test_a_joined_device_refuses_edits_until_it_has_synced(self, laptop):
+        result = at(laptop, "hub", "add", "新中心", ok=False)
+        assert result.exit_code == 2 and "还不是网络成员" in result.stderr
+
+    @pytest.mark.parametrize("card", ["hello", "INCUBATOR1:!!!!", "INCUBATOR1:eJwrSS0u"])
+    def test_a_damaged_card_is_refused_and_nothing_is_created(self, tmp_path, card):
+        result = at(tmp_path / "new", "init", "--join", card, ok=False)
+        assert result.exit_code == 2 and "名片" in result.stderr
+        assert not (tmp_path / "new").exists()
+
+    def test_init_needs_exactly_one_of_hub_name_and_join(self, isolated_home):
+        result = run("--lang", "en", "init", ok=False)
+        assert result.exit_code == 2 and "--hub-name" in result.stderr
+
+
+class TestMembers:
+    def test_add_list_and_revoke(self, hub, laptop):
+        members = run_json("member", "list")
+        assert sorted((m["name"], m["role"]) for m in members) == [
+            ("前台电脑", "hub"), ("外勤一号", "field")]
+        laptop_id = at(laptop, "device", "id").stdout.strip()
+        assert "已撤销" in run("member", "revoke", laptop_id).stdout
+        revoked = {m["device_id"]: m["revoked_at"] for m in run_json("member", "list")}
+        assert revoked[laptop_id]
+
+    def test_a_mistyped_device_id_is_refused_unchanged(self, hub, laptop):
+        laptop_id = at(laptop, "device", "id").stdout.strip()
+        typo = laptop_id[:-1] + ("A" if laptop_id[-1] != "A" else "B")
+        before = dump_hash(hub)
+        result = run("member", "revoke", typo, ok=False)
+        assert result.exit_code == 2 and dump_hash(hub) == before
+
+    def test_an_unknown_role_is_refused(self, hub, tmp_path):
+        card = run("device", "card").stdout
+        out = at(tmp_path / "x", "init", "--join", card).stdout.strip().splitlines()[-1]
+        result = run("member", "add", out, "--role", "admin", ok=False)
+        assert result.exit_code == 2 and "admin" in result.stderr
+
+
+class TestSync:
+    def test_sync_now_pulls_the_network_and_status_shows_it(self, hub, laptop):
+        ready, state = threading.Event(), {}
+
+        def serve():
+            async def main():
+                store = Store.open(hub)
+                server = SyncServer(store.replica)
+                state["port"] = (await server.start("127.0.0.1", 0))[1]
+                state["stop"] = asyncio.Event()
+                state["loop"] = asyncio.get_running_loop()
+                ready.set()
+                await state["stop"].wait()
+                await server.close()
+                store.close()
+            asyncio.run(main())
+
+        thread = threading.Thread(target=serve)
+        thread.start()
+        ready.wait(10)
+        try:
+            hub_id = run("device", "id").stdout.strip()
+            rows = json.loads(at(laptop, "sync", "now", "--peer", hub_id, "--address",
+                                 f"127.0.0.1:{state['port']}", "--json").stdout)
+            assert rows[0]["error"] is None and rows[0]["docs_received"] == 2
+            status = json.loads(at(laptop, "--json", "sync", "status").stdout)
+            assert [(s["name"], s["last_error"]) for s in status] == [("前台电脑", None)]
+            assert at(laptop, "hub", "list").exit_code == 0
+        finally:
+            state["loop"].call_soon_threadsafe(state["stop"].set)
+            thread.join(10)
+
+    def test_an_unreachable_peer_is_reported_and_exits_non_zero(self, hub, laptop):
+        hub_id = run("device", "id").stdout.strip()
+        result = at(laptop, "sync", "now", "--peer", hub_id, ok=False)
+        assert result.exit_code == 1 and "无法连接" in result.stdout
+
+    def test_an_unknown_peer_is_refused(self, hub):
+        other = "MFRGGZD-FMZTGNB-WG5DTNN-ONXWQ4D-UOBZGKZ-3DOMRZG-C3TQOBV-XG4YVJC"
+        result = run("sync", "now", "--peer", other, "--address", "127.0.0.1:9", ok=False)
+        assert result.exit_code == 1 and "不是本网络的当前成员" in result.stdout
+
+    def test_address_without_peer_is_refused(self, hub):
+        result = run("--lang", "en", "sync", "now", "--address", "127.0.0.1:9", ok=False)
+        assert result.exit_code == 2 and "--address needs --peer" in result.stderr
+
+    def test_no_peer_at_all_says_what_to_do(self, hub):
+        result = run("sync", "now", ok=False)
+        assert result.exit_code == 2 and "没有可同步的设备" in result.stderr
