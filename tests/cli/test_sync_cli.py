@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from incubator.cli import qr_text
-from incubator.store.identity import Card
+from incubator.store.identity import Card, new_identity
 from incubator.store.operations import Store
 from incubator.sync.transport import SyncServer
 
@@ -136,7 +136,7 @@ class TestSync:
         assert result.exit_code == 1 and "无法连接" in result.stdout
 
     def test_an_unknown_peer_is_refused(self, hub):
-        other = "MFRGGZD-FMZTGNB-WG5DTNN-ONXWQ4D-UOBZGKZ-3DOMRZG-C3TQOBV-XG4YVJC"
+        other = new_identity("陌生设备").device_id
         result = run("sync", "now", "--peer", other, "--address", "127.0.0.1:9", ok=False)
         assert result.exit_code == 1 and "不是本网络的当前成员" in result.stdout
 
