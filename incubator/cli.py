@@ -954,6 +954,82 @@ def sync_status(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
          shown=lambda row: {**row, "role": enum_label(row["role"])})
 
 
+bundle_app = typer.Typer(help="Signed, encrypted sync bundles for a USB stick.")
+app.add_typer(bundle_app, name="bundle")
+
+
+@bundle_app.command("export")
+@guarded
+def bundle_export(
+    ctx: typer.Context,
+    recipients: Annotated[list[str], typer.Option("--for", help="A recipient's device ID (repeat for several).")],
+    out: Annotated[Path, typer.Option("--out", help="The bundle file to write (e.g. on the USB stick).")],
+    full: Annotated[bool, typer.Option("--full", help="Everything, not only what the recipients lack.")] = False,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Write what the recipients are not known to have, signed and encrypted to them."""
+    from .sync.bundle import export_bundle
+
+    summary = export_bundle(session(ctx).store().replica, recipients, out, full=full)
+    if wants_json(ctx, json_flag):
+        print_json(summary.as_dict())
+    else:
+        typer.echo(_("Wrote {path}: {documents} documents, {changes} changes, {bytes} bytes, "
+                     "for {count} recipients").format(
+            path=summary.path, documents=summary.documents, changes=summary.changes,
+            bytes=summary.bytes, count=len(summary.recipients)))
+
+
+@bundle_app.command("import")
+@guarded
+def bundle_import(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The bundle file.")],
+    json_flag: JsonFlag = False,
+) -> None:
+    """Verify, decrypt and merge a bundle (all or nothing); print what it brought in."""
+    from .sync.bundle import import_bundle
+
+    summary = import_bundle(session(ctx).store().replica, path)
+    if wants_json(ctx, json_flag):
+        print_json(summary.as_dict())
+        return
+    typer.echo(_("Imported a bundle from {name}: {documents} documents, {changes} changes")
+               .format(name=summary.sender_name, documents=summary.documents,
+                       changes=summary.changes))
+    if summary.organizations:
+        typer.echo(_("Organizations touched: {names}").format(
+            names="、".join(summary.organizations)))
+
+
+@bundle_app.command("inspect")
+@guarded
+def bundle_inspect(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The bundle file.")],
+    json_flag: JsonFlag = False,
+) -> None:
+    """Show a bundle's date, size, sender and recipients without merging anything."""
+    from .sync.bundle import inspect_bundle
+
+    replica = session(ctx).store().replica if replica_path(session(ctx).home).exists() else None
+    info = inspect_bundle(path, replica)
+    if wants_json(ctx, json_flag):
+        print_json(info)
+        return
+    typer.echo(_("Bundle {path}: {bytes} bytes, written {created}, {count} recipients").format(
+        path=info["path"], bytes=info["bytes"], created=info["created"],
+        count=info["recipients_count"]))
+    if info.get("readable"):
+        typer.echo(_("From {name} ({device}), {documents} documents").format(
+            name=info["sender_name"], device=short_device_id(info["sender"]),
+            documents=info["documents"]))
+        typer.echo(_("To: {names}").format(names="、".join(
+            r["name"] or short_device_id(r["device_id"]) for r in info["recipients"])))
+    else:
+        typer.echo(_("Not addressed to this device: sender and recipients stay hidden"))
+
+
 @app.command("tui")
 @guarded
 def tui(ctx: typer.Context) -> None:

@@ -122,6 +122,18 @@ class AutomergeDoc:
         dependencies are elsewhere). This document is left as it was."""
         return AutomergeDoc.load(self.save() + data, self._raw.get_actor())
 
+    def changes_for(self, holders: list[list[str]]) -> tuple[bytes, list[str], int]:
+        """The changes that at least one holder of the given heads lacks (each holder's
+        heads must be known here), the heads outside them that every holder must
+        already have (the prerequisites), and how many changes there are."""
+        picked: dict[bytes, object] = {}
+        for heads in holders:
+            for change in self._raw.get_changes([bytes.fromhex(head) for head in heads]):
+                picked.setdefault(change.hash, change)
+        outside = {dep for change in picked.values() for dep in change.deps} - set(picked)
+        return (b"".join(change.bytes for change in picked.values()),
+                sorted(dep.hex() for dep in outside), len(picked))
+
     def merge(self, data: bytes) -> None:
         """Merge a snapshot or change chunks into this document."""
         self._raw = self.merged(data)._raw

@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS peer_heads (
     heads TEXT NOT NULL,
     PRIMARY KEY (device_id, doc_id)
 );
+CREATE TABLE IF NOT EXISTS bundle_acks (
+    device_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    PRIMARY KEY (device_id, doc_id)
+);
 CREATE TABLE IF NOT EXISTS sync_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,

@@ -147,3 +147,35 @@ class TestSync:
     def test_no_peer_at_all_says_what_to_do(self, hub):
         result = run("sync", "now", ok=False)
         assert result.exit_code == 2 and "没有可同步的设备" in result.stderr
+
+
+class TestBundle:
+    def test_export_inspect_and_import_through_the_cli(self, hub, laptop, tmp_path):
+        laptop_id = at(laptop, "device", "id").stdout.strip()
+        stick = tmp_path / "stick.bundle"
+        out = run("bundle", "export", "--for", laptop_id, "--out", stick, "--full").stdout
+        assert "stick.bundle" in out and stick.exists()
+        shown = json.loads(at(laptop, "bundle", "inspect", stick, "--json").stdout)
+        assert shown["sender_name"] == "前台电脑" and shown["readable"]
+        summary = json.loads(at(laptop, "bundle", "import", stick, "--json").stdout)
+        assert summary["documents"] == 2 and summary["sender_name"] == "前台电脑"
+        assert "外勤一号" in at(laptop, "member", "list").stdout
+
+    def test_a_file_that_is_not_a_bundle_is_refused_in_both_languages(self, hub, tmp_path):
+        junk = tmp_path / "junk.bundle"
+        junk.write_text("hello")
+        before = dump_hash(hub)
+        zh = run("bundle", "import", junk, ok=False)
+        en = run("--lang", "en", "bundle", "import", junk, ok=False)
+        assert zh.exit_code == en.exit_code == 2
+        assert "不是同步包" in zh.stderr and "not a sync bundle" in en.stderr
+        assert dump_hash(hub) == before
+
+    def test_a_missing_file_is_a_plain_error(self, hub, tmp_path):
+        result = run("bundle", "import", tmp_path / "nope.bundle", ok=False)
+        assert result.exit_code == 2 and "无法读取" in result.stderr
+
+    def test_export_needs_a_recipient_that_is_a_member(self, hub, tmp_path):
+        stranger = new_identity("陌生设备").device_id
+        result = run("bundle", "export", "--for", stranger, "--out", tmp_path / "b", ok=False)
+        assert result.exit_code == 2 and "不是当前成员" in result.stderr

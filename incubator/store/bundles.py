@@ -1,0 +1,164 @@
+"""The replica's side of a sync bundle (a USB stick): what to put in, what came out.
+
+A bundle for some recipients holds every document they are not known to have
+(from what this replica last heard from them, by sync or by an earlier bundle's
+acknowledgements), as changes after their known heads, or as a snapshot when
+nothing is known. Importing one merges it in the caller's transaction, records
+what the sender has (so the return trip omits it) and queues acknowledgements.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..domain.device import parse_device_id, short_device_id
+from ..domain.errors import DomainError
+from .replica import Replica
+
+
+class BundleError(DomainError):
+    """A bundle that cannot be written or is refused; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class BundleDoc:
+    doc_id: str
+    snapshot: bool
+    data: bytes
+    prereqs: list[str]
+    heads: list[str]
+    changes: int
+
+
+@dataclass
+class ImportSummary:
+    sender: str = ""
+    sender_name: str = ""
+    documents: int = 0
+    changes: int = 0
+    organizations: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"sender": self.sender, "sender_name": self.sender_name,
+                "documents": self.documents, "changes": self.changes,
+                "organizations": self.organizations}
+
+
+def recipient_keys(replica: Replica, device_ids: Iterable[str]) -> dict[str, bytes]:
+    """The bundle (X25519) public key of each recipient, who must be a current member."""
+    members = {row[0]: row[1:] for row in replica.db.conn.execute(
+        "SELECT device_id, bundle_key, revoked_at FROM members")}
+    keys = {}
+    for text in device_ids:
+        device = parse_device_id(text)
+        bundle_key, revoked_at = members.get(device, (None, None))
+        if device not in members or revoked_at or not bundle_key:
+            raise BundleError("{device} is not a current member: a bundle cannot be made for it",
+                              device=short_device_id(device))
+        keys[device] = base64.b64decode(bundle_key)
+    if not keys:
+        raise BundleError("Name at least one recipient with --for DEVICE_ID")
+    return keys
+
+
+def sender_record(replica: Replica, device_id: str) -> tuple[str, str]:
+    """(name, certificate) of a bundle's sender: a current member, or the pinned peer of
+    a device that has joined but holds no membership yet (its first bundle)."""
+    row = replica.db.conn.execute(
+        "SELECT name, certificate, revoked_at FROM members WHERE device_id = ?",
+        (device_id,)).fetchone()
+    if row is None and replica.document("network") is None:
+        row = replica.db.conn.execute(
+            "SELECT name, certificate, NULL FROM sync_peers WHERE device_id = ?",
+            (device_id,)).fetchone()
+    if row is None or not row[1]:
+        raise BundleError("The bundle's sender {device} is not a member of this network",
+                          device=short_device_id(device_id))
+    if row[2]:
+        raise BundleError("The bundle's sender {name} has been revoked", name=row[0])
+    return row[0], row[1]
+
+
+def contents(replica: Replica, recipients: list[str], full: bool) -> list[BundleDoc]:
+    """Every document some recipient is not known to have (all of them with `full`)."""
+    conn = replica.db.conn
+    known = {peer: dict(conn.execute(
+        "SELECT doc_id, heads FROM peer_heads WHERE device_id = ?", (peer,)))
+        for peer in recipients}
+    sent = {peer: (conn.execute("SELECT sent_seq FROM sync_peers WHERE device_id = ?",
+                                (peer,)).fetchone() or (0,))[0] for peer in recipients}
+    out = []
+    for doc_id, heads, seq in conn.execute(
+            "SELECT doc_id, heads, materialized_upto FROM documents ORDER BY doc_id != 'network', doc_id"
+    ).fetchall():
+        lacking = [peer for peer in recipients
+                   if full or (seq > sent[peer] and known[peer].get(doc_id) != heads)]
+        if not lacking:
+            continue
+        doc = replica.document(doc_id)
+        holders = [[head for head in (known[peer].get(doc_id) or "").split(",")
+                    if head and doc.has_heads([head])] for peer in lacking]
+        if full or not all(holders):
+            data = doc.save()
+            out.append(BundleDoc(doc_id, True, data, [], doc.heads(),
+                                 len(doc.new_changes([]))))
+        else:
+            data, prereqs, count = doc.changes_for(holders)
+            out.append(BundleDoc(doc_id, False, data, prereqs, doc.heads(), count))
+    return out
+
+
+def acks_for(replica: Replica, recipients: list[str]) -> dict[str, list[str]]:
+    """This replica's heads of the documents it imported from any recipient since it
+    last wrote them a bundle: the acknowledgements that travel back."""
+    marks = ",".join("?" * len(recipients))
+    return {doc_id: heads.split(",") for doc_id, heads in replica.db.conn.execute(
+        f"""SELECT DISTINCT d.doc_id, d.heads FROM bundle_acks a JOIN documents d
+            ON d.doc_id = a.doc_id WHERE a.device_id IN ({marks})""", recipients)}
+
+
+def forget_acks(replica: Replica, recipients: list[str]) -> None:
+    marks = ",".join("?" * len(recipients))
+    with replica.transaction():
+        replica.db.conn.execute(f"DELETE FROM bundle_acks WHERE device_id IN ({marks})",
+                                recipients)
+
+
+def _record(replica: Replica, sender: str, heads: dict[str, list[str]]) -> None:
+    replica.db.conn.executemany(
+        "INSERT OR REPLACE INTO peer_heads (device_id, doc_id, heads) VALUES (?, ?, ?)",
+        [(sender, doc_id, ",".join(sorted(doc_heads))) for doc_id, doc_heads in heads.items()])
+
+
+def apply(replica: Replica, sender: str, items: Iterable[BundleDoc],
+          acks: dict[str, list[str]]) -> ImportSummary:
+    """Merge a bundle's documents (inside the caller's transaction). Refuses the
+    whole bundle, listing them, when documents depend on changes this replica lacks."""
+    summary = ImportSummary(sender=sender)
+    missing: list[str] = []
+    arrived: dict[str, list[str]] = {}
+    for item in items:
+        doc = replica.document(item.doc_id)
+        if item.prereqs and (doc is None or not doc.has_heads(item.prereqs)):
+            missing.append(item.doc_id)
+            continue
+        before = doc.heads() if doc else []
+        if replica.merge(item.doc_id, item.data, item.heads):
+            summary.documents += 1
+            summary.changes += len(replica.document(item.doc_id).new_changes(before))
+            if item.doc_id.startswith("org:"):
+                row = replica.db.conn.execute("SELECT name FROM organizations WHERE doc_id = ?",
+                                              (item.doc_id,)).fetchone()
+                if row:
+                    summary.organizations.append(row[0])
+        arrived[item.doc_id] = item.heads
+    if missing:
+        raise BundleError("This bundle needs changes this replica does not have yet (import the "
+                          "earlier bundle or sync first): {documents}",
+                          documents=", ".join(missing[:20]) + (" …" if len(missing) > 20 else ""))
+    _record(replica, sender, {**acks, **arrived})
+    replica.db.conn.executemany("INSERT OR IGNORE INTO bundle_acks VALUES (?, ?)",
+                                [(sender, doc_id) for doc_id in arrived])
+    return summary
