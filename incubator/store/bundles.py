@@ -4,7 +4,8 @@ A bundle for some recipients holds every document they are not known to have
 (from what this replica last heard from them, by sync or by an earlier bundle's
 acknowledgements), as changes after their known heads, or as a snapshot when
 nothing is known. Importing one merges it in the caller's transaction, records
-what the sender has (so the return trip omits it) and queues acknowledgements.
+what the sender has (so the return trip omits it) and queues an acknowledgement of
+the bundle's id; an acknowledgement received marks what that bundle carried as known.
 """
 
 from __future__ import annotations
@@ -110,18 +111,24 @@ def contents(replica: Replica, recipients: list[str], full: bool) -> list[Bundle
     return out
 
 
-def acks_for(replica: Replica, recipients: list[str]) -> dict[str, list[str]]:
-    """This replica's heads of the documents it imported from any recipient since it
-    last wrote them a bundle: the acknowledgements that travel back."""
+def acks_for(replica: Replica, recipients: list[str]) -> list[str]:
+    """Ids of the bundles this replica imported from any recipient since it last wrote
+    them one: the acknowledgements that travel back."""
     marks = ",".join("?" * len(recipients))
-    return {doc_id: heads.split(",") for doc_id, heads in replica.db.conn.execute(
-        f"""SELECT DISTINCT d.doc_id, d.heads FROM bundle_acks a JOIN documents d
-            ON d.doc_id = a.doc_id WHERE a.device_id IN ({marks})""", recipients)}
+    return [row[0] for row in replica.db.conn.execute(
+        f"SELECT DISTINCT bundle_id FROM bundle_acks WHERE device_id IN ({marks}) "
+        "ORDER BY bundle_id", recipients)]
 
 
-def forget_acks(replica: Replica, recipients: list[str]) -> None:
+def written(replica: Replica, bundle_id: str, recipients: list[str],
+            items: list[BundleDoc]) -> None:
+    """Remember what a bundle carried, and that its acknowledgements have left."""
     marks = ",".join("?" * len(recipients))
     with replica.transaction():
+        replica.db.conn.executemany(
+            "INSERT OR REPLACE INTO bundle_sent VALUES (?, ?, ?, ?)",
+            [(bundle_id, peer, item.doc_id, ",".join(sorted(item.heads)))
+             for peer in recipients for item in items])
         replica.db.conn.execute(f"DELETE FROM bundle_acks WHERE device_id IN ({marks})",
                                 recipients)
 
@@ -132,8 +139,8 @@ def _record(replica: Replica, sender: str, heads: dict[str, list[str]]) -> None:
         [(sender, doc_id, ",".join(sorted(doc_heads))) for doc_id, doc_heads in heads.items()])
 
 
-def apply(replica: Replica, sender: str, items: Iterable[BundleDoc],
-          acks: dict[str, list[str]]) -> ImportSummary:
+def apply(replica: Replica, sender: str, bundle_id: str, items: Iterable[BundleDoc],
+          acks: list[str]) -> ImportSummary:
     """Merge a bundle's documents (inside the caller's transaction). Refuses the
     whole bundle, listing them, when documents depend on changes this replica lacks."""
     summary = ImportSummary(sender=sender)
@@ -158,7 +165,13 @@ def apply(replica: Replica, sender: str, items: Iterable[BundleDoc],
         raise BundleError("This bundle needs changes this replica does not have yet (import the "
                           "earlier bundle or sync first): {documents}",
                           documents=", ".join(missing[:20]) + (" …" if len(missing) > 20 else ""))
-    _record(replica, sender, {**acks, **arrived})
-    replica.db.conn.executemany("INSERT OR IGNORE INTO bundle_acks VALUES (?, ?)",
-                                [(sender, doc_id) for doc_id in arrived])
+    conn = replica.db.conn
+    for acked in acks:
+        _record(replica, sender, {doc_id: heads.split(",") for doc_id, heads in conn.execute(
+            "SELECT doc_id, heads FROM bundle_sent WHERE bundle_id = ? AND recipient = ?",
+            (acked, sender))})
+        conn.execute("DELETE FROM bundle_sent WHERE bundle_id = ? AND recipient = ?",
+                     (acked, sender))
+    _record(replica, sender, arrived)
+    conn.execute("INSERT OR IGNORE INTO bundle_acks VALUES (?, ?)", (sender, bundle_id))
     return summary

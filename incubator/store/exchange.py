@@ -55,6 +55,13 @@ def trusted_certificates(replica: Replica) -> dict[str, str]:
     return trusted
 
 
+def device_names(replica: Replica) -> dict[str, str]:
+    """Names of every device this replica knows: members, else pinned peers."""
+    return dict(replica.db.conn.execute(
+        "SELECT device_id, name FROM sync_peers WHERE name != '' UNION ALL "
+        "SELECT device_id, name FROM members"))
+
+
 def peer_address(replica: Replica, device_id: str) -> str:
     """The last address known for a peer: learned or pinned, else from the member list."""
     row = replica.db.conn.execute(

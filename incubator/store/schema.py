@@ -38,10 +38,19 @@ CREATE TABLE IF NOT EXISTS peer_heads (
     heads TEXT NOT NULL,
     PRIMARY KEY (device_id, doc_id)
 );
+-- Bundles imported from a device, to acknowledge in the next bundle written to it.
 CREATE TABLE IF NOT EXISTS bundle_acks (
     device_id TEXT NOT NULL,
+    bundle_id TEXT NOT NULL,
+    PRIMARY KEY (device_id, bundle_id)
+);
+-- What each bundle written carried, recorded as known once its recipient acknowledges it.
+CREATE TABLE IF NOT EXISTS bundle_sent (
+    bundle_id TEXT NOT NULL,
+    recipient TEXT NOT NULL,
     doc_id TEXT NOT NULL,
-    PRIMARY KEY (device_id, doc_id)
+    heads TEXT NOT NULL,
+    PRIMARY KEY (bundle_id, recipient, doc_id)
 );
 CREATE TABLE IF NOT EXISTS sync_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

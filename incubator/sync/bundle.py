@@ -7,7 +7,8 @@
                counter + a last-chunk flag; associated data = SHA-256 of the preamble
     plaintext  zlib( u32 length, envelope JSON {sender, recipients, created, docs:
                [[doc id, snapshot?, length, prerequisite heads, new heads, changes]],
-               acks}, then each document's bytes ) followed by a 64-byte Ed25519
+               id, acks: [ids of bundles received from the recipients]}, then each
+               document's bytes ) followed by a 64-byte Ed25519
                signature by the sender over SHA-256(preamble ‖ uncompressed plaintext)
 
 Each recipient's stanza wraps the file key age-style: X25519 with a fresh ephemeral
@@ -40,6 +41,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from ..domain.device import parse_device_id, short_device_id
 from ..store import bundles
 from ..store.bundles import BundleDoc, BundleError, ImportSummary
+from ..store.exchange import device_names
 from ..store.replica import Replica
 
 MAGIC = b"INCBNDL\x01"
@@ -156,8 +158,9 @@ def export_bundle(replica: Replica, recipients: list[str], out: Path, *, full: b
     file_key = os.urandom(32)
     created = replica.now_iso()
     preamble = _preamble([keys[peer] for peer in peers], file_key, created)
+    bundle_id = os.urandom(12).hex()
     envelope = json.dumps({
-        "sender": identity.device_id, "sender_name": identity.device_name,
+        "id": bundle_id, "sender": identity.device_id, "sender_name": identity.device_name,
         "recipients": peers, "created": created, "acks": acks,
         "docs": [[item.doc_id, int(item.snapshot), len(item.data), item.prereqs, item.heads,
                   item.changes] for item in items],
@@ -192,7 +195,7 @@ def export_bundle(replica: Replica, recipients: list[str], out: Path, *, full: b
         temporary.unlink(missing_ok=True)
         raise BundleError("Cannot write the bundle to {path}: {error}", path=str(out),
                           error=error.strerror or str(error)) from None
-    bundles.forget_acks(replica, peers)
+    bundles.written(replica, bundle_id, peers, items)
     return ExportSummary(str(out), peers, len(items), sum(item.changes for item in items),
                          out.stat().st_size, sum(len(item.data) for item in items))
 
@@ -262,7 +265,7 @@ def _envelope(plain: _Plaintext) -> dict:
         if not isinstance(envelope, dict) or not isinstance(envelope.get("docs"), list):
             raise ValueError
         if not isinstance(envelope.get("recipients"), list) or not isinstance(
-                envelope.get("acks"), dict):
+                envelope.get("acks"), list) or not isinstance(envelope.get("id"), str):
             raise ValueError
         envelope["sender"] = parse_device_id(envelope.get("sender"))
     except (ValueError, TypeError):
@@ -316,10 +319,9 @@ def import_bundle(replica: Replica, path: Path, progress: Progress | None = None
             _preamble_bytes, envelope, plain = _open(handle, replica)
             sender = envelope["sender"]
             name, certificate = bundles.sender_record(replica, sender)
-            acks = {str(doc): [str(h) for h in heads] for doc, heads in envelope["acks"].items()
-                    if isinstance(heads, list)}
-            summary = bundles.apply(replica, sender,
-                                    _documents(envelope, plain, certificate, progress), acks)
+            summary = bundles.apply(replica, sender, envelope["id"][:64],
+                                    _documents(envelope, plain, certificate, progress),
+                                    [str(acked)[:64] for acked in envelope["acks"]])
             summary.sender_name = name
             return summary
     except OSError as error:
@@ -342,9 +344,7 @@ def inspect_bundle(path: Path, replica: Replica | None) -> dict:
                     _p, envelope, _plain = _open(handle, replica)
                 except BundleError:
                     return {**info, "readable": False}
-                names = dict(replica.db.conn.execute(
-                    "SELECT device_id, name FROM sync_peers WHERE name != '' UNION ALL "
-                    "SELECT device_id, name FROM members"))
+                names = device_names(replica)
                 info.update(readable=True, sender=envelope["sender"],
                             sender_name=names.get(envelope["sender"],
                                                   short_device_id(envelope["sender"])),

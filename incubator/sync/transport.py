@@ -12,7 +12,7 @@ from ..domain.device import parse_device_id, short_device_id
 from ..domain.errors import DomainError
 from ..i18n import _
 from ..store.exchange import (
-    Exchange, SessionStats, log_event, peer_address, record_session, trusted_certificates,
+    Exchange, SessionStats, device_names, log_event, peer_address, record_session, trusted_certificates,
 )
 from ..store.replica import Replica
 from .protocol import ProtocolError, SyncSession, error_frame
@@ -116,9 +116,7 @@ async def sync_with(replica: Replica, device_id: str, address: str = "") -> Peer
     """One session with one member, as the client; the outcome is recorded."""
     peer = parse_device_id(device_id)
     stats = SessionStats()
-    names = dict(replica.db.conn.execute(
-        "SELECT device_id, name FROM sync_peers WHERE name != '' UNION ALL "
-        "SELECT device_id, name FROM members"))
+    names = device_names(replica)
     result = PeerResult(peer, names.get(peer, short_device_id(peer)), stats)
     started = time.perf_counter()
     try:
