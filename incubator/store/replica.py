@@ -29,7 +29,7 @@ from .authorship import NETWORK, incoming_refusal
 from .automerge_doc import AutomergeDoc, DocumentError, Editor
 from .identity import Identity, actor_for
 from .materialize import CONTAINERS, kind_of, rows_for
-from .schema import QUERY_TABLES, SCHEMA_VERSION, create_all
+from .schema import QUERY_TABLES, SCHEMA_VERSION, STORAGE, create_all
 
 COMPACT_MIN_BYTES = 4096
 CACHE_SIZE = 512
@@ -71,6 +71,7 @@ class Replica:
         if meta.get("schema_version") != str(SCHEMA_VERSION):
             conn.close()
             raise ReplicaError("{path} has an unknown schema version", path=str(path))
+        conn.executescript(STORAGE)  # local bookkeeping tables added since the file was made
         self.identity = Identity(
             meta["device_id"], meta["device_name"], bytes.fromhex(meta["actor"]),
             meta["private_key"], meta["bundle_key"], meta["certificate"],
