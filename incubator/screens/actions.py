@@ -62,6 +62,11 @@ DETAIL_ACTIONS: tuple[Action, ...] = (
     Action("r", "resolve", N_("Resolve conflict")),
 )
 
+SYNC_ACTIONS: tuple[Action, ...] = (
+    Action("n", "sync_now", N_("Sync now")),
+    Action("v", "toggle_serve", N_("Start or stop serving")),
+)
+
 
 # Descriptions of Textual's own screen bindings, listed here so the catalog translates them.
 TEXTUAL_DESCRIPTIONS = (N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"))
@@ -88,8 +93,8 @@ def translate_bindings(node: DOMNode) -> None:
 
 def palette_actions(node: DOMNode) -> list[tuple[str, str]]:
     """(description, action) of the registry's actions that `node` binds, translated."""
-    actions = {a.action: a for group in (APP_ACTIONS, ORGANIZATIONS_ACTIONS, DETAIL_ACTIONS)
-               for a in group}
+    groups = (APP_ACTIONS, ORGANIZATIONS_ACTIONS, DETAIL_ACTIONS, SYNC_ACTIONS)
+    actions = {a.action: a for group in groups for a in group}
     found = {}
     for bound in node._bindings.key_to_bindings.values():
         for binding in bound:

@@ -356,3 +356,15 @@ def summary(db, today: date) -> Row:
         "conflicts": db.conn.execute("SELECT count(*) FROM conflicts").fetchone()[0],
         "today": today.isoformat(),
     }
+
+
+def sync_log(db, limit: int = 20, event: str | None = None) -> list[Row]:
+    """The newest entries of the sync log (sessions, failures, refused documents), each
+    with the peer's name where it is known; only `event` entries when given."""
+    return _rows(db, """
+        SELECT l.id, l.at, l.peer, coalesce(m.name, nullif(p.name, ''), '') AS name,
+          l.doc_id, l.event, l.detail
+        FROM sync_log l LEFT JOIN members m ON m.device_id = l.peer
+        LEFT JOIN sync_peers p ON p.device_id = l.peer
+        WHERE ? IS NULL OR l.event = ?
+        ORDER BY l.id DESC LIMIT ?""", (event, event, limit))

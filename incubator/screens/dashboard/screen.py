@@ -14,6 +14,7 @@ from ...store import queries
 from ..actions import area_title
 from ..widgets.chrome import AppHeader
 from ..base import AreaScreen
+from ..sync.format import device_text, peer_status
 
 
 class Figure(Button):
@@ -45,13 +46,18 @@ class DashboardScreen(AreaScreen):
         peers.mount_all(self._peer_figures())
 
     def _peer_figures(self) -> list[Label | Figure]:
-        """Last sync per peer: a placeholder until syncing arrives."""
-        me = self.store.replica.identity.device_id
-        others = [m for m in queries.members(self.reader) if m["device_id"] != me]
+        """When this replica last synced with each other device; each opens the sync area."""
+        now = self.store.replica.clock()
+        peers = queries.sync_peers(self.reader)
         figures: list[Label | Figure] = [Label(_("Last sync per peer"), classes="hub-name")]
-        figures += [Figure(_("{device}: not synced yet (sync arrives with the sync release)")
-                           .format(device=m["name"]), "sync", "") for m in others]
-        if not others:
+        for peer in peers:
+            failed = bool(peer["last_error"]) and not peer["revoked_at"]
+            text = (_("{device}: {when}, the last attempt failed") if failed
+                    else _("{device}: {when}"))
+            figures.append(Figure(text.format(device=device_text(peer["name"], peer["device_id"]),
+                                              when=peer_status(peer, now)),
+                                  "sync", "", alert=failed))
+        if not peers:
             figures.append(Figure(_("No other replica in this network yet"), "sync", ""))
         return figures
 

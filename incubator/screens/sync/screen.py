@@ -1,31 +1,351 @@
-"""同步: the members of the network; syncing itself arrives with the sync release."""
+"""同步: the members of the network and when each last synced; sync now, serve.
+
+`n` runs one round with every member that has an address, in a thread worker with
+its own connection and event loop; the progress bar counts the devices done. `v`
+serves sync to the other devices (a SyncServer on its own event loop in a thread
+worker) and, while serving, runs a round in the background every few minutes.
+What the sessions write reaches this screen like any other change: the app polls
+SQLite's data_version.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from textual import work
 from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Label
 
+from ...domain.device import short_device_id
+from ...domain.errors import DomainError
 from ...domain.models import Role, label
 from ...i18n import N_, _, language
 from ...store import queries
-from ..actions import area_title
-from ..widgets.chrome import AppHeader
+from ...store.operations import Store
+from ...sync.transport import DEFAULT_PORT, SyncServer, reachable_members, sync_with
+from ..actions import SYNC_ACTIONS, area_title, bindings
 from ..base import AreaScreen
+from ..widgets.chrome import AppHeader
+from ..widgets.progress import PlainProgressBar
 from ..widgets.tables import data_table
+from .format import device_text, peer_status, round_summary, size_text, when_text
+
+REFUSALS_SHOWN = 20
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class SyncProgress(Message):
+    """`done` of `total` devices finished; `current` is being synced (None at the end)."""
+
+    done: int
+    total: int
+    current: str | None
+
+
+@dataclass
+class SyncFinished(Message):
+    results: list[dict]
+    background: bool
+
+
+@dataclass
+class SyncFailed(Message):
+    message: str
+    background: bool
+
+
+@dataclass
+class ServeChanged(Message):
+    """Serving started on `port`, or stopped (`port` None; `error` when it never started)."""
+
+    port: int | None
+    error: str | None = None
+
+
+@dataclass
+class ServeEvent(Message):
+    line: str
+
+
+class ServeControl:
+    """Stops a server running on another thread's event loop, even before it started."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._event: asyncio.Event | None = None
+        self._stopped = False
+
+    def attach(self) -> asyncio.Event:
+        """The event that stops the server; call it on the server's loop."""
+        with self._lock:
+            self._loop = asyncio.get_running_loop()
+            self._event = asyncio.Event()
+            if self._stopped:
+                self._event.set()
+            return self._event
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            if self._loop is not None and self._event is not None:
+                try:
+                    self._loop.call_soon_threadsafe(self._event.set)
+                except RuntimeError:  # the loop has already finished
+                    pass
 
 
 class SyncScreen(AreaScreen):
+    """Every device of the network, when each last synced, and what was refused."""
+
+    CSS_PATH = "sync.tcss"
+    BINDINGS = bindings(SYNC_ACTIONS)
+    SERVE_HOST = "0.0.0.0"
+    SERVE_PORT = DEFAULT_PORT  # 0 picks a free port (tests)
+    BACKGROUND_MINUTES = 5.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.syncing = False
+        self.current_peer: str | None = None
+        self.serving: ServeControl | None = None
+        self.serving_port: int | None = None
+        self.background_timer: Timer | None = None
+        self.last_activity = ""
+
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Label(area_title("sync"), classes="area-title")
-        yield Label(_("Peer-to-peer sync and USB bundles arrive with the sync release. "
-                      "Members of this network:"), classes="hint")
-        yield data_table("members", N_("Device"), N_("Role"), N_("Device ID"), N_("Added"))
+        yield Label("", id="serving", classes="hint", markup=False)
+        yield data_table("devices", N_("Device"), N_("Role"), N_("Last sync"), N_("Bytes in"),
+                         N_("Bytes out"), N_("Device ID"), N_("Last error"))
+        with Horizontal(id="progress-row"):
+            yield Label("", id="progress-label")
+            yield PlainProgressBar(id="progress")
+        yield Label(_("Recent refusals"), classes="section-title")
+        yield Label(_("No device or document has been refused"), id="no-refusals",
+                    classes="hint")
+        yield data_table("refusals", N_("When"), N_("Device"), N_("Document"), N_("Reason"))
         yield Footer()
 
+    def on_mount(self) -> None:
+        self.query_one("#progress-row").display = False
+        self.show_serving()
+
+    def on_unmount(self) -> None:
+        if self.serving:
+            self.serving.stop()
+
+    # -- what the screen shows -------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.store.replica.clock()
+
     def refresh_data(self) -> None:
-        table = self.query_one(DataTable)
+        now = self.now()
+        table = self.query_one("#devices", DataTable)
+        cursor = table.cursor_row
         table.clear()
+        me = self.store.replica.identity.device_id
         for member in queries.members(self.reader):
-            table.add_row(member["name"], label(Role(member["role"]), language()),
-                          member["device_id"][:15], (member["added_at"] or "")[:10])
+            if member["device_id"] == me:
+                table.add_row(member["name"], self.role_text(member["role"]),
+                              _("this device"), "", "", short_device_id(me), "", key=me)
+        for peer in queries.sync_peers(self.reader):
+            status = (_("syncing now") if peer["device_id"] == self.current_peer
+                      else peer_status(peer, now))
+            table.add_row(device_text(peer["name"], peer["device_id"]),
+                          self.role_text(peer["role"]), status,
+                          size_text(peer["bytes_received"]), size_text(peer["bytes_sent"]),
+                          short_device_id(peer["device_id"]), peer["last_error"] or "",
+                          key=peer["device_id"])
+        if table.row_count:
+            table.move_cursor(row=min(max(cursor, 0), table.row_count - 1))
+        refusals = queries.sync_log(self.reader, REFUSALS_SHOWN, event="refused")
+        shown = self.query_one("#refusals", DataTable)
+        shown.clear()
+        for entry in refusals:
+            shown.add_row(when_text(entry["at"], now), device_text(entry["name"], entry["peer"]),
+                          entry["doc_id"] or "", entry["detail"])
+        shown.display = bool(refusals)
+        self.query_one("#no-refusals").display = not refusals
+
+    @staticmethod
+    def role_text(role: str | None) -> str:
+        return label(Role(role), language()) if role else _("not yet a member")
+
+    def show_serving(self) -> None:
+        if self.serving_port is not None:
+            text = _("Serving sync on port {port}; syncing with every member every {minutes} "
+                     "minutes").format(port=self.serving_port,
+                                       minutes=f"{self.BACKGROUND_MINUTES:g}")
+            if self.last_activity:
+                text += "\n" + self.last_activity
+        elif self.serving is not None:
+            text = _("Starting or stopping the sync server")
+        else:
+            text = _("Not serving: v lets the other devices sync with this one")
+        self.query_one("#serving", Label).update(text)
+
+    def show_progress(self, done: int, total: int) -> None:
+        row = self.query_one("#progress-row")
+        row.display = True
+        self.query_one("#progress-label", Label).update(
+            _("Syncing: {done} of {total} devices").format(done=done, total=total))
+        self.query_one("#progress", PlainProgressBar).update(total=total or None,
+                                                            progress=done)
+
+    # -- sync now --------------------------------------------------------------
+
+    def action_sync_now(self) -> None:
+        self.start_round(background=False)
+
+    def background_round(self) -> None:
+        self.start_round(background=True)
+
+    def start_round(self, background: bool) -> None:
+        if self.syncing:
+            if not background:
+                self.notify(_("A sync is already under way"), markup=False)
+            return
+        self.syncing = True
+        self.show_progress(0, 0)
+        self.sync_worker(self.incubator.home, self.store.replica.clock, background)
+
+    @work(thread=True, exclusive=True, group="sync")
+    def sync_worker(self, home: Path, clock: Clock, background: bool) -> None:
+        """One round, one device after the other, on this thread's own connection."""
+
+        async def round_(store: Store, peers: list[str]) -> list[dict]:
+            results = []
+            for done, device in enumerate(peers):
+                self.post_message(SyncProgress(done, len(peers), device))
+                results.append((await sync_with(store.replica, device)).as_dict())
+            self.post_message(SyncProgress(len(peers), len(peers), None))
+            return results
+
+        try:
+            store = Store.open(home, clock=clock)
+            try:
+                peers = reachable_members(store.replica)
+                if not peers:
+                    raise DomainError("No device to sync with: no other member of this "
+                                      "network has an address yet")
+                results = asyncio.run(round_(store, peers))
+            finally:
+                store.close()
+        except DomainError as error:
+            self.post_message(SyncFailed(error.render(_), background))
+        except (OSError, sqlite3.Error) as error:
+            self.post_message(SyncFailed(str(error), background))
+        else:
+            self.post_message(SyncFinished(results, background))
+
+    def on_sync_progress(self, event: SyncProgress) -> None:
+        self.current_peer = event.current
+        self.show_progress(event.done, event.total)
+        self.refresh_data()
+
+    def round_over(self) -> None:
+        self.syncing = False
+        self.current_peer = None
+        self.query_one("#progress-row").display = False
+        self.refresh_data()
+
+    def on_sync_finished(self, event: SyncFinished) -> None:
+        self.round_over()
+        message, severity = round_summary(event.results)
+        if event.background:
+            self.last_activity = _("Background sync {when}: {outcome}").format(
+                when=when_text(self.store.replica.now_iso(), self.now()),
+                outcome=message.splitlines()[0])
+            self.show_serving()
+            if severity == "information":
+                return
+        self.notify(message, severity=severity, timeout=10, markup=False)
+
+    def on_sync_failed(self, event: SyncFailed) -> None:
+        self.round_over()
+        if event.background:
+            self.last_activity = event.message
+            self.show_serving()
+        else:
+            self.notify(_("Not synced: {message}").format(message=event.message),
+                        severity="error", timeout=10, markup=False)
+
+    # -- serving ---------------------------------------------------------------
+
+    def action_toggle_serve(self) -> None:
+        if self.serving is None:
+            self.serving = ServeControl()
+            self.serve_worker(self.incubator.home, self.store.replica.clock, self.serving,
+                              self.SERVE_HOST, self.SERVE_PORT)
+        else:
+            self.serving.stop()
+        self.show_serving()
+
+    @work(thread=True, exclusive=True, group="serve")
+    def serve_worker(self, home: Path, clock: Clock, control: ServeControl, host: str,
+                     port: int) -> None:
+        """Serve until `control` stops it, on this thread's own connection and loop."""
+
+        async def serve(store: Store) -> None:
+            server = SyncServer(store.replica, lambda line: self.post_message(ServeEvent(line)))
+            try:
+                _host, bound = await server.start(host, port)
+            except OSError as error:
+                self.post_message(ServeChanged(None, _(
+                    "Cannot serve sync on port {port}: {error}").format(port=port, error=error)))
+                return
+            stop = control.attach()
+            self.post_message(ServeChanged(bound))
+            try:
+                await stop.wait()
+            finally:
+                await server.close()
+                self.post_message(ServeChanged(None))
+
+        try:
+            store = Store.open(home, clock=clock)
+        except (DomainError, OSError, sqlite3.Error) as error:
+            message = error.render(_) if isinstance(error, DomainError) else str(error)
+            self.post_message(ServeChanged(None, message))
+            return
+        try:
+            asyncio.run(serve(store))
+        finally:
+            store.close()
+
+    def on_serve_changed(self, event: ServeChanged) -> None:
+        self.serving_port = event.port
+        if event.port is not None:
+            self.notify(_("Serving sync on port {port}").format(port=event.port), markup=False)
+            self.background_timer = self.set_interval(self.BACKGROUND_MINUTES * 60,
+                                                      self.background_round)
+        else:
+            self.serving = None
+            self.last_activity = ""
+            if self.background_timer:
+                self.background_timer.stop()
+                self.background_timer = None
+            if event.error:
+                self.notify(event.error, severity="error", timeout=10, markup=False)
+            else:
+                self.notify(_("Stopped serving sync"), markup=False)
+        self.show_serving()
+
+    def on_serve_event(self, event: ServeEvent) -> None:
+        """A session another device started (its figures arrive through data_version)."""
+        self.last_activity = event.line
+        self.show_serving()

@@ -1,0 +1,83 @@
+"""Words and figures for sync: when a peer last synced, sizes, what a round did."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ...domain.device import short_device_id
+from ...i18n import _
+
+ONLINE_MINUTES = 10  # a peer that synced this recently is shown as online
+
+
+def when_text(iso: str | None, now: datetime) -> str:
+    """A UTC ISO time in the local time zone, as people say it: today 09:30,
+    yesterday 17:05, else the date and time; "never synced" when there is none."""
+    if not iso:
+        return _("never synced")
+    at = datetime.fromisoformat(iso).astimezone()
+    days = (now.astimezone().date() - at.date()).days
+    clock = at.strftime("%H:%M")
+    if days == 0:
+        return _("today {time}").format(time=clock)
+    if days == 1:
+        return _("yesterday {time}").format(time=clock)
+    return at.strftime("%Y-%m-%d %H:%M")
+
+
+def is_online(iso: str | None, now: datetime) -> bool:
+    """Synced within the last few minutes (either side may have started the session)."""
+    if not iso:
+        return False
+    return now - datetime.fromisoformat(iso) <= timedelta(minutes=ONLINE_MINUTES)
+
+
+def peer_status(peer: dict, now: datetime) -> str:
+    """Revoked, online or when the peer last synced, in words."""
+    if peer.get("revoked_at"):
+        return _("revoked")
+    if is_online(peer["last_sync"], now):
+        return _("online, synced {when}").format(when=when_text(peer["last_sync"], now))
+    return when_text(peer["last_sync"], now)
+
+
+def size_text(count: int | None) -> str:
+    """Bytes in B, KB, MB or GB (1024-based), one decimal under ten."""
+    size = float(count or 0)
+    for unit in ("B", "KB", "MB"):
+        if size < 1024:
+            break
+        size /= 1024
+    else:
+        unit = "GB"
+    if unit == "B":
+        return f"{int(size)} B"
+    return f"{size:.1f} {unit}" if size < 10 else f"{size:.0f} {unit}"
+
+
+def device_text(name: str | None, device_id: str | None) -> str:
+    return name or (short_device_id(device_id) if device_id else _("unknown device"))
+
+
+def round_summary(results: list[dict]) -> tuple[str, str]:
+    """(message, severity) of a finished round: documents in and out, then every
+    device that failed and why."""
+    failed = [r for r in results if r["error"]]
+    lines = []
+    if len(failed) < len(results):
+        lines.append(_("Synced with {ok} of {total} devices: {received} documents in, {sent} out")
+                     .format(ok=len(results) - len(failed), total=len(results),
+                             received=sum(r["docs_received"] for r in results),
+                             sent=sum(r["docs_sent"] for r in results)))
+    refused = sum(len(r["refused"]) for r in results)
+    if refused:
+        lines.append(_("{count} documents refused: see the list of refusals").format(
+            count=refused))
+    lines += [_("Could not sync with {device}: {error}").format(
+        device=device_text(r["name"], r["device_id"]), error=r["error"]) for r in failed]
+    if any(not r["bytes_received"] for r in failed):
+        lines.append(_("Check that the other device is switched on, on the same network "
+                       "and serving sync (v on its sync screen)"))
+    severity = ("error" if failed and len(failed) == len(results)
+                else "warning" if failed or refused else "information")
+    return "\n".join(lines), severity
