@@ -24,7 +24,7 @@ from .domain.rubric import parse_item_spec
 from .i18n import N_, _
 from .store import queries
 from .store.home import replica_path, resolve_home
-from .store.identity import Card
+from .store.identity import Card, environment_passphrase, use_passphrase_source
 from .store.operations import ScoreEntry, Store
 from .sync.transport import DEFAULT_PORT, parse_address
 
@@ -142,9 +142,17 @@ def main_options(
         typer.echo(f"--lang: zh | en ({lang}?)", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     i18n.set_language(lang or None)
+    use_passphrase_source(ask_passphrase)
     ctx.obj = Session(resolve_home(home), json_output)
     if ctx.invoked_subcommand is None:
         open_app(ctx)
+
+
+def ask_passphrase() -> Optional[str]:
+    """INCUBATOR_PASSPHRASE, else a hidden prompt when a person is at the terminal."""
+    if environment_passphrase() or not sys.stdin.isatty():
+        return environment_passphrase()
+    return typer.prompt(_("Passphrase for this device's keys"), hide_input=True, err=True)
 
 
 def open_app(ctx: typer.Context) -> None:
@@ -818,6 +826,17 @@ def device_id(ctx: typer.Context) -> None:
     typer.echo(session(ctx).store().replica.identity.device_id)
 
 
+@device_app.command("protect")
+@guarded
+def device_protect(ctx: typer.Context) -> None:
+    """Encrypt this device's private keys with a passphrase (asked for when syncing)."""
+    store = session(ctx).store()
+    passphrase = environment_passphrase() or typer.prompt(
+        _("New passphrase"), hide_input=True, confirmation_prompt=True)
+    store.protect_keys(passphrase)
+    typer.echo(_("The keys of this device are now protected by the passphrase"))
+
+
 @device_app.command("card")
 @guarded
 def device_card(
@@ -1028,6 +1047,35 @@ def bundle_inspect(
             r["name"] or short_device_id(r["device_id"]) for r in info["recipients"])))
     else:
         typer.echo(_("Not addressed to this device: sender and recipients stay hidden"))
+
+
+@app.command("backup")
+@guarded
+def backup(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="The backup file to write.")],
+) -> None:
+    """A consistent copy of this replica, taken while it is in use."""
+    store = session(ctx).store()
+    store.replica.backup(out)
+    typer.echo(_("Backed up to {path} ({size} bytes)").format(path=out, size=out.stat().st_size))
+
+
+@app.command("restore")
+@guarded
+def restore(
+    ctx: typer.Context,
+    backup_file: Annotated[Path, typer.Argument(help="A file written by incubator backup.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite the replica in this home.")] = False,
+) -> None:
+    """Put a backup in place; it continues under a new actor so it never collides with its past."""
+    store = Store.restore(backup_file, session(ctx).home, replace=replace)
+    problems = store.replica.verify()
+    typer.echo(_("Restored {path}: sync with a peer to get back what changed since the backup")
+               .format(path=backup_file))
+    if problems:
+        raise DomainError("The restored replica has problems: {problems}",
+                          problems="; ".join(problems))
 
 
 @app.command("tui")

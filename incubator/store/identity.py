@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import json
+import os
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -40,20 +43,79 @@ class Identity:
     private_key_pem: str
     bundle_key_pem: str
     certificate_pem: str
+    bundle_public_key: bytes
 
     @property
     def actor_hex(self) -> str:
         return self.actor.hex()
 
     @property
-    def bundle_public_key(self) -> bytes:
-        key = serialization.load_pem_private_key(self.bundle_key_pem.encode(), None)
+    def protected(self) -> bool:
+        """True when the private keys are stored encrypted with a passphrase."""
+        return "ENCRYPTED" in self.private_key_pem
+
+    def signing_key(self) -> Ed25519PrivateKey:
+        key = unlock(self.private_key_pem)
+        assert isinstance(key, Ed25519PrivateKey)
+        return key
+
+    def bundle_private_key(self) -> X25519PrivateKey:
+        key = unlock(self.bundle_key_pem)
         assert isinstance(key, X25519PrivateKey)
-        return key.public_key().public_bytes_raw()
+        return key
 
     def with_actor(self, actor: bytes) -> Identity:
-        return Identity(self.device_id, self.device_name, actor, self.private_key_pem,
-                        self.bundle_key_pem, self.certificate_pem)
+        return dataclasses.replace(self, actor=actor)
+
+
+# -- keys at rest ------------------------------------------------------------------
+
+
+class PassphraseError(DomainError):
+    """The private keys are protected and no (or a wrong) passphrase was given."""
+
+
+def environment_passphrase() -> str | None:
+    return os.environ.get("INCUBATOR_PASSPHRASE") or None
+
+
+Passphrase = Callable[[], "str | None"]
+_passphrase_source: list[Passphrase] = [environment_passphrase]
+
+
+def use_passphrase_source(source: Passphrase) -> None:
+    """Where protected keys get their passphrase (the CLI prompts on a terminal)."""
+    _passphrase_source[0] = source
+
+
+def password_for(pem: str) -> bytes | None:
+    """The passphrase a PEM needs (asked for once per call), or None if it is plain."""
+    if "ENCRYPTED" not in pem:
+        return None
+    text = _passphrase_source[0]()
+    if not text:
+        raise PassphraseError("This device's keys are protected: give the passphrase "
+                              "(INCUBATOR_PASSPHRASE, or type it when asked)")
+    return text.encode()
+
+
+def unlock(pem: str):
+    """A private key from its PEM, asking for the passphrase when it is protected."""
+    password = password_for(pem)
+    try:
+        return serialization.load_pem_private_key(pem.encode(), password)
+    except (ValueError, TypeError):
+        raise PassphraseError("Wrong passphrase for this device's keys") from None
+
+
+def protect(pem: str, passphrase: str) -> str:
+    """The same private key, encrypted with `passphrase` (PKCS#8, scrypt or PBKDF2 as
+    `cryptography` judges best)."""
+    if len(passphrase) < 8:
+        raise PassphraseError("A passphrase needs at least 8 characters")
+    return unlock(pem).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(passphrase.encode())).decode()
 
 
 def _spki_digest(public_key) -> bytes:
@@ -116,7 +178,8 @@ def new_identity(device_name: str, seed: bytes | None = None) -> Identity:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
     return Identity(device_id, device_name, actor_for(device_id, 0), pem, bundle_pem,
-                    _certificate(key, device_id, digest))
+                    _certificate(key, device_id, digest),
+                    bundle_key.public_key().public_bytes_raw())
 
 
 # -- cards: one copyable line to pair two devices ------------------------------------

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
+import shutil
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,8 +31,9 @@ from ..domain.settings import Settings
 from . import journal, queries
 from .home import frozen_or_real_clock, replica_path
 from . import exchange
-from .identity import Card, new_identity
+from .identity import Card, new_identity, protect
 from .replica import Clock, Replica
+from .schema import SCHEMA_VERSION
 from ..i18n import N_
 
 NETWORK = "network"
@@ -102,6 +106,43 @@ class Store:
             raise DomainError("This card is this device's own")
         exchange.pin_peer(replica, card)
         return cls(replica)
+
+    @classmethod
+    def restore(cls, backup: Path, home: Path, *, replace: bool = False,
+                clock: Clock | None = None) -> Store:
+        """Put a backup in place as this home's replica, under a new Automerge actor."""
+        target = replica_path(home)
+        if target.exists() and not replace:
+            raise DomainError("A replica already exists in {home}; use --replace to overwrite it",
+                              home=str(home))
+        try:
+            check = sqlite3.connect(f"file:{Path(backup).resolve()}?mode=ro", uri=True)
+            try:
+                version = check.execute(
+                    "SELECT value FROM replica_meta WHERE key = 'schema_version'").fetchone()
+            finally:
+                check.close()
+        except sqlite3.Error:
+            version = None
+        if version != (str(SCHEMA_VERSION),):
+            raise DomainError("{path} is not a replica backup", path=str(backup))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".restoring")
+        shutil.copyfile(backup, temporary)
+        for suffix in ("-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        os.replace(temporary, target)
+        replica = Replica(target, clock=clock or frozen_or_real_clock())
+        replica.new_incarnation()
+        return cls(replica)
+
+    def protect_keys(self, passphrase: str) -> None:
+        """Encrypt this device's private keys at rest with `passphrase`."""
+        identity = self.replica.identity
+        if identity.protected:
+            raise DomainError("This device's keys are already protected")
+        self.replica.set_keys(protect(identity.private_key_pem, passphrase),
+                              protect(identity.bundle_key_pem, passphrase))
 
     def close(self) -> None:
         self.replica.close()

@@ -9,6 +9,8 @@ documents re-materialized.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import secrets
 import sqlite3
 import threading
@@ -75,6 +77,7 @@ class Replica:
         self.identity = Identity(
             meta["device_id"], meta["device_name"], bytes.fromhex(meta["actor"]),
             meta["private_key"], meta["bundle_key"], meta["certificate"],
+            bytes.fromhex(meta["bundle_public"]),
         )
         self.refresh()
 
@@ -99,6 +102,7 @@ class Replica:
                     ("private_key", identity.private_key_pem),
                     ("bundle_key", identity.bundle_key_pem),
                     ("certificate", identity.certificate_pem),
+                    ("bundle_public", identity.bundle_public_key.hex()),
                     ("index_id", secrets.token_hex(8)),
                 ],
             )
@@ -371,10 +375,40 @@ class Replica:
         expected.conn.close()
         return problems
 
+    def backup(self, out: Path) -> None:
+        """A consistent copy of the whole replica while it is in use (SQLite's online
+        backup), written beside `out`, fsynced and renamed into place."""
+        temporary = out.with_name(f".{out.name}.partial")
+        try:
+            target = sqlite3.connect(str(temporary))
+            try:
+                with self._lock:
+                    self.db.conn.backup(target)
+                target.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                target.close()
+            with open(temporary, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(temporary, out)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise ReplicaError("Cannot write the backup to {path}: {error}", path=str(out),
+                               error=error.strerror or str(error)) from None
+
+    def set_keys(self, private_key_pem: str, bundle_key_pem: str) -> None:
+        """Store this device's private keys (e.g. now protected by a passphrase)."""
+        with self.transaction():
+            self.db.conn.executemany("INSERT OR REPLACE INTO replica_meta VALUES (?, ?)",
+                                     [("private_key", private_key_pem),
+                                      ("bundle_key", bundle_key_pem)])
+        self.identity = dataclasses.replace(self.identity, private_key_pem=private_key_pem,
+                                            bundle_key_pem=bundle_key_pem)
+
     def new_incarnation(self) -> None:
         """Take a fresh Automerge actor and index ID (after a restore): no change collides,
-        and peers stop trusting what they recorded about this replica's past self."""
-        incarnation = int(self.meta("incarnation") or 0) + 1
+        and peers stop trusting what they recorded about this replica's past self. The
+        incarnation is random, so restoring one backup twice still gives two actors."""
+        incarnation = secrets.randbelow(2**32 - 1) + 1
         actor = actor_for(self.identity.device_id, incarnation)
         with self.transaction():
             self.db.conn.executemany(

@@ -32,8 +32,8 @@ from typing import BinaryIO
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -151,6 +151,7 @@ def export_bundle(replica: Replica, recipients: list[str], out: Path, *, full: b
                   progress: Progress | None = None) -> ExportSummary:
     """Write a bundle for `recipients` atomically (temporary file, fsync, rename)."""
     keys = bundles.recipient_keys(replica, recipients)
+    signing_key = replica.identity.signing_key()
     peers = sorted(keys)
     items = bundles.contents(replica, peers, full)
     acks = bundles.acks_for(replica, peers)
@@ -184,9 +185,7 @@ def export_bundle(replica: Replica, recipients: list[str], out: Path, *, full: b
                 if progress:
                     progress(number, len(items))
             sealer.write(compressor.flush())
-            key = serialization.load_pem_private_key(identity.private_key_pem.encode(), None)
-            assert isinstance(key, Ed25519PrivateKey)
-            sealer.write(key.sign(digest.digest()))
+            sealer.write(signing_key.sign(digest.digest()))
             sealer.close()
             handle.flush()
             os.fsync(handle.fileno())
@@ -275,9 +274,7 @@ def _envelope(plain: _Plaintext) -> dict:
 
 def _open(handle: BinaryIO, replica: Replica) -> tuple[bytes, dict, _Plaintext]:
     preamble, header = _read_preamble(handle)
-    private = serialization.load_pem_private_key(replica.identity.bundle_key_pem.encode(), None)
-    assert isinstance(private, X25519PrivateKey)
-    file_key = _unwrap(header["stanzas"], private)
+    file_key = _unwrap(header["stanzas"], replica.identity.bundle_private_key())
     if file_key is None:
         raise BundleError("This bundle is not addressed to this device (or it is damaged)")
     plain = _Plaintext(_opened(handle, file_key, hashlib.sha256(preamble).digest()), preamble)

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable
 
 from ..domain.errors import DomainError
-from ..store.identity import Identity, device_id_of_certificate
+from ..store.identity import Identity, PassphraseError, device_id_of_certificate, password_for
 
 X509_V_FLAG_NO_CHECK_TIME = 0x200000
 
@@ -41,7 +41,11 @@ def _context(purpose: ssl.Purpose, identity: Identity, trusted: list[str]) -> ss
         for path, text in ((cert, identity.certificate_pem), (key, identity.private_key_pem)):
             with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "w") as handle:
                 handle.write(text)
-        context.load_cert_chain(cert, key)
+        password = password_for(identity.private_key_pem)
+        try:
+            context.load_cert_chain(cert, key, password)
+        except ssl.SSLError:
+            raise PassphraseError("Wrong passphrase for this device's keys") from None
     return context
 
 

@@ -35,7 +35,7 @@ def clone(store: Store, home, name="外勤笔记本") -> Store:
         (identity.device_id, "device_id"), (identity.device_name, "device_name"),
         (identity.actor_hex, "actor"), (identity.private_key_pem, "private_key"),
         (identity.bundle_key_pem, "bundle_key"), (identity.certificate_pem, "certificate"),
-        ("clone-index", "index_id")])
+        (identity.bundle_public_key.hex(), "bundle_public"), ("clone-index", "index_id")])
     dest.commit()
     dest.close()
     return Store.open(home, clock=lambda: NOW)
