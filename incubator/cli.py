@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from typer._click import exceptions as click  # the Click errors Typer vendors and raises
+from typer.core import TyperGroup
 from rich.console import Console
 from rich.table import Table
 
@@ -50,6 +52,8 @@ class Session:
 
 
 def _has_surrogates(value: Any) -> bool:
+    if isinstance(value, Path):
+        value = str(value)
     if isinstance(value, str):
         return any("\udc80" <= ch <= "\udcff" for ch in value)
     if isinstance(value, (list, tuple)):
@@ -111,6 +115,17 @@ def print_table(rows: list[dict], columns: list[tuple[str, str]], title: str | N
     typer.echo(_("{count} rows").format(count=len(rows)))
 
 
+def output_file(path: Path) -> Path:
+    """A file to write: it needs a name."""
+    try:
+        unusable = not str(path).strip() or not path.name or path.is_dir()
+    except OSError:
+        unusable = True
+    if unusable:
+        raise DomainError("Give the name of a file to write, not {path}", path=str(path)[:80])
+    return path
+
+
 def enum_label(value: Optional[str]) -> str:
     """The label of a stored enum value (stage, legal status, …) in the current language."""
     member = next((m for m in LABELS if m.value == value), None)
@@ -121,7 +136,54 @@ def category_text(key: Optional[str]) -> str:
     return category_label(key, i18n.language()) if key in CATEGORIES else (key or "")
 
 
+def click_error_text(error: click.ClickException) -> str:
+    """Click's own usage errors (missing or malformed options) in the current language."""
+    ctx = getattr(error, "ctx", None)
+    param = getattr(error, "param", None)
+    hint = getattr(error, "param_hint", None) or (param.get_error_hint() if param else "")
+    if i18n.language() != "zh":
+        message = error.format_message()
+    elif isinstance(error, click.MissingParameter):
+        message = _("missing {what}").format(what=hint)
+    elif isinstance(error, click.NoSuchOption):
+        message = _("there is no option {option}").format(option=error.option_name)
+    elif isinstance(error, click.BadParameter):
+        message = _("invalid value for {what}").format(what=hint)
+    elif error.format_message().startswith("No such command"):
+        message = _("there is no command {name}").format(
+            name=error.format_message().split(" ", 3)[-1].rstrip("."))
+    else:
+        message = error.format_message()
+    text = _("Error: {message}").format(message=message)
+    if ctx is not None:
+        text += "\n" + _("See: {command} --help").format(command=ctx.command_path)
+    return text
+
+
+class TranslatedGroup(TyperGroup):
+    """The root command: usage errors come out translated, with exit code 2."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            result = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                                  standalone_mode=False, **extra)
+        except click.ClickException as error:
+            if not standalone_mode:
+                raise
+            typer.echo(click_error_text(error), err=True)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            typer.echo(_("Aborted"), err=True)
+            sys.exit(1)
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+
 app = typer.Typer(
+    cls=TranslatedGroup,
     name="incubator",
     help="孵化中心管理 — incubation centre management. Run without a command to open the app.",
     no_args_is_help=False,
@@ -534,7 +596,7 @@ def waiver_add(
 @waiver_app.command("list")
 @guarded
 def waiver_list(ctx: typer.Context,
-                expiring_within: Annotated[Optional[int], typer.Option("--expiring-within", min=0, help="Only waivers ending within this many days.")] = None,
+                expiring_within: Annotated[Optional[int], typer.Option("--expiring-within", min=0, max=36500, help="Only waivers ending within this many days.")] = None,
                 json_flag: JsonFlag = False) -> None:
     """List waivers."""
     store = session(ctx).store()
@@ -688,7 +750,7 @@ def parse_yes_no(text: str) -> bool:
 def review_set(
     ctx: typer.Context,
     org: Annotated[str, typer.Argument(help="Organization id, id prefix or name.")],
-    year: Annotated[int, typer.Option("--year")],
+    year: Annotated[int, typer.Option("--year", min=1949, max=2200)],
     self_score: Annotated[float, typer.Option("--self", help="Self-evaluation, 0–100.")],
     peer: Annotated[float, typer.Option("--peer", help="Peer evaluation, 0–100.")],
     public: Annotated[float, typer.Option("--public", help="Public evaluation, 0–100.")],
@@ -705,7 +767,7 @@ def review_set(
 
 @review_app.command("list")
 @guarded
-def review_list(ctx: typer.Context, year: Annotated[int, typer.Option("--year")],
+def review_list(ctx: typer.Context, year: Annotated[int, typer.Option("--year", min=1949, max=2200)],
                 json_flag: JsonFlag = False) -> None:
     """List the year's reviews, best first."""
     emit(ctx, json_flag, queries.reviews(session(ctx).store().db, year), [("org_name", N_("Organization")), ("hub", N_("Hub")), ("self", N_("Self")),
@@ -989,7 +1051,8 @@ def bundle_export(
     """Write what the recipients are not known to have, signed and encrypted to them."""
     from .sync.bundle import export_bundle
 
-    summary = export_bundle(session(ctx).store().replica, recipients, out, full=full)
+    summary = export_bundle(session(ctx).store().replica, recipients, output_file(out),
+                            full=full)
     if wants_json(ctx, json_flag):
         print_json(summary.as_dict())
     else:
@@ -1057,7 +1120,7 @@ def backup(
 ) -> None:
     """A consistent copy of this replica, taken while it is in use."""
     store = session(ctx).store()
-    store.replica.backup(out)
+    store.replica.backup(output_file(out))
     typer.echo(_("Backed up to {path} ({size} bytes)").format(path=out, size=out.stat().st_size))
 
 

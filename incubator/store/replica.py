@@ -74,11 +74,16 @@ class Replica:
             conn.close()
             raise ReplicaError("{path} has an unknown schema version", path=str(path))
         conn.executescript(STORAGE)  # local bookkeeping tables added since the file was made
-        self.identity = Identity(
-            meta["device_id"], meta["device_name"], bytes.fromhex(meta["actor"]),
-            meta["private_key"], meta["bundle_key"], meta["certificate"],
-            bytes.fromhex(meta["bundle_public"]),
-        )
+        try:
+            self.identity = Identity(
+                meta["device_id"], meta["device_name"], bytes.fromhex(meta["actor"]),
+                meta["private_key"], meta["bundle_key"], meta["certificate"],
+                bytes.fromhex(meta["bundle_public"]),
+            )
+        except (KeyError, ValueError) as exc:
+            conn.close()
+            raise ReplicaError("{path} is damaged or not an incubator replica ({error})",
+                               path=str(path), error=f"replica_meta {exc}") from exc
         self.refresh()
 
     @classmethod

@@ -11,7 +11,7 @@ from ..domain.errors import DomainError
 from ..i18n import _
 from ..store.exchange import remember_address, trusted_certificates
 from ..store.replica import Replica
-from .transport import Events, PeerResult, SyncServer, sync_all
+from .transport import Events, PeerResult, SyncError, SyncServer, sync_all
 
 
 def learn_addresses(replica: Replica, seconds: float) -> int:
@@ -40,7 +40,11 @@ def serve_forever(replica: Replica, host: str, port: int, *, every_minutes: floa
 
     async def main() -> None:
         server = SyncServer(replica, echo)
-        bound_host, bound_port = await server.start(host, port)
+        try:
+            bound_host, bound_port = await server.start(host, port)
+        except OSError as error:
+            raise SyncError("Cannot serve sync on {host}:{port}: {error}", host=host, port=port,
+                            error=error.strerror or str(error)) from None
         echo(_("Serving sync on {host}:{port} as {device}").format(
             host=bound_host, port=bound_port, device=short_device_id(replica.identity.device_id)))
         announcer = None
