@@ -23,6 +23,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import struct
 import zlib
 from collections.abc import Callable, Iterator
@@ -53,6 +54,8 @@ MAX_PREAMBLE = 64 * 1024
 MAX_ENVELOPE = 64 * 1024 * 1024
 MAX_DOCUMENT = 256 * 1024 * 1024
 WRAP_INFO = b"incubator-bundle-v1 file key"
+_HEAD = re.compile(r"^[0-9a-f]{64}$")
+_DOC = re.compile(r"^(network|hub:[\w-]{1,64}|org:[\w-]{1,64})$")
 
 Progress = Callable[[int, int], None]
 
@@ -213,7 +216,7 @@ def _read_preamble(handle: BinaryIO) -> tuple[bytes, dict]:
             raise ValueError
         if not isinstance(header.get("stanzas"), list) or not isinstance(header.get("created"), str):
             raise ValueError
-    except ValueError:
+    except (ValueError, RecursionError):
         raise BundleError("The bundle is damaged or truncated") from None
     return head + body, header
 
@@ -267,7 +270,7 @@ def _envelope(plain: _Plaintext) -> dict:
                 envelope.get("acks"), list) or not isinstance(envelope.get("id"), str):
             raise ValueError
         envelope["sender"] = parse_device_id(envelope.get("sender"))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         raise BundleError("The bundle's contents are malformed") from None
     return envelope
 
@@ -291,13 +294,16 @@ def _documents(envelope: dict, plain: _Plaintext, certificate: str,
     for number, entry in enumerate(docs, 1):
         try:
             doc_id, snapshot, size, prereqs, heads, changes = entry
-            if not (isinstance(doc_id, str) and isinstance(size, int) and 0 <= size <= MAX_DOCUMENT
-                    and isinstance(prereqs, list) and isinstance(heads, list)):
+            if not (isinstance(doc_id, str) and _DOC.fullmatch(doc_id) and snapshot in (0, 1)
+                    and isinstance(size, int) and 0 <= size <= MAX_DOCUMENT
+                    and isinstance(changes, int) and changes >= 0
+                    and isinstance(prereqs, list) and isinstance(heads, list)
+                    and all(isinstance(h, str) and _HEAD.fullmatch(h) for h in prereqs + heads)):
                 raise ValueError
         except (ValueError, TypeError):
             raise BundleError("The bundle's contents are malformed") from None
-        yield BundleDoc(doc_id, bool(snapshot), plain.read(size), [str(h) for h in prereqs],
-                        [str(h) for h in heads], int(changes))
+        yield BundleDoc(doc_id, bool(snapshot), plain.read(size), list(prereqs), list(heads),
+                        changes)
         if progress:
             progress(number, len(docs))
     signature = plain.signature()

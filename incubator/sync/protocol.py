@@ -106,7 +106,7 @@ class FrameDecoder:
         (size,) = struct.unpack_from(">I", body)
         try:
             header = json.loads(body[4:4 + size])
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nesting too deep
             raise ProtocolError("A frame header is not valid JSON") from exc
         if len(body) < 4 + size or not isinstance(header, dict):
             raise ProtocolError("A frame header is malformed")

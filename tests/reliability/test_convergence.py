@@ -1,0 +1,291 @@
+"""Randomized convergence, in the manner of Automerge's and Yjs's fuzzers.
+
+A seeded generator drives five replicas of one network (a founding hub, two more hubs,
+a field laptop and a viewer or second field laptop) through random domain operations,
+interleaved with random sync sessions between random pairs (some cut mid-session),
+USB bundles (stale, duplicated, imported out of order) and replicas closed and reopened
+(in-memory state lost). After a healing phase of full pairwise syncs, every replica must
+hold the same heads for every document, the same query tables, and tables that equal a
+rebuild from its own documents.
+
+Default: a handful of schedules. `INCUBATOR_LONG=1` runs 1,000; `INCUBATOR_SCHEDULES=N`
+runs N; `INCUBATOR_SEED_START=K` starts at seed K (to split a long run, or to replay one
+failing seed: `INCUBATOR_SEED_START=123 INCUBATOR_SCHEDULES=1`).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from incubator.domain.errors import DomainError
+from incubator.store.bundles import BundleError
+from incubator.store.identity import Card, new_identity
+from incubator.store.operations import ScoreEntry, Store
+from incubator.sync.bundle import export_bundle, import_bundle
+from incubator.sync.protocol import ProtocolError
+
+from ..conftest import NOW
+from ..sync.helpers import pump, session
+
+
+def _count() -> int:
+    if os.environ.get("INCUBATOR_SCHEDULES"):
+        return int(os.environ["INCUBATOR_SCHEDULES"])
+    return 1000 if os.environ.get("INCUBATOR_LONG") == "1" else 10
+
+
+SEED_START = int(os.environ.get("INCUBATOR_SEED_START", "0"))
+SEEDS = range(SEED_START, SEED_START + _count())
+STEPS = 60
+ITEMS = ("plan", "cleanliness", "activities", "archives", "party")
+CONTACTS = ("王老师", "李老师", "张主任", "赵社工", "")
+REASONS = ("搬迁", "约谈后整改未达标", "合并到其他组织")
+
+
+class Network:
+    """Five replicas of one network, driven by one seeded random generator."""
+
+    def __init__(self, root: Path, seed: int) -> None:
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.root = root
+        self.log: list[str] = []
+        self.stats = dict.fromkeys(("ops", "refused", "syncs", "cut", "moved", "imports",
+                                    "stale", "reopens"), 0)
+        self.homes = [root / f"r{i}" for i in range(5)]
+        founder = Store.init(self.homes[0], "东湖孵化园", "东湖前台", clock=lambda: NOW,
+                             new_id=self.new_id)
+        self.stores = [founder]
+        last = self.rng.choice(["viewer", "field"])
+        self.roles = ["hub", "hub", "hub", "field", last]
+        for i, role in enumerate(self.roles[1:], 1):
+            member = Store.join(self.homes[i], Card.of(founder.replica.identity),
+                                f"设备{i}", clock=lambda: NOW)
+            member._new_id = self.new_id
+            founder.add_member(Card.of(member.replica.identity), role)
+            self.stores.append(member)
+        for i in range(1, 5):
+            self.sync(i, 0)
+        self.outsiders: list[str] = []
+        self.bundles: list[tuple[Path, int, list[int]]] = []  # (file, sender, recipients)
+        self.bundle_count = 0
+
+    def new_id(self) -> str:
+        return f"{self.rng.getrandbits(48):012x}"
+
+    def fail(self, message: str) -> str:
+        tail = "\n".join(self.log[-25:])
+        return (f"seed {self.seed} (replay: INCUBATOR_SEED_START={self.seed} "
+                f"INCUBATOR_SCHEDULES=1): {message}\nlast steps:\n{tail}")
+
+    def close(self) -> None:
+        for store in self.stores:
+            store.close()
+
+    # -- observations ------------------------------------------------------------
+
+    def heads(self, i: int) -> dict[str, str]:
+        return dict(self.stores[i].db.conn.execute("SELECT doc_id, heads FROM documents"))
+
+    def rows(self, i: int, sql: str) -> list[tuple]:
+        return self.stores[i].db.conn.execute(sql).fetchall()
+
+    def pick(self, i: int, sql: str):
+        rows = self.rows(i, sql)
+        return self.rng.choice(rows)[0] if rows else None
+
+    # -- the three kinds of traffic ------------------------------------------------
+
+    def sync(self, i: int, j: int, cut_after: int | None = None) -> int:
+        a, b = session(self.stores[i], self.stores[j]), session(self.stores[j], self.stores[i])
+        self.stats["syncs"] += 1
+        self.stats["cut"] += cut_after is not None
+        try:
+            pump(a, b, cut_after=cut_after)
+        except ProtocolError:
+            assert cut_after is not None, self.fail(f"sync {i}↔{j} failed without a cut")
+        self.stats["moved"] += a.docs_sent + b.docs_sent
+        if cut_after is None:
+            assert a.refused == [] and b.refused == [], self.fail(
+                f"sync {i}↔{j} refused {a.refused} {b.refused}")
+        return a.docs_sent + b.docs_sent
+
+    def export(self, sender: int) -> None:
+        others = [k for k in range(5) if k != sender]
+        recipients = self.rng.sample(others, self.rng.choice([1, 1, 2]))
+        self.bundle_count += 1
+        path = self.root / f"b{self.bundle_count}.bundle"
+        export_bundle(self.stores[sender].replica,
+                      [self.stores[k].replica.identity.device_id for k in recipients], path,
+                      full=self.rng.random() < 0.2)
+        self.bundles.append((path, sender, recipients))
+        self.log.append(f"export {sender}→{recipients} {path.name}")
+
+    def import_one(self) -> None:
+        if not self.bundles:
+            return
+        # Mostly the newest bundles, sometimes a stale one or one imported before.
+        index = (len(self.bundles) - 1 - min(int(self.rng.expovariate(0.7)), len(self.bundles) - 1))
+        path, sender, recipients = self.bundles[index]
+        to = self.rng.choice(recipients)
+        before = self.heads(to)
+        self.log.append(f"import {path.name} at {to}")
+        try:
+            import_bundle(self.stores[to].replica, path)
+        except BundleError as error:
+            assert "needs changes" in str(error.render()), self.fail(
+                f"import of {path.name} at {to}: {error.render()}")
+            assert self.heads(to) == before, self.fail("a refused bundle changed the replica")
+            self.stats["stale"] += 1
+            return
+        self.stats["imports"] += 1
+
+    def reopen(self, i: int) -> None:
+        self.log.append(f"reopen {i}")
+        self.stats["reopens"] += 1
+        self.stores[i].close()
+        self.stores[i] = Store.open(self.homes[i], clock=lambda: NOW)
+        self.stores[i]._new_id = self.new_id
+
+    # -- domain operations -----------------------------------------------------------
+
+    def operate(self, i: int) -> None:
+        store, rng = self.stores[i], self.rng
+        org = self.pick(i, "SELECT id FROM organizations ORDER BY id")
+        resident = self.pick(i, "SELECT id FROM organizations WHERE stage IN "
+                                "('startup', 'growth') ORDER BY id")
+        hub = self.pick(i, "SELECT id FROM hubs ORDER BY id")
+        space = self.pick(i, "SELECT id FROM spaces ORDER BY id")
+        month = f"{rng.choice([2024, 2025, 2026])}-{rng.randint(1, 11):02d}"
+        ops = {
+            "add_org": lambda: store.add_org(
+                f"社{rng.randint(1, 40)}", rng.choice(["culture", "charity"]), hub,
+                entered=f"2024-{rng.randint(1, 12):02d}-01",
+                stage=rng.choice(["startup", "growth", "applicant"])),
+            "edit_org": lambda: store.edit_org(org, rng.choice([
+                {"contact": rng.choice(CONTACTS)}, {"members": rng.randint(0, 60)},
+                {"notes": f"走访{rng.randint(1, 9)}"}, {"stage": rng.choice(["growth", "startup"])},
+                {"community": rng.choice(["东湖村", "西山村"])}, {"name": f"社{rng.randint(1, 40)}"}])),
+            "score": lambda: store.set_scores([ScoreEntry(
+                resident, month, {item: rng.choice([0, 1, 1.5, 2]) for item in ITEMS})]),
+            "waiver": lambda: store.add_waiver(
+                org, rng.choice(["rent", "utilities"]), "2025-01-01",
+                f"2025-{rng.randint(1, 12):02d}-28", rng.choice([0, 300, 800])),
+            "review": lambda: store.set_review(org, rng.choice([2024, 2025]), rng.randint(0, 100),
+                                               rng.randint(0, 100), rng.randint(0, 100),
+                                               rng.random() < 0.5),
+            "add_space": lambda: store.add_space(hub, f"{rng.randint(101, 120)}室",
+                                                 rng.choice(["room", "desk"])),
+            "assign": lambda: store.assign_space(space, resident,
+                                                 start=f"2026-{rng.randint(1, 11):02d}-01"),
+            "release": lambda: store.release_space(space),
+            "graduate": lambda: store.graduate(resident, force=True, reason="提前出壳",
+                                               destination="社区"),
+            "exit": lambda: store.exit_org(org, rng.choice(REASONS)),
+            "interview": lambda: store.record_interview(resident, note="约谈"),
+            "add_member": self.add_outsider(store),
+            "revoke_member": lambda: store.revoke_member(rng.choice(self.outsiders)),
+            "settings": lambda: store.set_settings(
+                {"warning_threshold": str(rng.choice([5.5, 6.0, 6.5]))}),
+            "add_hub": lambda: store.add_hub(f"中心{rng.randint(1, 6)}"),
+        }
+        weights = {"add_org": 4, "edit_org": 6, "score": 8, "waiver": 2, "review": 2,
+                   "add_space": 2, "assign": 3, "release": 1, "graduate": 1, "exit": 1,
+                   "interview": 1, "add_member": 1, "revoke_member": 1, "settings": 1,
+                   "add_hub": 1}
+        if self.roles[i] == "field":
+            weights = {name: weights[name] for name in
+                       ("add_org", "edit_org", "score", "waiver", "review", "interview",
+                        "exit", "graduate")}
+        needs = {"edit_org": org, "score": resident, "waiver": org, "review": org,
+                 "assign": space and resident, "release": space, "graduate": resident,
+                 "exit": org, "interview": resident, "revoke_member": self.outsiders,
+                 "add_org": hub, "add_space": hub}
+        feasible = {op: w for op, w in weights.items() if needs.get(op, True)}
+        name = rng.choices(list(feasible), list(feasible.values()))[0]
+        before = self.heads(i)
+        try:
+            ops[name]()
+        except DomainError as error:
+            # A rule (or, for a viewer, its role) refused it: nothing may have changed.
+            assert self.heads(i) == before, self.fail(f"refused {name} at {i} changed the replica")
+            self.log.append(f"op {name} at {i}: refused ({error.render()[:60]})")
+            self.stats["refused"] += 1
+            return
+        self.log.append(f"op {name} at {i}")
+        self.stats["ops"] += 1
+        assert self.roles[i] != "viewer", self.fail(f"the viewer wrote {name}")
+        assert self.heads(i) != before, self.fail(f"{name} at {i} returned but wrote nothing")
+
+    def add_outsider(self, store: Store):
+        def add() -> None:
+            card = Card.of(new_identity(f"外部{len(self.outsiders)}"))
+            store.add_member(card, self.rng.choice(["field", "viewer", "hub"]))
+            self.outsiders.append(card.device_id)
+        return add
+
+    # -- a schedule ------------------------------------------------------------------
+
+    def run(self, steps: int) -> None:
+        rng = self.rng
+        for _step in range(steps):
+            roll = rng.random()
+            if roll < 0.55:
+                self.operate(rng.randrange(5))
+            elif roll < 0.8:
+                i, j = rng.sample(range(5), 2)
+                cut = rng.randint(1, 6000) if rng.random() < 0.3 else None
+                self.log.append(f"sync {i}↔{j} cut={cut}")
+                self.sync(i, j, cut)
+            elif roll < 0.88:
+                self.export(rng.randrange(5))
+            elif roll < 0.96:
+                self.import_one()
+            else:
+                self.reopen(rng.randrange(5))
+
+    def heal(self) -> None:
+        for _round in range(8):
+            moved = sum(self.sync(i, j) for i in range(5) for j in range(i + 1, 5))
+            if not moved:
+                return
+        raise AssertionError(self.fail("documents still move after 8 rounds of full syncs"))
+
+    def check(self) -> None:
+        heads = [self.heads(i) for i in range(5)]
+        for i in range(1, 5):
+            assert heads[i] == heads[0], self.fail(
+                f"heads of replica {i} differ from replica 0: "
+                f"{sorted(set(heads[i].items()) ^ set(heads[0].items()))}")
+        tables = [store.replica.dump_query_tables() for store in self.stores]
+        for i in range(1, 5):
+            differing = [t for t in tables[0] if tables[i][t] != tables[0][t]]
+            assert not differing, self.fail(f"replica {i}'s tables differ: {differing}")
+        for i, store in enumerate(self.stores):
+            assert store.replica.verify() == [], self.fail(
+                f"replica {i} disagrees with a rebuild of itself: {store.replica.verify()}")
+        assert len(heads[0]) >= 2, self.fail("nothing was replicated")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_random_schedules_converge(tmp_path, seed):
+    network = Network(tmp_path, seed)
+    try:
+        network.run(STEPS)
+        network.heal()
+        network.check()
+        print(f"seed {seed}: {network.stats}")
+    except AssertionError as error:
+        if f"seed {seed}" in str(error):
+            raise
+        raise AssertionError(network.fail(str(error))) from error
+    except Exception as error:
+        raise AssertionError(network.fail(f"{type(error).__name__}: {error}")) from error
+    finally:
+        network.close()
+        shutil.rmtree(tmp_path, ignore_errors=True)
