@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.style import Style
-from rich.text import Text
+from rich.text import Text as RichText
 from textual.renderables.bar import Bar as BarRenderable
 from textual.widgets import ProgressBar
 
@@ -19,7 +19,7 @@ class SpaceBar(BarRenderable):
         width = self.width or options.max_width
         start, end = self.highlight_range
         filled = max(0, min(width, round(end))) if end > start else 0
-        bar = Text("", end="")
+        bar = RichText(end="")
         bar.append(" " * filled, style=Style(bgcolor=done) if done else Style(reverse=True))
         bar.append(" " * (width - filled), style=Style(bgcolor=rest))
         yield bar
