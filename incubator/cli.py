@@ -1049,17 +1049,14 @@ def bundle_export(
     json_flag: JsonFlag = False,
 ) -> None:
     """Write what the recipients are not known to have, signed and encrypted to them."""
-    from .sync.bundle import export_bundle
+    from .sync.bundle import export_bundle, export_text
 
     summary = export_bundle(session(ctx).store().replica, recipients, output_file(out),
                             full=full)
     if wants_json(ctx, json_flag):
         print_json(summary.as_dict())
     else:
-        typer.echo(_("Wrote {path}: {documents} documents, {changes} changes, {bytes} bytes, "
-                     "for {count} recipients").format(
-            path=summary.path, documents=summary.documents, changes=summary.changes,
-            bytes=summary.bytes, count=len(summary.recipients)))
+        typer.echo(export_text(summary))
 
 
 @bundle_app.command("import")
@@ -1070,18 +1067,13 @@ def bundle_import(
     json_flag: JsonFlag = False,
 ) -> None:
     """Verify, decrypt and merge a bundle (all or nothing); print what it brought in."""
-    from .sync.bundle import import_bundle
+    from .sync.bundle import import_bundle, import_text
 
     summary = import_bundle(session(ctx).store().replica, path)
     if wants_json(ctx, json_flag):
         print_json(summary.as_dict())
-        return
-    typer.echo(_("Imported a bundle from {name}: {documents} documents, {changes} changes")
-               .format(name=summary.sender_name, documents=summary.documents,
-                       changes=summary.changes))
-    if summary.organizations:
-        typer.echo(_("Organizations touched: {names}").format(
-            names="、".join(summary.organizations)))
+    else:
+        typer.echo(import_text(summary, shown=50))
 
 
 @bundle_app.command("inspect")

@@ -65,6 +65,8 @@ DETAIL_ACTIONS: tuple[Action, ...] = (
 SYNC_ACTIONS: tuple[Action, ...] = (
     Action("n", "sync_now", N_("Sync now")),
     Action("v", "toggle_serve", N_("Start or stop serving")),
+    Action("x", "export_bundle", N_("Export a bundle")),
+    Action("i", "import_bundle", N_("Import a bundle")),
 )
 
 

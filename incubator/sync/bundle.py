@@ -40,6 +40,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..domain.device import parse_device_id, short_device_id
+from ..i18n import _
 from ..store import bundles
 from ..store.bundles import BundleDoc, BundleError, ImportSummary
 from ..store.exchange import device_names
@@ -141,6 +142,27 @@ class ExportSummary:
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
+
+
+def export_text(summary: ExportSummary) -> str:
+    """What a written bundle holds, in plain words."""
+    return _("Wrote {path}: {documents} documents, {changes} changes, {bytes} bytes, "
+             "for {count} recipients").format(
+        path=summary.path, documents=summary.documents, changes=summary.changes,
+        bytes=summary.bytes, count=len(summary.recipients))
+
+
+def import_text(summary: ImportSummary, shown: int = 8) -> str:
+    """What an imported bundle brought in, in plain words."""
+    text = _("Imported a bundle from {name}: {documents} documents, {changes} changes").format(
+        name=summary.sender_name, documents=summary.documents, changes=summary.changes)
+    if summary.organizations:
+        names = "、".join(summary.organizations[:shown])
+        more = len(summary.organizations) - shown
+        if more > 0:
+            names += _(" and {count} more").format(count=more)
+        text += "\n" + _("Organizations touched: {names}").format(names=names)
+    return text
 
 
 def _preamble(recipient_keys: list[bytes], file_key: bytes, created: str) -> bytes:

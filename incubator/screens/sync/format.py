@@ -81,3 +81,4 @@ def round_summary(results: list[dict]) -> tuple[str, str]:
     severity = ("error" if failed and len(failed) == len(results)
                 else "warning" if failed or refused else "information")
     return "\n".join(lines), severity
+

@@ -1,5 +1,6 @@
 """同步: the members of the network and when each last synced; sync now, serve.
 
+`x` and `i` write and read USB bundles (with progress and a summary of what arrived).
 `n` runs one round with every member that has an address, in a thread worker with
 its own connection and event loop; the progress bar counts the devices done. `v`
 serves sync to the other devices (a SyncServer on its own event loop in a thread
@@ -37,6 +38,8 @@ from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
 from ..widgets.progress import PlainProgressBar
 from ..widgets.tables import data_table
+from ...sync.bundle import export_bundle, export_text, import_bundle, import_text
+from .bundles import checked_path, export_form, export_request, import_form
 from .format import device_text, peer_status, round_summary, size_text, when_text
 
 REFUSALS_SHOWN = 20
@@ -76,6 +79,20 @@ class ServeChanged(Message):
 @dataclass
 class ServeEvent(Message):
     line: str
+
+
+@dataclass
+class BundleProgress(Message):
+    done: int
+    total: int
+
+
+@dataclass
+class BundleDone(Message):
+    """A bundle was written or merged; `message` says what, in plain words."""
+
+    message: str
+    error: bool = False
 
 
 class ServeControl:
@@ -283,6 +300,64 @@ class SyncScreen(AreaScreen):
         else:
             self.notify(_("Not synced: {message}").format(message=event.message),
                         severity="error", timeout=10, markup=False)
+
+    # -- USB bundles -------------------------------------------------------------
+
+    def action_export_bundle(self) -> None:
+        members = queries.members(self.reader)
+        me = self.store.replica.identity.device_id
+        self.app.push_screen(export_form(members, me, self.today), lambda values: values and
+                             self.bundle_worker(self.incubator.home, self.store.replica.clock,
+                                                "export", values, members))
+
+    def action_import_bundle(self) -> None:
+        self.app.push_screen(import_form(self.today), lambda values: values and
+                             self.bundle_worker(self.incubator.home, self.store.replica.clock,
+                                                "import", values, []))
+
+    @work(thread=True, exclusive=True, group="bundle")
+    def bundle_worker(self, home: Path, clock: Clock, direction: str, values: dict,
+                      members: list[dict]) -> None:
+        """Write or merge a bundle on this thread's own connection, reporting progress."""
+        progress = lambda done, total: self.post_message(BundleProgress(done, total))  # noqa: E731
+        try:
+            store = Store.open(home, clock=clock)
+            try:
+                if direction == "export":
+                    path, recipients, full = export_request(
+                        values, members, store.replica.identity.device_id)
+                    message = export_text(export_bundle(store.replica, recipients, path,
+                                                        full=full, progress=progress))
+                else:
+                    arrived = import_bundle(store.replica, checked_path(values["path"],
+                                                                        must_exist=True),
+                                            progress=progress)
+                    message = import_text(arrived)
+            finally:
+                store.close()
+        except DomainError as error:
+            self.post_message(BundleDone(error.render(_), error=True))
+        except (OSError, sqlite3.Error) as error:
+            self.post_message(BundleDone(str(error), error=True))
+        else:
+            self.post_message(BundleDone(message))
+
+    def on_bundle_progress(self, event: BundleProgress) -> None:
+        row = self.query_one("#progress-row")
+        row.display = True
+        self.query_one("#progress-label", Label).update(
+            _("Bundle: {done} of {total} documents").format(done=event.done, total=event.total))
+        self.query_one("#progress", PlainProgressBar).update(total=event.total or None,
+                                                            progress=event.done)
+
+    def on_bundle_done(self, event: BundleDone) -> None:
+        self.query_one("#progress-row").display = self.syncing
+        self.refresh_data()
+        if event.error:
+            self.notify(_("Bundle refused: {message}").format(message=event.message),
+                        severity="error", timeout=12, markup=False)
+        else:
+            self.notify(event.message, timeout=12, markup=False)
 
     # -- serving ---------------------------------------------------------------
 
