@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import ssl
 import time
 from collections.abc import Callable
@@ -20,7 +21,9 @@ from .tls import PinError, ServerContexts, client_context, peer_device_id
 
 DEFAULT_PORT = 22300
 CONNECT_TIMEOUT = 10.0
-READ_TIMEOUT = 60.0
+# Seconds a silent peer is waited for; INCUBATOR_SYNC_TIMEOUT shortens it (tests of
+# stalled peers).
+READ_TIMEOUT = float(os.environ.get("INCUBATOR_SYNC_TIMEOUT") or 60.0)
 READ_SIZE = 256 * 1024
 
 Events = Callable[[str], None]
