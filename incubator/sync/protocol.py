@@ -73,7 +73,7 @@ class FrameDecoder:
         self.max_frame = max_frame
         self._buffer = bytearray()
 
-    def feed(self, data: bytes) -> Iterator[tuple[Frame, dict[str, Any], bytes]]:
+    def feed(self, data: bytes) -> Iterator[tuple[Frame, dict[str, Any], memoryview]]:
         self._buffer += data
         while len(self._buffer) >= 4:
             (length,) = struct.unpack_from(">I", self._buffer)
@@ -85,8 +85,9 @@ class FrameDecoder:
             del self._buffer[:4 + length]
             yield self._decode(frame)
 
-    def _decode(self, frame: bytes) -> tuple[Frame, dict[str, Any], bytes]:
-        kind_byte, flag, body = frame[0], frame[1], frame[2:]
+    def _decode(self, frame: bytes) -> tuple[Frame, dict[str, Any], memoryview]:
+        """The frame's parts; the payload is a view into it (no copy of a large frame)."""
+        kind_byte, flag, body = frame[0], frame[1], memoryview(frame)[2:]
         try:
             kind = Frame(kind_byte)
         except ValueError:
@@ -94,7 +95,7 @@ class FrameDecoder:
         if flag == 1:
             inflater = zlib.decompressobj()
             try:
-                body = inflater.decompress(body, self.max_frame)
+                body = memoryview(inflater.decompress(body, self.max_frame))
             except zlib.error as exc:
                 raise ProtocolError("A compressed frame is damaged") from exc
             if inflater.unconsumed_tail or not inflater.eof:
@@ -105,7 +106,7 @@ class FrameDecoder:
             raise ProtocolError("A frame is truncated")
         (size,) = struct.unpack_from(">I", body)
         try:
-            header = json.loads(body[4:4 + size])
+            header = json.loads(bytes(body[4:4 + size]))
         except (ValueError, RecursionError) as exc:  # RecursionError: nesting too deep
             raise ProtocolError("A frame header is not valid JSON") from exc
         if len(body) < 4 + size or not isinstance(header, dict):
@@ -239,7 +240,7 @@ class SyncSession:
                     or not isinstance(entry[2], int) or entry[2] < 0):
                 raise ProtocolError("A data frame is malformed")
             (doc_id, heads), = _offer([[entry[0], entry[3]]])
-            items.append(DocData(doc_id, bool(entry[1]), payload[offset:offset + entry[2]], heads))
+            items.append(DocData(doc_id, bool(entry[1]), bytes(payload[offset:offset + entry[2]]), heads))
             offset += entry[2]
         if offset != len(payload):
             raise ProtocolError("A data frame's sizes do not add up")

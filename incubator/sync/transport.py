@@ -87,7 +87,7 @@ async def _drive(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                 writer.write(chunk)
                 stats.bytes_sent += len(chunk)
                 wrote = True
-                await writer.drain()
+                await asyncio.wait_for(writer.drain(), READ_TIMEOUT)
     except ProtocolError as error:
         writer.write(error_frame(error.render()))
         raise

@@ -28,10 +28,11 @@ def checked_path(text: str, *, must_exist: bool) -> Path:
         usable = usable and (path.is_file() if must_exist else path.parent.is_dir())
     except OSError:
         usable = False
+    shown = text.strip()[:120] or "-"
+    if not usable and must_exist:
+        raise DomainError("No usable file at {path}", path=shown)
     if not usable:
-        raise DomainError("No usable file at {path}" if must_exist
-                          else "Cannot write a file at {path}: is the USB stick mounted?",
-                          path=text.strip()[:120] or "-")
+        raise DomainError("Cannot write a file at {path}: is the USB stick mounted?", path=shown)
     return path
 
 
