@@ -266,8 +266,8 @@ class SyncSession:
         return iter(())
 
     def _on_error(self, header: dict, _payload: bytes) -> Iterator[bytes]:
-        raise ProtocolError("The peer ended the session: {message}",
-                            message=str(header.get("message", ""))[:300])
+        raise ProtocolError("The peer ended the session: {reason}",
+                            reason=str(header.get("message", ""))[:300])
 
 
 def error_frame(message: str) -> bytes:
