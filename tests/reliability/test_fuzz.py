@@ -509,3 +509,13 @@ def test_a_bundle_nested_too_deep_is_refused(world, bundles):
         import_bundle(laptop.replica, path)
     with pytest.raises(DomainError, match="damaged"):
         inspect_bundle(path, None)
+
+
+def test_an_error_frame_from_the_peer_is_a_protocol_error(world):
+    hub, laptop, _docs = world
+    side = SyncSession(Exchange(laptop.replica, hub.replica.identity.device_id))
+    side.start()
+    hello = encode_frame(Frame.HELLO, {"v": PROTOCOL_VERSION, "index": "i", "known": "",
+                                       "offer": []})
+    with pytest.raises(ProtocolError, match="ended the session: 服务器关闭"):
+        list(side.receive(hello + encode_frame(Frame.ERROR, {"message": "服务器关闭"})))
