@@ -248,11 +248,27 @@ class Replica:
             reason = incoming_refusal(doc_id, candidate, before, self.members())
             if reason:
                 raise ReplicaError("Refused {doc_id}: {reason}", doc_id=doc_id, reason=reason)
+            try:
+                rows = rows_for(doc_id, candidate.tree())
+            except Exception as exc:  # a member's software wrote values of the wrong shape
+                raise ReplicaError("Refused {doc_id}: its contents are malformed ({error})",
+                                   doc_id=doc_id, error=f"{type(exc).__name__}: {exc}"[:200]
+                                   ) from exc
             self._touched.add(doc_id)
-            if before:
-                self._store(doc_id, candidate, "changes", candidate.changes_since(before))
-            else:
-                self._store(doc_id, candidate, "snapshot", candidate.save())
+            self.db.conn.execute("SAVEPOINT merge_document")
+            try:
+                if before:
+                    self._store(doc_id, candidate, "changes", candidate.changes_since(before),
+                                rows)
+                else:
+                    self._store(doc_id, candidate, "snapshot", candidate.save(), rows)
+            except sqlite3.Error as exc:
+                self.db.conn.execute("ROLLBACK TO merge_document")
+                self.db.conn.execute("RELEASE merge_document")
+                self._docs.pop(doc_id, None)
+                raise ReplicaError("Refused {doc_id}: its contents are malformed ({error})",
+                                   doc_id=doc_id, error=str(exc)[:200]) from exc
+            self.db.conn.execute("RELEASE merge_document")
             return True
 
     def members(self) -> dict[str, dict]:
@@ -261,7 +277,8 @@ class Replica:
                 for device_id, role, revoked_at in self.db.conn.execute(
                     "SELECT device_id, role, revoked_at FROM members")}
 
-    def _store(self, doc_id: str, doc: AutomergeDoc, kind: str, data: bytes) -> None:
+    def _store(self, doc_id: str, doc: AutomergeDoc, kind: str, data: bytes,
+               rows: dict[str, list[dict]] | None = None) -> None:
         conn = self.db.conn
         chunk_id = conn.execute(
             "INSERT INTO chunks (doc_id, kind, data) VALUES (?, ?, ?)", (doc_id, kind, data)
@@ -283,15 +300,16 @@ class Replica:
             ).lastrowid
             snapshot_bytes, change_bytes = len(snapshot), 0
         self._docs[doc_id] = (doc, chunk_id)
-        self._materialize(doc_id, doc)
+        self._materialize(doc_id, doc, rows)
         conn.execute(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
             (doc_id, kind_of(doc_id), ",".join(doc.heads()), chunk_id, snapshot_bytes,
              change_bytes),
         )
 
-    def _materialize(self, doc_id: str, doc: AutomergeDoc) -> None:
-        rows = rows_for(doc_id, doc.tree())
+    def _materialize(self, doc_id: str, doc: AutomergeDoc,
+                     rows: dict[str, list[dict]] | None = None) -> None:
+        rows = rows if rows is not None else rows_for(doc_id, doc.tree())
         for table in rows:
             self.db.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         _insert_rows(self.db, rows)

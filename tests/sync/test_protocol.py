@@ -196,6 +196,20 @@ class TestRefusals:
         assert tables(hub) == before
         assert "field" in a.refused[0]
 
+    def test_a_document_with_malformed_values_is_refused_not_crashed_on(self, pair):
+        hub, member = pair
+        org = hub.add_org("东湖村书画社", "culture", hub_id(hub), entered="2024-01-01")
+        pump(session(member, hub), session(hub, member))
+        before = tables(member)
+        # A hub running buggy software stores a score as a number, not a JSON string.
+        doc = hub.replica.document(f"org:{org}")
+        heads = doc.heads()
+        with doc.edit() as editor:
+            editor.set(("scores", "2026-10"), 5)
+        with pytest.raises(ReplicaError, match="malformed"):
+            member.replica.merge(f"org:{org}", doc.changes_since(heads), doc.heads())
+        assert tables(member) == before and member.replica.verify() == []
+
     def test_a_field_device_s_scores_are_accepted(self, tmp_path):
         hub, field = hub_and_member(tmp_path, role="field")
         org = hub.add_org("东湖村书画社", "culture", hub_id(hub), entered="2024-01-01")
