@@ -1,0 +1,102 @@
+"""Every form of the app fed empty, huge, malformed, out-of-range and non-UTF-8 text:
+refused with what was typed kept and nothing written, or (for odd but legal text) saved."""
+
+import hashlib
+import sqlite3
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from incubator.screens.widgets.form import FormScreen
+from incubator.store.home import replica_path
+
+from .helpers import notices, residents
+from .test_warnings import choose, streak
+
+BAD = {  # the kinds every form must refuse come first
+    "empty": "",
+    "huge": "名" * 5000,
+    "non-UTF-8": b"\xff\xfe".decode("utf-8", "surrogateescape"),
+    "malformed": "@@@!!%%",
+    "negative": "-1",
+    "out of range": "99999999999999999999",
+}
+MUST_REFUSE = {"empty", "huge", "non-UTF-8"}
+
+
+def fingerprint(home) -> str:
+    conn = sqlite3.connect(replica_path(home))
+    try:
+        return hashlib.sha256(repr(sorted(
+            conn.execute("SELECT doc_id, heads FROM documents").fetchall())).encode()).hexdigest()
+    finally:
+        conn.close()
+
+
+async def profile(app, pilot, home):
+    await pilot.press("2")
+    await pilot.pause()
+    app.screen.query_one(DataTable).focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("e")
+
+
+async def waiver(app, pilot, home):
+    await pilot.press("f6")
+    await pilot.pause()
+    await pilot.press("a")
+
+
+async def graduation(app, pilot, home):
+    await pilot.press("f8")
+    await pilot.pause()
+    app.screen.query_one(DataTable).focus()
+    await pilot.press("g")
+
+
+async def interview(app, pilot, home):
+    org = residents(home)[0]
+    streak(home, org)
+    await choose(app, pilot, org)
+    await pilot.press("i")
+
+
+async def bundle_import(app, pilot, home):
+    await pilot.press("f9")
+    await pilot.pause()
+    await pilot.press("i")
+
+
+FORMS = {"profile": profile, "waiver": waiver, "graduation": graduation,
+         "interview": interview, "bundle import": bundle_import}
+
+
+@pytest.mark.parametrize("form", FORMS)
+async def test_every_input_of_the_form_with_bad_text(app, demo_home, form):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await FORMS[form](app, pilot, demo_home)
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen), f"the {form} form did not open"
+        for kind, value in BAD.items():
+            screen = app.screen
+            assert isinstance(screen, FormScreen), f"{form}: the form closed before {kind}"
+            before = fingerprint(demo_home)
+            typed = {}
+            for field in screen.query(Input):
+                field.value = value
+                typed[field.id] = field.value
+            seen = len(notices(app))
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            said = notices(app)[seen:]
+            if isinstance(app.screen, FormScreen):
+                assert said, f"{form} with {kind} input: refused without a word"
+                assert {f.id: f.value for f in app.screen.query(Input)} == typed, (
+                    f"{form} with {kind} input lost what was typed")
+                assert fingerprint(demo_home) == before, f"{form} with {kind} input wrote"
+            else:
+                assert kind not in MUST_REFUSE, f"{form} accepted {kind} input: {said}"
+                print(f"{form}: accepted {kind} input as legal")
+                return
