@@ -15,6 +15,7 @@ from ..actions import ORGANIZATIONS_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
 from ..widgets.pickers import HubSelect
+from ..widgets.search import SearchBox
 from .flags import FLAGS, organization_flags
 from .table import COLUMNS, SORTABLE, OrganizationTable
 
@@ -37,8 +38,8 @@ class OrganizationsScreen(AreaScreen):
         yield AppHeader()
         yield Label(area_title("organizations"), classes="area-title")
         with Horizontal(classes="toolbar"):
-            yield Input(placeholder=_("Search name, id, community or contact"), id="search",
-                        compact=True)
+            yield SearchBox(placeholder=_("Search name, id, community or contact"),
+                            id="search", compact=True)
             yield HubSelect(self.reader, allow_all=True, id="hub", compact=True)
             yield Select([(label(s, language()), s.value) for s in Stage],
                          prompt=_("All stages"), id="stage", compact=True)
@@ -76,18 +77,22 @@ class OrganizationsScreen(AreaScreen):
             if table.row_count else None
         table.clear()
         self._shown_filters = self._filters()
-        self.total = queries.count_organizations(self.reader, **self._shown_filters)
-        self.add_page()
+        fetched = self.add_page()
+        # a first page short of PAGE holds every match: no need to count them in SQL
+        self.total = fetched if fetched < PAGE else \
+            queries.count_organizations(self.reader, **self._shown_filters)
         if highlighted is not None and highlighted in table.rows:
             table.move_cursor(row=table.get_row_index(highlighted))
         title = _(next(t for key, t, _w in COLUMNS if key == self.sort))
         order = _("descending") if self.descending else _("ascending")
+        # the label's size is fixed in CSS: a new count repaints one line, no layout
         self.query_one("#count", Label).update(
             _("{count} organizations, sorted by {column} ({order})").format(
-                count=self.total, column=title, order=order))
+                count=self.total, column=title, order=order), layout=False)
 
-    def add_page(self) -> None:
-        """Append the next page of matches (the table grows as you move down it).
+    def add_page(self) -> int:
+        """Append the next page of matches (the table grows as you move down it);
+        return how many matches the page held.
 
         Pages follow the filters the table was filled with, not what is being typed:
         a page queued before the next keystroke's redraw must not mix two searches.
@@ -97,18 +102,18 @@ class OrganizationsScreen(AreaScreen):
                                      descending=self.descending, limit=PAGE,
                                      offset=table.row_count)
         lang = language()
-        for r in rows:
-            if r["id"] in table.rows:  # the replica changed between pages
-                continue
-            table.add_row(
+        table.add_keyed_rows(
+            (r["id"], (
                 r["id"], r["name"],
                 category_label(r["category"], lang) if r["category"] else "", r["hub"] or "",
                 label(Stage(r["stage"]), lang) if r["stage"] else "",
                 label(LegalStatus(r["legal_status"]), lang) if r["legal_status"] else "",
                 "" if r["last_score10"] is None else f"{r['last_score10']:.1f}",
                 _("{stars} stars").format(stars=r["stars"]) if r["stars"] else "",
-                " ".join(self._flags.get(r["id"], [])),
-                key=r["id"])
+                " ".join(self._flags.get(r["id"], []))))
+            for r in rows
+            if r["id"] not in table.rows)  # (the replica changed between pages)
+        return len(rows)
 
     @on(OrganizationTable.NeedMore)
     @on(DataTable.RowHighlighted)

@@ -1,18 +1,258 @@
 """Tables whose cells are data, never markup, with translated columns set up front."""
 
+import functools
+from collections.abc import Iterable, Sequence
+from itertools import zip_longest
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.geometry import Size
 from textual.widgets import DataTable
+from textual.widgets.data_table import DuplicateKey, Row, RowKey
 
 from ...i18n import _
 
 
 class PlainTable(DataTable):
     """A DataTable that shows text cells exactly as stored: an organization named
-    "[b]…" must not turn bold (and no markup is parsed on every redraw)."""
+    "[b]…" must not turn bold (and no markup is parsed on every redraw).
+
+    Its cells are one-line, unstyled `Text`, so some of DataTable's general (and slow)
+    steps are short-cut, drawing exactly what DataTable would:
+
+    - a cell is drawn by cropping or padding its text to the column, not through
+      Rich's Padding/Styled/Text pipeline (about a tenth of the time: a search redraws
+      every visible cell);
+    - a row's line is assembled without recomputing, for every line, styles that
+      only change between frames (the table's, the zebra stripes', the header's);
+    - when every column has a fixed width, new rows are not measured cell by cell
+      just to set the table's size.
+
+    Anything else (wrapped or styled cells, row labels, auto-height rows) takes
+    DataTable's own path.
+
+    And clearing the table frees its render caches at once: Textual's LRUCache keeps
+    its entries in a ring of lists, which `clear()` leaves for the garbage collector;
+    at every search that ring (strips, segments, row keys: ~2,000 objects) piled up
+    until a full collection paused a keystroke for tens of milliseconds.
+    """
 
     def add_row(self, *cells, **options):
         return super().add_row(*(Text(cell, no_wrap=True, end="") if isinstance(cell, str)
                                  else cell for cell in cells), **options)
+
+    def add_keyed_rows(self, rows: Iterable[tuple[str, Sequence]]) -> list[RowKey]:
+        """Append one-line rows given as (key, cells): what `add_row(*cells, key=key)`
+        does for each, with the work that concerns the whole table (the column order,
+        the cursor, the refresh) done once rather than once a row."""
+        was_empty = not self.rows
+        column_keys = [column.key for column in self.ordered_columns]
+        added = []
+        for key, cells in rows:
+            row_key = RowKey(key)
+            if row_key in self._row_locations:
+                raise DuplicateKey(f"The row key {row_key!r} already exists.")
+            if len(cells) > len(column_keys):
+                raise ValueError("More values provided than there are columns.")
+            self._row_locations[row_key] = len(self.rows)
+            self._data[row_key] = dict(zip_longest(
+                column_keys, [Text(cell, no_wrap=True, end="") if isinstance(cell, str)
+                              else cell for cell in cells]))
+            self.rows[row_key] = Row(row_key, 1)
+            self._new_rows.add(row_key)
+            added.append(row_key)
+        if added:
+            self._require_update_dimensions = True
+            self.cursor_coordinate = self.cursor_coordinate
+            if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
+                self._highlight_cursor()
+            self._update_count += 1
+            self.check_idle()
+        return added
+
+    _frame: dict | None = None  # styles worked out once per frame, while it renders
+
+    def render_lines(self, crop):
+        self._frame = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def _frame_style(self, key, compute):
+        frame = self._frame
+        if frame is None:
+            return compute()
+        style = frame.get(key)
+        if style is None:
+            style = frame[key] = compute()
+        return style
+
+    def render_line(self, y: int):
+        if self.fixed_rows:
+            return super().render_line(y)
+        if y >= (self.header_height if self.show_header else 0):
+            y += self.scroll_offset.y
+        scroll_x = self.scroll_offset.x
+        return self._render_line(y, scroll_x, scroll_x + self.size.width,
+                                 self._frame_style("base", lambda: self.rich_style))
+
+    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
+        key = ("row", base_style, -1 if row_index == -1 else
+               "fixed" if row_index < self.fixed_rows else row_index % 2)
+        return self._frame_style(key, lambda: super(PlainTable, self)._get_row_style(
+            row_index, base_style))
+
+    def _render_line_in_row(self, row_key, line_no: int, base_style: Style,
+                            cursor_location, hover_location):
+        """DataTable's, for tables without fixed columns or row labels (the others
+        take DataTable's own): the same cache, cells and filler after the last column."""
+        if self.fixed_columns or (self._labelled_row_exists and self.show_row_labels):
+            return super()._render_line_in_row(row_key, line_no, base_style,
+                                               cursor_location, hover_location)
+        cursor_type = self.cursor_type
+        show_cursor = self.show_cursor
+        show_hover_cursor = self._show_hover_cursor
+        cache_key = (row_key, line_no, base_style, cursor_location, hover_location,
+                     cursor_type, show_cursor, show_hover_cursor, self._update_count,
+                     self._pseudo_class_state)
+        cached = self._row_render_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        row_index = self._row_locations.get(row_key)
+        if row_index is None:
+            row_index = -1
+        row_style = self._get_row_style(row_index, base_style)
+        if cursor_type == "row":
+            cursor_row = cursor_location.row == row_index
+            hover_row = hover_location.row == row_index
+        render_cell = self._render_cell
+        padding = 2 * self.cell_padding
+        scrollable_row = []
+        table_width = 0
+        for column_index, column in enumerate(self.ordered_columns):
+            if cursor_type == "row":
+                cursor, hover = cursor_row, hover_row
+            else:
+                cursor = self._should_highlight(cursor_location, (row_index, column_index),
+                                                cursor_type)
+                hover = self._should_highlight(hover_location, (row_index, column_index),
+                                               cursor_type)
+            width = padding + (column.content_width if column.auto_width else column.width)
+            table_width += width
+            scrollable_row.append(
+                render_cell(row_index, column_index, row_style, width, cursor, hover)[line_no])
+        # the filler to the table's right edge, styled as DataTable styles it
+        remaining_space = max(0, self.size.width - table_width)
+        if cursor_type == "row":
+            extend_style, _post = self._get_styles_to_render_cell(
+                row_index == -1, False, False,
+                self._should_highlight(hover_location, (row_index or 0, 0), cursor_type),
+                row_index == cursor_location.row, show_cursor, show_hover_cursor,
+                False, False)
+            extend_style = row_style + extend_style
+        elif row_style.bgcolor is not None:
+            faded_color = Color.from_rich_color(row_style.bgcolor).blend(
+                self.background_colors[1], factor=0.25)
+            extend_style = Style.from_color(color=row_style.color,
+                                            bgcolor=faded_color.rich_color)
+        else:
+            extend_style = Style.from_color(row_style.color, row_style.bgcolor)
+        extend_style += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+        scrollable_row.append([Segment(" " * remaining_space, extend_style)])
+        row_pair = ([], scrollable_row)
+        self._row_render_cache[cache_key] = row_pair
+        return row_pair
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False):
+        padding, fixed_rows, fixed_columns, show_cursor, css_fg, css_bg = self._frame_style(
+            "cells", lambda: (self.cell_padding, self.fixed_rows, self.fixed_columns,
+                              self.show_cursor, self.cursor_foreground_priority == "css",
+                              self.cursor_background_priority == "css"))
+        cell = None
+        if column_index >= 0 and width >= 2 * padding:
+            if row_index == -1:
+                if self.header_height == 1:
+                    cell = self.ordered_columns[column_index].label
+            else:
+                row_key = self._row_locations.get_key(row_index)
+                row = self.rows.get(row_key)
+                if row is not None and row.height == 1 and not row.auto_height:
+                    cell = self._data[row_key].get(self._column_locations.get_key(column_index))
+        if not _plain_line(cell):
+            return super()._render_cell(row_index, column_index, base_style, width,
+                                        cursor, hover)
+        # What DataTable draws through Styled(Padding(cell)) for one line of unstyled
+        # text: the text cropped or padded to the column, every cell of it (padding
+        # included) in the pre-style + the post-style. Not cached: drawing it again
+        # costs about what a cache look-up does.
+        fixed = row_index != -1 and (row_index < fixed_rows or column_index < fixed_columns)
+        component_style, post_style = self._get_styles_to_render_cell(
+            row_index == -1, False, fixed, hover, cursor, show_cursor,
+            self._show_hover_cursor, css_fg, css_bg)
+        style = base_style + _cell_meta(row_index, column_index) + component_style
+        if post_style:
+            style = style + post_style if style else post_style
+        inner = width - 2 * padding
+        text = set_cell_size(cell.plain, inner)
+        if cell_len(text) < inner:  # a wide character cut in half
+            text += " " * (inner - cell_len(text))
+        pad = " " * padding
+        return [[Segment(f"{pad}{text}{pad}", style or None)]]
+
+    def _clear_caches(self) -> None:
+        for cache in (self._row_render_cache, self._cell_render_cache,
+                      self._row_renderable_cache, self._line_cache, self._styles_cache,
+                      self._offset_cache, self._ordered_row_cache):
+            _unlink(cache)
+        super()._clear_caches()
+
+    def _update_dimensions(self, new_rows) -> None:
+        if self._labelled_row_exists or self._new_rows_need_measuring(new_rows):
+            super()._update_dimensions(new_rows)
+            return
+        header_height = self.header_height if self.show_header else 0
+        self.virtual_size = Size(
+            sum(column.get_render_width(self) for column in self.columns.values())
+            + self._row_label_column_width,
+            self._total_row_height + header_height)
+
+    def _new_rows_need_measuring(self, new_rows) -> bool:
+        """Whether a column's width or a row's height depends on what the new rows hold."""
+        if any(column.auto_width for column in self.columns.values()):
+            return True
+        rows = self.rows
+        return any((row := rows.get(key)) is not None
+                   and (row.auto_height or row.label is not None) for key in new_rows)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_meta(row_index: int, column_index: int) -> Style:
+    """The style carrying a cell's coordinates (for the mouse), made once per cell."""
+    return Style.from_meta({"row": row_index, "column": column_index})
+
+
+def _unlink(cache) -> None:
+    """Break the ring of an LRUCache's entries ([prev, next, key, value] lists), so
+    that its contents are freed as soon as it is cleared."""
+    entries = getattr(cache, "_cache", None)
+    if isinstance(cache, LRUCache) and isinstance(entries, dict):
+        for entry in entries.values():
+            if isinstance(entry, list):
+                entry.clear()
+        cache.clear()
+
+
+def _plain_line(cell) -> bool:
+    """Whether `cell` is one line of unstyled text, drawn the same by cropping it."""
+    return (type(cell) is Text and not cell.spans and not cell.style and cell.justify is None
+            and cell.overflow is None and cell.no_wrap is not False
+            and cell.plain.isprintable())
 
 
 def data_table(table_id: str, *headers: str) -> PlainTable:
