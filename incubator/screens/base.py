@@ -100,7 +100,12 @@ class AreaScreen(StoreAccess, Screen[None]):
         """Re-read what the screen shows; called when shown and when data changed."""
 
     def refresh_if_stale(self) -> None:
-        """Refresh unless the screen already shows the replica's current state."""
+        """Refresh unless the screen already shows the replica's current state.
+
+        The app's poll timer can reach a screen between its push and the end of its
+        mount, before its widgets exist: its first refresh comes when it is shown."""
+        if not self.is_mounted:
+            return
         version = self.incubator.data_version()
         if version != self._shown_version:
             self._shown_version = version

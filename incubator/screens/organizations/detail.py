@@ -68,12 +68,6 @@ class OrganizationDetailScreen(AreaScreen):
                                  N_("Value"))
         yield Footer()
 
-    def refresh_if_stale(self) -> None:
-        # The app's poll timer can reach this screen between its push and the end of its
-        # mount, before its tabs exist: its first refresh comes when it is shown.
-        if self.is_mounted:
-            super().refresh_if_stale()
-
     def refresh_data(self) -> None:
         self.org = queries.org_row(self.reader, self.org_id)
         self.query_one("#title", Label).update(f"{self.org['name']}  ({self.org_id})")
