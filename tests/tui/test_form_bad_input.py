@@ -5,12 +5,15 @@ import hashlib
 import sqlite3
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from incubator.screens.widgets.form import FormScreen
 from incubator.store.home import replica_path
 
-from .helpers import notices, residents
+from incubator.screens.spaces.screen import SpaceCard
+from incubator.store.identity import Card, new_identity
+
+from .helpers import notices, open_store, residents
 from .test_warnings import choose, streak
 
 BAD = {  # the kinds every form must refuse come first
@@ -62,6 +65,43 @@ async def interview(app, pilot, home):
     await pilot.press("i")
 
 
+async def close_interview(app, pilot, home):
+    org = residents(home)[0]
+    streak(home, org)
+    store = open_store(home)
+    store.record_interview(org["id"], "2026-11-01")
+    store.close()
+    await choose(app, pilot, org)
+    await pilot.press("c")
+
+
+async def order_exit(app, pilot, home):
+    org = residents(home)[0]
+    streak(home, org)
+    await choose(app, pilot, org)
+    await pilot.press("x")
+
+
+async def assign_space(app, pilot, home):
+    org = residents(home)[0]
+    await pilot.press("f5")
+    app.screen.query_one("#hub", Select).value = org["hub_id"]
+    await pilot.pause()
+    next(card for card in app.screen.query(SpaceCard) if card.status == "free").focus()
+    await pilot.press("a")
+    await pilot.pause()
+    app.screen.query_one("#org", Select).value = org["id"]
+
+
+async def bundle_export(app, pilot, home):
+    store = open_store(home)
+    store.add_member(Card.of(new_identity("外勤笔记本")), "field")
+    store.close()
+    await pilot.press("f9")
+    await pilot.pause()
+    await pilot.press("x")
+
+
 async def bundle_import(app, pilot, home):
     await pilot.press("f9")
     await pilot.pause()
@@ -69,11 +109,15 @@ async def bundle_import(app, pilot, home):
 
 
 FORMS = {"profile": profile, "waiver": waiver, "graduation": graduation,
-         "interview": interview, "bundle import": bundle_import}
+         "interview": interview, "close interview": close_interview, "order exit": order_exit,
+         "assign space": assign_space, "bundle export": bundle_export,
+         "bundle import": bundle_import}
 
 
 @pytest.mark.parametrize("form", FORMS)
-async def test_every_input_of_the_form_with_bad_text(app, demo_home, form):
+async def test_every_input_of_the_form_with_bad_text(app, demo_home, form, tmp_path,
+                                                     monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a relative file name lands here, not in the repository
     async with app.run_test(size=(120, 40)) as pilot:
         await FORMS[form](app, pilot, demo_home)
         await pilot.pause()

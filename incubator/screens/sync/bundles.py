@@ -22,6 +22,8 @@ def default_bundle_path(today: date) -> str:
 
 def checked_path(text: str, *, must_exist: bool) -> Path:
     """The path typed into a form, refused plainly when it cannot be used."""
+    if any("\udc80" <= char <= "\udcff" for char in text):
+        raise DomainError("Input is not valid UTF-8 text")
     path = Path(text.strip()).expanduser()
     try:
         usable = bool(text.strip()) and bool(path.name) and not path.is_dir()
