@@ -58,28 +58,20 @@ async def graduation(app, pilot, home):
     await pilot.press("g")
 
 
-async def interview(app, pilot, home):
-    org = residents(home)[0]
-    streak(home, org)
-    await choose(app, pilot, org)
-    await pilot.press("i")
+def warnings_form(key: str, interviewed: bool = False):
+    """The form behind `key` on the warnings screen, for a resident in a low streak."""
 
+    async def open_form(app, pilot, home):
+        org = residents(home)[0]
+        streak(home, org)
+        if interviewed:
+            store = open_store(home)
+            store.record_interview(org["id"], "2026-11-01")
+            store.close()
+        await choose(app, pilot, org)
+        await pilot.press(key)
 
-async def close_interview(app, pilot, home):
-    org = residents(home)[0]
-    streak(home, org)
-    store = open_store(home)
-    store.record_interview(org["id"], "2026-11-01")
-    store.close()
-    await choose(app, pilot, org)
-    await pilot.press("c")
-
-
-async def order_exit(app, pilot, home):
-    org = residents(home)[0]
-    streak(home, org)
-    await choose(app, pilot, org)
-    await pilot.press("x")
+    return open_form
 
 
 async def assign_space(app, pilot, home):
@@ -109,7 +101,8 @@ async def bundle_import(app, pilot, home):
 
 
 FORMS = {"profile": profile, "waiver": waiver, "graduation": graduation,
-         "interview": interview, "close interview": close_interview, "order exit": order_exit,
+         "interview": warnings_form("i"), "close interview": warnings_form("c", True),
+         "order exit": warnings_form("x"),
          "assign space": assign_space, "bundle export": bundle_export,
          "bundle import": bundle_import}
 
