@@ -25,7 +25,7 @@ from .domain.models import LABELS, Role, label, parse_enum
 from .domain.rubric import parse_item_spec
 from .i18n import N_, _
 from .store import queries
-from .store.home import replica_path, resolve_home
+from .store.home import replica_path, resolve_home, usable_file
 from .store.identity import Card, environment_passphrase, use_passphrase_source
 from .store.operations import ScoreEntry, Store
 from .sync.transport import DEFAULT_PORT, parse_address
@@ -113,17 +113,6 @@ def print_table(rows: list[dict], columns: list[tuple[str, str]], title: str | N
         table.add_row(*["" if row.get(key) is None else str(row.get(key)) for key, _h in columns])
     Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
     typer.echo(_("{count} rows").format(count=len(rows)))
-
-
-def output_file(path: Path) -> Path:
-    """A file to write: it needs a name."""
-    try:
-        unusable = not str(path).strip() or not path.name or path.is_dir()
-    except OSError:
-        unusable = True
-    if unusable:
-        raise DomainError("Give the name of a file to write, not {path}", path=str(path)[:80])
-    return path
 
 
 def enum_label(value: Optional[str]) -> str:
@@ -1051,8 +1040,8 @@ def bundle_export(
     """Write what the recipients are not known to have, signed and encrypted to them."""
     from .sync.bundle import export_bundle, export_text
 
-    summary = export_bundle(session(ctx).store().replica, recipients, output_file(out),
-                            full=full)
+    summary = export_bundle(session(ctx).store().replica, recipients,
+                            usable_file(out, must_exist=False), full=full)
     if wants_json(ctx, json_flag):
         print_json(summary.as_dict())
     else:
@@ -1112,7 +1101,7 @@ def backup(
 ) -> None:
     """A consistent copy of this replica, taken while it is in use."""
     store = session(ctx).store()
-    store.replica.backup(output_file(out))
+    store.replica.backup(usable_file(out, must_exist=False))
     typer.echo(_("Backed up to {path} ({size} bytes)").format(path=out, size=out.stat().st_size))
 
 

@@ -103,10 +103,14 @@ class AutomergeDoc:
     def heads(self) -> list[str]:
         return sorted(head.hex() for head in self._raw.get_heads())
 
+    def known_heads(self, heads: list[str]) -> list[str]:
+        """Those of `heads` (hex) that are applied in this document (one scan of it)."""
+        known = {change.hash.hex() for change in self._raw.get_changes([])}
+        return [head for head in heads if head in known]
+
     def has_heads(self, heads: list[str]) -> bool:
         """True when every one of `heads` (hex) is applied in this document."""
-        known = {change.hash.hex() for change in self._raw.get_changes([])}
-        return set(heads) <= known
+        return len(self.known_heads(heads)) == len(heads)
 
     def save(self) -> bytes:
         return self._raw.save()

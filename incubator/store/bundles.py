@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from ..domain.device import parse_device_id, short_device_id
 from ..domain.errors import DomainError
+from .authorship import NETWORK
+from .exchange import Exchange, record_peer_heads
 from .replica import Replica
 
 
@@ -83,27 +85,25 @@ def sender_record(replica: Replica, device_id: str) -> tuple[str, str]:
 
 
 def contents(replica: Replica, recipients: list[str], full: bool) -> list[BundleDoc]:
-    """Every document some recipient is not known to have (all of them with `full`)."""
+    """Every document some recipient is not known to have (all of them with `full`):
+    the same choice as a sync offer, made for each recipient."""
     conn = replica.db.conn
+    lacking: dict[str, list[str]] = {}
+    for peer in recipients:
+        chosen = (conn.execute("SELECT doc_id, NULL FROM documents").fetchall() if full
+                  else Exchange(replica, peer).offer())
+        for doc_id, _heads in chosen:
+            lacking.setdefault(doc_id, []).append(peer)
     known = {peer: dict(conn.execute(
         "SELECT doc_id, heads FROM peer_heads WHERE device_id = ?", (peer,)))
         for peer in recipients}
-    sent = {peer: (conn.execute("SELECT sent_seq FROM sync_peers WHERE device_id = ?",
-                                (peer,)).fetchone() or (0,))[0] for peer in recipients}
     out = []
-    for doc_id, heads, seq in conn.execute(
-            "SELECT doc_id, heads, materialized_upto FROM documents ORDER BY doc_id != 'network', doc_id"
-    ).fetchall():
-        lacking = [peer for peer in recipients
-                   if full or (seq > sent[peer] and known[peer].get(doc_id) != heads)]
-        if not lacking:
-            continue
+    for doc_id in sorted(lacking, key=lambda doc_id: (doc_id != NETWORK, doc_id)):
         doc = replica.document(doc_id)
-        holders = [[head for head in (known[peer].get(doc_id) or "").split(",")
-                    if head and doc.has_heads([head])] for peer in lacking]
+        holders = [doc.known_heads([head for head in (known[peer].get(doc_id) or "").split(",")
+                                    if head]) for peer in lacking[doc_id]]
         if full or not all(holders):
-            data = doc.save()
-            out.append(BundleDoc(doc_id, True, data, [], doc.heads(),
+            out.append(BundleDoc(doc_id, True, doc.save(), [], doc.heads(),
                                  len(doc.new_changes([]))))
         else:
             data, prereqs, count = doc.changes_for(holders)
@@ -131,12 +131,6 @@ def written(replica: Replica, bundle_id: str, recipients: list[str],
              for peer in recipients for item in items])
         replica.db.conn.execute(f"DELETE FROM bundle_acks WHERE device_id IN ({marks})",
                                 recipients)
-
-
-def _record(replica: Replica, sender: str, heads: dict[str, list[str]]) -> None:
-    replica.db.conn.executemany(
-        "INSERT OR REPLACE INTO peer_heads (device_id, doc_id, heads) VALUES (?, ?, ?)",
-        [(sender, doc_id, ",".join(sorted(doc_heads))) for doc_id, doc_heads in heads.items()])
 
 
 def apply(replica: Replica, sender: str, bundle_id: str, items: Iterable[BundleDoc],
@@ -167,11 +161,13 @@ def apply(replica: Replica, sender: str, bundle_id: str, items: Iterable[BundleD
                           documents=", ".join(missing[:20]) + (" …" if len(missing) > 20 else ""))
     conn = replica.db.conn
     for acked in acks:
-        _record(replica, sender, {doc_id: heads.split(",") for doc_id, heads in conn.execute(
+        carried = conn.execute(
             "SELECT doc_id, heads FROM bundle_sent WHERE bundle_id = ? AND recipient = ?",
-            (acked, sender))})
+            (acked, sender)).fetchall()
+        record_peer_heads(replica, sender,
+                          [(doc_id, heads.split(",")) for doc_id, heads in carried])
         conn.execute("DELETE FROM bundle_sent WHERE bundle_id = ? AND recipient = ?",
                      (acked, sender))
-    _record(replica, sender, arrived)
+    record_peer_heads(replica, sender, arrived.items())
     conn.execute("INSERT OR IGNORE INTO bundle_acks VALUES (?, ?)", (sender, bundle_id))
     return summary

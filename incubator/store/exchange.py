@@ -10,7 +10,6 @@ it offers only the documents that changed, and sends only what the peer lacks.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -87,6 +86,14 @@ def log_event(replica: Replica, peer: str | None, event: str, detail: str = "",
             (replica.now_iso(), peer, doc_id, event, detail))
 
 
+def record_peer_heads(replica: Replica, peer: str,
+                      heads: Iterable[tuple[str, list[str]]]) -> None:
+    """`peer` is known to hold these heads of these documents."""
+    replica.db.conn.executemany(
+        "INSERT OR REPLACE INTO peer_heads (device_id, doc_id, heads) VALUES (?, ?, ?)",
+        [(peer, doc_id, ",".join(sorted(doc_heads))) for doc_id, doc_heads in heads])
+
+
 @dataclass
 class SessionStats:
     docs_sent: int = 0
@@ -110,9 +117,7 @@ def record_session(replica: Replica, peer: str, stats: SessionStats, error: str 
             (error, replica.now_iso(), error, stats.docs_sent, stats.docs_received,
              stats.bytes_sent, stats.bytes_received, stats.round_trips, round(stats.seconds, 3),
              peer))
-        replica.db.conn.execute(
-            "INSERT INTO sync_log (at, peer, event, detail) VALUES (?, ?, ?, ?)",
-            (replica.now_iso(), peer, "failed" if error else "synced", error or ""))
+        log_event(replica, peer, "failed" if error else "synced", error or "")
 
 
 @dataclass(frozen=True)
@@ -176,11 +181,6 @@ class Exchange:
         return dict(self.conn.execute(
             "SELECT doc_id, heads FROM documents"))
 
-    def _record_peer_heads(self, heads: Iterable[tuple[str, list[str]]]) -> None:
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO peer_heads (device_id, doc_id, heads) VALUES (?, ?, ?)",
-            [(self.peer, doc_id, ",".join(sorted(doc_heads))) for doc_id, doc_heads in heads])
-
     def wants(self, offer: Offer) -> Offer:
         """Of the peer's offer, the documents this replica lacks something of, each with
         the heads it holds (none when it lacks the document)."""
@@ -197,7 +197,7 @@ class Exchange:
             else:
                 wanted.append((doc_id, doc.heads() if doc else []))
         with self.replica.transaction():
-            self._record_peer_heads(held)
+            record_peer_heads(self.replica, self.peer, held)
         return wanted
 
     def data_for(self, wanted: Offer) -> Iterator[list[DocData]]:
@@ -208,7 +208,7 @@ class Exchange:
             doc = self.replica.document(doc_id)
             if doc is None:
                 continue
-            known = [head for head in their_heads if doc.has_heads([head])]
+            known = doc.known_heads(their_heads)
             item = (DocData(doc_id, True, doc.save(), doc.heads()) if not known
                     else DocData(doc_id, False, doc.changes_since(known), doc.heads()))
             batch.append(item)
@@ -232,21 +232,19 @@ class Exchange:
                     reason = (exc.render(self.translate) if isinstance(exc, DomainError)
                               else str(exc))
                     refused[item.doc_id] = reason
-                    self.conn.execute(
-                        "INSERT INTO sync_log (at, peer, doc_id, event, detail) "
-                        "VALUES (?, ?, ?, 'refused', ?)",
-                        (self.replica.now_iso(), self.peer, item.doc_id, reason))
+                    log_event(self.replica, self.peer, "refused", reason, item.doc_id)
                     continue
                 accepted[item.doc_id] = self.replica.document(item.doc_id).heads()
-            self._record_peer_heads(
-                (item.doc_id, item.heads) for item in items
-                if item.doc_id in accepted and set(item.heads) == set(accepted[item.doc_id]))
+            record_peer_heads(
+                self.replica, self.peer,
+                ((item.doc_id, item.heads) for item in items
+                 if item.doc_id in accepted and set(item.heads) == set(accepted[item.doc_id])))
         return accepted, refused
 
     def acknowledged(self, heads: dict[str, list[str]]) -> None:
         """The peer now holds these heads."""
         with self.replica.transaction():
-            self._record_peer_heads(heads.items())
+            record_peer_heads(self.replica, self.peer, heads.items())
 
     def finish(self) -> None:
         """Everything offered at the start has reached the peer."""
@@ -254,7 +252,3 @@ class Exchange:
             self.conn.execute("UPDATE sync_peers SET sent_seq = ? WHERE device_id = ?",
                               (self.offer_seq, self.peer))
 
-
-def compressed_size(data: bytes) -> int:
-    """Bytes of `data` once deflated: what the benchmarks compare against."""
-    return len(zlib.compress(data, 6))

@@ -31,7 +31,7 @@ from .authorship import NETWORK, incoming_refusal
 from .automerge_doc import AutomergeDoc, DocumentError, Editor
 from .identity import Identity, actor_for
 from .materialize import CONTAINERS, kind_of, rows_for
-from .schema import QUERY_TABLES, SCHEMA_VERSION, STORAGE, create_all
+from .schema import QUERY_TABLES, SCHEMA_VERSION, create_all
 
 COMPACT_MIN_BYTES = 4096
 CACHE_SIZE = 512
@@ -73,7 +73,6 @@ class Replica:
         if meta.get("schema_version") != str(SCHEMA_VERSION):
             conn.close()
             raise ReplicaError("{path} has an unknown schema version", path=str(path))
-        conn.executescript(STORAGE)  # local bookkeeping tables added since the file was made
         try:
             self.identity = Identity(
                 meta["device_id"], meta["device_name"], bytes.fromhex(meta["actor"]),
@@ -215,10 +214,10 @@ class Replica:
         """Refuse locally what every other replica would refuse on receipt."""
         me = self.identity.device_id
         member = self.members().get(me)
-        reason = refusal(member, kind_of(doc_id), short_device_id(me))
         if member is None:
             raise ReplicaError("This device is not a member of a network yet: sync with the "
                                "hub that added it first")
+        reason = refusal(member, kind_of(doc_id), short_device_id(me))
         if reason:
             raise ReplicaError("This device may not make this change: {reason}", reason=reason)
 

@@ -164,13 +164,25 @@ def reachable_members(replica: Replica) -> list[str]:
     return [device for device in trusted_certificates(replica) if peer_address(replica, device)]
 
 
-async def sync_all(replica: Replica, peer: str | None = None, address: str = "") -> list[PeerResult]:
-    """A round with the named peer, or with every member that has an address."""
+Progress = Callable[[int, int, "str | None"], None]
+
+
+async def sync_all(replica: Replica, peer: str | None = None, address: str = "",
+                   progress: Progress | None = None) -> list[PeerResult]:
+    """A round with the named peer, or with every member that has an address, one after
+    the other; `progress(done, total, device being synced or None at the end)`."""
     peers = [parse_device_id(peer)] if peer else reachable_members(replica)
     if not peers:
         raise SyncError("No peer to sync with: add members with addresses, or name one "
                         "with --peer and --address")
-    return [await sync_with(replica, device, address if peer else "") for device in peers]
+    results = []
+    for done, device in enumerate(peers):
+        if progress:
+            progress(done, len(peers), device)
+        results.append(await sync_with(replica, device, address if peer else ""))
+    if progress:
+        progress(len(peers), len(peers), None)
+    return results
 
 
 class SyncServer:

@@ -11,6 +11,7 @@ from textual.widgets import Input, Select
 from ...domain.device import short_device_id
 from ...domain.errors import DomainError
 from ...i18n import N_, _
+from ...store.home import usable_file
 from ..widgets.form import FormScreen
 
 EVERY_MEMBER = "*"
@@ -18,24 +19,6 @@ EVERY_MEMBER = "*"
 
 def default_bundle_path(today: date) -> str:
     return str(Path.home() / f"incubator-{today.isoformat()}.bundle")
-
-
-def checked_path(text: str, *, must_exist: bool) -> Path:
-    """The path typed into a form, refused plainly when it cannot be used."""
-    if any("\udc80" <= char <= "\udcff" for char in text):
-        raise DomainError("Input is not valid UTF-8 text")
-    path = Path(text.strip()).expanduser()
-    try:
-        usable = bool(text.strip()) and bool(path.name) and not path.is_dir()
-        usable = usable and (path.is_file() if must_exist else path.parent.is_dir())
-    except OSError:
-        usable = False
-    shown = text.strip()[:120] or "-"
-    if not usable and must_exist:
-        raise DomainError("No usable file at {path}", path=shown)
-    if not usable:
-        raise DomainError("Cannot write a file at {path}: is the USB stick mounted?", path=shown)
-    return path
 
 
 def recipients_of(members: list[dict], me: str) -> list[tuple[str, str]]:
@@ -51,7 +34,7 @@ def export_request(values: dict[str, Any], members: list[dict],
     recipients = others if values["recipient"] == EVERY_MEMBER else [values["recipient"]]
     if not recipients:
         raise DomainError("There is no other member to write a bundle for")
-    return checked_path(values["path"], must_exist=False), recipients, values["full"] == "full"
+    return usable_file(values["path"], must_exist=False), recipients, values["full"] == "full"
 
 
 def export_form(members: list[dict], me: str, today: date) -> FormScreen:
@@ -73,5 +56,5 @@ def export_form(members: list[dict], me: str, today: date) -> FormScreen:
 def import_form(today: date) -> FormScreen:
     fields = [("path", N_("File"), Input(value=default_bundle_path(today)))]
     return FormScreen(_("Import a sync bundle"), fields,
-                      lambda values: checked_path(values["path"], must_exist=True),
+                      lambda values: usable_file(values["path"], must_exist=True),
                       lambda _path: _("Reading the bundle…"))

@@ -31,15 +31,16 @@ from ...domain.errors import DomainError
 from ...domain.models import Role, label
 from ...i18n import N_, _, language
 from ...store import queries
+from ...store.home import usable_file
 from ...store.operations import Store
-from ...sync.transport import DEFAULT_PORT, SyncServer, reachable_members, sync_with
+from ...sync.transport import DEFAULT_PORT, SyncServer, reachable_members, sync_all
 from ..actions import SYNC_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
 from ..widgets.progress import PlainProgressBar
 from ..widgets.tables import data_table
 from ...sync.bundle import export_bundle, export_text, import_bundle, import_text
-from .bundles import checked_path, export_form, export_request, import_form
+from .bundles import export_form, export_request, import_form
 from .format import device_text, peer_status, round_summary, size_text, when_text
 
 REFUSALS_SHOWN = 20
@@ -244,22 +245,17 @@ class SyncScreen(AreaScreen):
     def sync_worker(self, home: Path, clock: Clock, background: bool) -> None:
         """One round, one device after the other, on this thread's own connection."""
 
-        async def round_(store: Store, peers: list[str]) -> list[dict]:
-            results = []
-            for done, device in enumerate(peers):
-                self.post_message(SyncProgress(done, len(peers), device))
-                results.append((await sync_with(store.replica, device)).as_dict())
-            self.post_message(SyncProgress(len(peers), len(peers), None))
-            return results
+        def progress(done: int, total: int, device: str | None) -> None:
+            self.post_message(SyncProgress(done, total, device))
 
         try:
             store = Store.open(home, clock=clock)
             try:
-                peers = reachable_members(store.replica)
-                if not peers:
+                if not reachable_members(store.replica):
                     raise DomainError("No device to sync with: no other member of this "
                                       "network has an address yet")
-                results = asyncio.run(round_(store, peers))
+                results = [result.as_dict() for result in
+                           asyncio.run(sync_all(store.replica, progress=progress))]
             finally:
                 store.close()
         except DomainError as error:
@@ -329,8 +325,8 @@ class SyncScreen(AreaScreen):
                     message = export_text(export_bundle(store.replica, recipients, path,
                                                         full=full, progress=progress))
                 else:
-                    arrived = import_bundle(store.replica, checked_path(values["path"],
-                                                                        must_exist=True),
+                    arrived = import_bundle(store.replica, usable_file(values["path"],
+                                                                       must_exist=True),
                                             progress=progress)
                     message = import_text(arrived)
             finally:
