@@ -23,7 +23,7 @@ from incubator.demo import build_demo
 from incubator.store import queries
 from incubator.store.home import replica_path
 from incubator.store.identity import Card
-from incubator.store.operations import ScoreEntry, Store
+from incubator.store.commands import ScoreEntry, Store
 from incubator.sync.bundle import export_bundle, import_bundle
 
 NOW = datetime(2026, 11, 15, 9, 30, tzinfo=timezone.utc)

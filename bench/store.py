@@ -20,7 +20,7 @@ from pathlib import Path
 from incubator.demo import build_demo
 from incubator.store import queries
 from incubator.store.home import replica_path
-from incubator.store.operations import ScoreEntry, Store
+from incubator.store.commands import ScoreEntry, Store
 
 NOW = datetime(2026, 11, 15, 9, 30, tzinfo=timezone.utc)
 FULL = {"plan": 2, "cleanliness": 1.5, "activities": 2, "archives": 2, "party": 1}

@@ -126,7 +126,7 @@ def main() -> None:
     from incubator.demo import build_demo
     from incubator.store import queries
     from incubator.store.home import replica_path
-    from incubator.store.operations import Store
+    from incubator.store.commands import Store
 
     if replica_path(args.home).exists():
         store = Store.open(args.home, clock=lambda: NOW)

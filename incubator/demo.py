@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .domain.months import add_months, month_add, month_of, month_range
-from .store.operations import ScoreEntry, Store
+from .store import queries
+from .store.commands import ScoreEntry, Store
 
 HUBS = (
     ("公益慈善孵化中心", "charity"),
@@ -50,8 +51,8 @@ def build_demo(home: Path, *, orgs: int = 60, months: int = 24, seed: int = 7,
     store = Store.init(home, HUBS[0][0], "演示设备", HUBS[0][1], clock=clock, new_id=new_id,
                        identity_seed=f"incubator-demo-{seed}".encode())
     today = store.today()
-    with store.replica.transaction():
-        hub_ids = [store.db.conn.execute("SELECT id FROM hubs").fetchone()[0]]
+    with store.transaction():
+        hub_ids = [queries.first_hub(store.db)]
         hub_ids += [store.add_hub(name, category) for name, category in HUBS[1:]]
         spaces = {hub: _add_spaces(store, hub) for hub in hub_ids}
         names: set[str] = set()

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from incubator.store.operations import Store
+from incubator.store.commands import Store
 
 NOW = datetime(2026, 11, 15, 9, 30, tzinfo=timezone.utc)
 

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .docids import DocKind
 from .errors import N_, Text
 from .models import Role
 
-WRITABLE: dict[Role, frozenset[str]] = {
-    Role.HUB: frozenset({"network", "hub", "org"}),
-    Role.FIELD: frozenset({"org"}),
+WRITABLE: dict[Role, frozenset[DocKind]] = {
+    Role.HUB: frozenset(DocKind),
+    Role.FIELD: frozenset({DocKind.ORG}),
     Role.VIEWER: frozenset(),
 }
 
 KIND_LABELS = {
-    "network": N_("network settings and membership"),
-    "hub": N_("hub spaces and allocations"),
-    "org": N_("organization records"),
+    DocKind.NETWORK: N_("network settings and membership"),
+    DocKind.HUB: N_("hub spaces and allocations"),
+    DocKind.ORG: N_("organization records"),
 }
 
 

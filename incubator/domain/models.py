@@ -53,6 +53,18 @@ class InterviewOutcome(StrEnum):
     EXIT = "exit"
 
 
+class WarningStatus(StrEnum):
+    """Where an organization stands in the warning process (derived, never stored)."""
+
+    OK = "ok"
+    NEEDS_INTERVIEW = "needs_interview"
+    OPEN = "open"
+    OVERDUE = "overdue"
+    FAILED = "failed"
+    RECTIFIED = "rectified"
+    EXIT = "exit"
+
+
 LABELS: dict[StrEnum, tuple[str, str]] = {
     LegalStatus.REGISTERED: ("登记注册", "Registered"),
     LegalStatus.FILED: ("备案", "Filed"),
@@ -75,12 +87,19 @@ LABELS: dict[StrEnum, tuple[str, str]] = {
     Role.VIEWER: ("只读", "Viewer"),
     InterviewOutcome.RECTIFIED: ("已整改", "Rectified"),
     InterviewOutcome.EXIT: ("责令退出", "Ordered exit"),
+    WarningStatus.OK: ("无约谈", "no warning"),
+    WarningStatus.NEEDS_INTERVIEW: ("需约谈提醒", "needs a warning interview"),
+    WarningStatus.OPEN: ("整改中", "rectification under way"),
+    WarningStatus.OVERDUE: ("整改逾期", "rectification overdue"),
+    WarningStatus.FAILED: ("整改未达标：应责令退出", "rectification failed: order an exit"),
+    WarningStatus.RECTIFIED: ("已整改", "rectified"),
+    WarningStatus.EXIT: ("责令退出", "ordered to leave"),
 }
 
 KIND_NAMES = {
     LegalStatus: N_("legal status"), Stage: N_("stage"), PartyOrg: N_("party organization"),
     WaiverKind: N_("waiver kind"), SpaceKind: N_("space kind"), Role: N_("role"),
-    InterviewOutcome: N_("interview outcome"),
+    InterviewOutcome: N_("interview outcome"), WarningStatus: N_("warning status"),
 }
 
 

@@ -59,6 +59,20 @@ def parse_item_spec(text: str) -> RubricItem:
     return RubricItem(key.strip(), label.strip(), value)
 
 
+def parse_score_items(specs: Sequence[str]) -> dict[str, float]:
+    """`NAME=VALUE` pairs as typed (`plan=2`, `卫生清洁=1.5`): item name → value."""
+    values: dict[str, float] = {}
+    for spec in specs:
+        name, sep, text = str(spec).partition("=")
+        try:
+            values[name.strip()] = float(text)
+        except ValueError:
+            raise DomainError("Malformed item {item}: expected NAME=VALUE", item=spec) from None
+        if not sep:
+            raise DomainError("Malformed item {item}: expected NAME=VALUE", item=spec)
+    return values
+
+
 def validate_rubric(version: RubricVersion) -> None:
     """Refuse a version that cannot be scored against."""
     parse_month(version.from_month)

@@ -48,10 +48,6 @@ class Settings:
     def to_mapping(self) -> dict[str, object]:
         return asdict(self)
 
-    def with_value(self, key: str, text: str) -> Settings:
-        """A copy with `key` set from the text a person typed, validated."""
-        return self.with_values({key: text})
-
     def with_values(self, texts: Mapping[str, str]) -> Settings:
         """A copy with several keys set at once, validated together.
 
@@ -85,6 +81,19 @@ class Settings:
             raise DomainError("warning_threshold must be between 0 and 10")
         if not 0 <= self.expiring_days <= 3650:
             raise DomainError("expiring_days must be between 0 and 3650")
+
+
+def parse_changes(args: list[str]) -> dict[str, str]:
+    """`KEY VALUE`, or `KEY=VALUE` pairs changed together, as typed: key → text."""
+    if len(args) == 2 and "=" not in args[0]:
+        return {args[0]: args[1]}
+    texts = {}
+    for change in args:
+        key, sep, value = change.partition("=")
+        if not sep:
+            raise DomainError("Expected KEY=VALUE, got {value}", value=change)
+        texts[key.strip()] = value.strip()
+    return texts
 
 
 def _parse(key: str, kind: str, text: str) -> object:

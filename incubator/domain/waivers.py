@@ -66,6 +66,6 @@ def service_ledger(start: date, end: date, hours_per_month: float,
     return rows
 
 
-def expires_within(end: date, today: date, days: int) -> bool:
-    """The waiver ends today or within the next `days` days."""
-    return today <= end <= today + timedelta(days=days)
+def expiry_window(today: date, days: int) -> tuple[date, date]:
+    """The first and last end date of a waiver that ends today or within `days` days."""
+    return today, today + timedelta(days=days)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from .models import InterviewOutcome, WarningStatus
 from .months import add_months, month_add, month_of
 from .settings import Settings
 
@@ -38,13 +39,14 @@ class Interview:
 
 @dataclass(frozen=True)
 class WarningState:
-    status: str
+    status: WarningStatus
     streak: tuple[str, ...]
     interview: Interview | None
     check_month: str | None
 
 
-OPEN_STATUSES = frozenset({"needs_interview", "open", "overdue", "failed"})
+OPEN_STATUSES = frozenset({WarningStatus.NEEDS_INTERVIEW, WarningStatus.OPEN,
+                           WarningStatus.OVERDUE, WarningStatus.FAILED})
 
 
 def low_streak(scores: Sequence[MonthScore], settings: Settings) -> list[str]:
@@ -71,20 +73,21 @@ def warning_state(scores: Sequence[MonthScore], interviews: Sequence[Interview],
     counted = [s for s in scores if latest is None or s.month > month_of(latest.on)]
     streak = tuple(low_streak(counted, settings))
     if latest is None:
-        return WarningState("needs_interview" if streak else "ok", streak, None, None)
+        return WarningState(WarningStatus.NEEDS_INTERVIEW if streak else WarningStatus.OK,
+                            streak, None, None)
     check = month_of(latest.deadline)
-    if latest.outcome == "exit":
-        return WarningState("exit", streak, latest, check)
+    if latest.outcome == InterviewOutcome.EXIT:
+        return WarningState(WarningStatus.EXIT, streak, latest, check)
     if latest.outcome is None:
         checked = next((s for s in scores if s.month == check), None)
         if checked is None:
-            status = "overdue" if today > latest.deadline else "open"
+            status = WarningStatus.OVERDUE if today > latest.deadline else WarningStatus.OPEN
             return WarningState(status, streak, latest, check)
         if checked.score10 < settings.warning_threshold:
-            return WarningState("failed", streak, latest, check)
+            return WarningState(WarningStatus.FAILED, streak, latest, check)
     if streak:
-        return WarningState("needs_interview", streak, latest, check)
-    return WarningState("rectified", streak, latest, check)
+        return WarningState(WarningStatus.NEEDS_INTERVIEW, streak, latest, check)
+    return WarningState(WarningStatus.RECTIFIED, streak, latest, check)
 
 
 def is_open(state: WarningState) -> bool:

@@ -1,8 +1,10 @@
 """One registry of the app's actions and their keys (footer, `?` help, command palette).
 
-Descriptions are English msgids; `bindings()` builds Textual bindings from them and
-`translate_bindings()` puts a node's bindings into the current language when the node
-is created, so a language chosen after import still reaches the footer.
+Every screen and form takes its keys from here (`ACTIONS`, then `BINDINGS =
+bindings(ACTIONS)`), and the command palette offers what the registry lists for the
+screen it was opened on. Descriptions are English msgids; `translate_bindings()` puts a
+node's bindings into the current language when the node is created, so a language
+chosen after import still reaches the footer.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ APP_ACTIONS: tuple[Action, ...] = (
 )
 
 ORGANIZATIONS_ACTIONS: tuple[Action, ...] = (
-    Action("slash", "focus_search", N_("Search"), key_display="/"),
+    # priority: the keys typed right after `/` must find the search box focused
+    Action("slash", "focus_search", N_("Search"), key_display="/", priority=True),
     Action("s", "sort_next", N_("Sort by next column")),
 )
 
@@ -62,11 +65,56 @@ DETAIL_ACTIONS: tuple[Action, ...] = (
     Action("r", "resolve", N_("Resolve conflict")),
 )
 
+SCORING_ACTIONS: tuple[Action, ...] = (
+    Action("ctrl+s", "save", N_("Save all")),
+    Action("pagedown", "page(1)", N_("Next page"), priority=True),
+    Action("pageup", "page(-1)", N_("Previous page"), priority=True),
+)
+
+WARNINGS_ACTIONS: tuple[Action, ...] = (
+    Action("i", "interview", N_("Record interview")),
+    Action("c", "close", N_("Close interview")),
+    Action("x", "exit", N_("Order exit")),
+)
+
+SPACES_ACTIONS: tuple[Action, ...] = (
+    Action("a", "assign", N_("Assign")),
+    Action("r", "release", N_("Release")),
+)
+
+SPACE_MAP_ACTIONS: tuple[Action, ...] = (
+    Action("left", "move(-1, 0)", "", show=False, palette=False),
+    Action("right", "move(1, 0)", "", show=False, palette=False),
+    Action("up", "move(0, -1)", "", show=False, palette=False),
+    Action("down", "move(0, 1)", "", show=False, palette=False),
+)
+
+WAIVERS_ACTIONS: tuple[Action, ...] = (
+    Action("a", "add", N_("Add waiver")),
+)
+
+REVIEW_ACTIONS: tuple[Action, ...] = (
+    Action("ctrl+s", "save", N_("Save review")),
+)
+
+GRADUATION_ACTIONS: tuple[Action, ...] = (
+    Action("g", "graduate", N_("Graduate")),
+)
+
 SYNC_ACTIONS: tuple[Action, ...] = (
     Action("n", "sync_now", N_("Sync now")),
     Action("v", "toggle_serve", N_("Start or stop serving")),
     Action("x", "export_bundle", N_("Export a bundle")),
     Action("i", "import_bundle", N_("Import a bundle")),
+)
+
+FORM_ACTIONS: tuple[Action, ...] = (
+    Action("escape", "cancel", N_("Cancel"), palette=False),
+    Action("ctrl+s", "submit", N_("Save"), palette=False),
+)
+
+HELP_ACTIONS: tuple[Action, ...] = (
+    Action("escape,q,question_mark", "dismiss", "", show=False, palette=False),
 )
 
 
@@ -86,7 +134,10 @@ def bindings(actions: tuple[Action, ...]) -> list[Binding]:
 
 
 def translate_bindings(node: DOMNode) -> None:
-    """Describe `node`'s bindings in the current language (msgids become text)."""
+    """Describe `node`'s bindings in the current language (msgids become text).
+
+    Textual merges a class's bindings once, when the class is created, and offers no
+    public way to describe them again: this is the one place that edits its map."""
     table = node._bindings.key_to_bindings
     for key, found in table.items():
         table[key] = [replace(b, description=_(b.description) if b.description else "",
@@ -94,13 +145,7 @@ def translate_bindings(node: DOMNode) -> None:
 
 
 def palette_actions(node: DOMNode) -> list[tuple[str, str]]:
-    """(description, action) of the registry's actions that `node` binds, translated."""
-    groups = (APP_ACTIONS, ORGANIZATIONS_ACTIONS, DETAIL_ACTIONS, SYNC_ACTIONS)
-    actions = {a.action: a for group in groups for a in group}
-    found = {}
-    for bound in node._bindings.key_to_bindings.values():
-        for binding in bound:
-            action = actions.get(binding.action)
-            if action and action.palette:
-                found[binding.action] = _(action.description)
-    return [(description, action) for action, description in found.items()]
+    """(description, action) of what the registry offers on `node` (its `ACTIONS`),
+    translated."""
+    return [(_(action.description), action.action)
+            for action in getattr(node, "ACTIONS", ()) if action.palette]

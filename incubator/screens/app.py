@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import gc
-import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from importlib import import_module
 from pathlib import Path
 
-import sqlite_utils
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.screen import Screen
@@ -17,8 +15,8 @@ from textual.screen import Screen
 from .. import i18n
 from ..i18n import _
 from ..store import queries
+from ..store.commands import Store
 from ..store.home import replica_path
-from ..store.operations import Store
 from .actions import APP_ACTIONS, AREAS, bindings, translate_bindings
 from .base import AreaScreen
 from .commands import IncubatorCommands
@@ -52,7 +50,8 @@ class IncubatorApp(App[None]):
 
     CSS_PATH = "app.tcss"
     MODES = {mode: _area_factory(mode) for mode, _key, _title in AREAS}
-    BINDINGS = bindings(APP_ACTIONS)
+    ACTIONS = APP_ACTIONS
+    BINDINGS = bindings(ACTIONS)
     COMMANDS = App.COMMANDS | {IncubatorCommands}
     POLL_SECONDS = 1.0
 
@@ -64,9 +63,7 @@ class IncubatorApp(App[None]):
         translate_bindings(self)
         self.home = home
         self.store = Store.open(home, clock=clock)
-        self.reader = sqlite_utils.Database(
-            sqlite3.connect(str(replica_path(home)), check_same_thread=False),
-            execute_plugins=False)
+        self.reader = queries.open_reader(replica_path(home))
         self.title = _("Incubation centre management")
         self._warnings_cache: tuple[int, list] | None = None
 
@@ -91,7 +88,7 @@ class IncubatorApp(App[None]):
 
     def data_version(self) -> int:
         """Changes whenever another connection (CLI, sync, a save worker) commits."""
-        return self.reader.conn.execute("PRAGMA data_version").fetchone()[0]
+        return queries.data_version(self.reader)
 
     def warning_states(self) -> list:
         """Every organization's warning state, computed once per change of the replica."""

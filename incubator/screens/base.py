@@ -21,9 +21,8 @@ from ..i18n import _
 from .actions import translate_bindings
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
-    from ..store.operations import Store
+    from ..store.commands import Store
+    from ..store.queries import Reader
     from .app import IncubatorApp
 
 
@@ -58,7 +57,7 @@ class StoreAccess:
         return self.incubator.store
 
     @property
-    def reader(self) -> Database:
+    def reader(self) -> Reader:
         """The read connection for queries on the UI thread."""
         return self.incubator.reader
 

@@ -8,6 +8,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..i18n import _
+from ..store import queries
 from .actions import AREAS, palette_actions
 
 ORGANIZATION_HITS = 20
@@ -39,10 +40,7 @@ class IncubatorCommands(Provider):
         needle = query.strip()
         if not needle:
             return
-        rows = self.app.reader.execute(
-            "SELECT id, name FROM organizations WHERE name LIKE ? OR id LIKE ? "
-            "ORDER BY name LIMIT ?", [f"%{needle}%", f"{needle}%", ORGANIZATION_HITS]).fetchall()
-        for org_id, name in rows:
+        for org_id, name in queries.find_by_name(self.app.reader, needle, ORGANIZATION_HITS):
             text = _("Open organization {name}").format(name=name)
             yield Hit(0.9, text, partial(self.app.open_organization, org_id), text=text,
                       help=org_id)

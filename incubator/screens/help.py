@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from ..i18n import N_, _
-from .actions import AREAS
+from .actions import AREAS, HELP_ACTIONS, bindings
 from .widgets.tables import data_table
 
 
@@ -31,7 +30,8 @@ def key_rows(nodes: list[DOMNode]) -> list[tuple[str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", show=False)]
+    ACTIONS = HELP_ACTIONS
+    BINDINGS = bindings(ACTIONS)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):

@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..domain.device import short_device_id
+from ..domain.docids import NETWORK, DocKind, kind_of
 from ..domain.errors import Text
 from ..domain.membership import refusal
 from .automerge_doc import AutomergeDoc
 from .identity import ACTOR_PREFIX_BYTES, actor_prefix
-from .materialize import kind_of
 
-NETWORK = "network"
 Members = Mapping[str, Mapping]
 
 
@@ -49,7 +48,7 @@ def incoming_refusal(doc_id: str, candidate: AutomergeDoc, before: list[str],
         if not before:
             return None
         for actor, deps in changes:
-            reason = _judge(actor, by_actor(candidate.tree(("members",), deps)), "network")
+            reason = _judge(actor, by_actor(candidate.tree(("members",), deps)), DocKind.NETWORK)
             if reason:
                 return reason
         return None

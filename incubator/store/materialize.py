@@ -21,15 +21,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..domain.docids import DocKind, entity_id, kind_of
 from ..domain.rubric import ten_point
 from . import journal
 
 Rows = dict[str, list[dict[str, Any]]]
 
 TABLES_BY_KIND = {
-    "network": ("settings", "rubric_items", "members", "conflicts"),
-    "hub": ("hubs", "spaces", "allocations", "conflicts"),
-    "org": (
+    DocKind.NETWORK: ("settings", "rubric_items", "members", "conflicts"),
+    DocKind.HUB: ("hubs", "spaces", "allocations", "conflicts"),
+    DocKind.ORG: (
         "organizations", "scores", "waivers", "service_hours", "interviews", "reviews",
         "conflicts",
     ),
@@ -37,23 +38,11 @@ TABLES_BY_KIND = {
 
 
 CONTAINERS = {
-    "network": ("settings", "rubrics", "members"),
-    "hub": ("profile", "spaces", "allocations"),
-    "org": ("profile", "scores", "waivers", "service", "interviews", "reviews", "graduation",
+    DocKind.NETWORK: ("settings", "rubrics", "members"),
+    DocKind.HUB: ("profile", "spaces", "allocations"),
+    DocKind.ORG: ("profile", "scores", "waivers", "service", "interviews", "reviews", "graduation",
             "exit"),
 }
-
-
-def kind_of(doc_id: str) -> str:
-    """`network`, `hub` or `org`, from the document id."""
-    kind = doc_id.split(":", 1)[0]
-    if kind not in TABLES_BY_KIND:
-        raise ValueError(f"unknown document id {doc_id!r}")
-    return kind
-
-
-def entity_id(doc_id: str) -> str:
-    return doc_id.split(":", 1)[1] if ":" in doc_id else doc_id
 
 
 def rows_for(doc_id: str, tree: dict) -> Rows:
@@ -74,9 +63,9 @@ def rows_for(doc_id: str, tree: dict) -> Rows:
                 sort_keys=True,
             ),
         })
-    if kind == "network":
+    if kind is DocKind.NETWORK:
         _network_rows(tree, rows)
-    elif kind == "hub":
+    elif kind is DocKind.HUB:
         _hub_rows(entity_id(doc_id), tree, rows)
     else:
         _org_rows(entity_id(doc_id), tree, rows)

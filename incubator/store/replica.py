@@ -23,14 +23,16 @@ from typing import Any
 
 import sqlite_utils
 
-from ..domain.errors import DomainError
 from ..domain.device import short_device_id
+from ..domain.docids import NETWORK, kind_of
+from ..domain.errors import DomainError
 from ..domain.membership import refusal
-from . import journal
-from .authorship import NETWORK, incoming_refusal
+from . import journal, queries
+from .authorship import incoming_refusal
 from .automerge_doc import AutomergeDoc, DocumentError, Editor
 from .identity import Identity, actor_for
-from .materialize import CONTAINERS, kind_of, rows_for
+from .materialize import CONTAINERS, rows_for
+from .peers import PeerRecords
 from .schema import QUERY_TABLES, SCHEMA_VERSION, create_all
 
 COMPACT_MIN_BYTES = 4096
@@ -48,8 +50,9 @@ class ReplicaError(DomainError):
     """A replica that is missing, not ours, or damaged."""
 
 
-class Replica:
-    """The storage engine: documents in, query rows out, all in one file."""
+class Replica(PeerRecords):
+    """The storage engine: documents in, query rows out, all in one file (see `files`
+    for creating one). Implements `ports.SyncPort`."""
 
     def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
         if not path.exists():
@@ -84,36 +87,6 @@ class Replica:
             raise ReplicaError("{path} is damaged or not an incubator replica ({error})",
                                path=str(path), error=f"replica_meta {exc}") from exc
         self.refresh()
-
-    @classmethod
-    def create(cls, path: Path, identity: Identity, *, clock: Clock = utc_now) -> Replica:
-        """A new, empty replica file for `identity`."""
-        if path.exists():
-            raise ReplicaError("A replica already exists at {path}", path=str(path))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path))
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            create_all(conn)
-            conn.executemany(
-                "INSERT INTO replica_meta (key, value) VALUES (?, ?)",
-                [
-                    ("schema_version", str(SCHEMA_VERSION)),
-                    ("device_id", identity.device_id),
-                    ("device_name", identity.device_name),
-                    ("actor", identity.actor_hex),
-                    ("incarnation", "0"),
-                    ("private_key", identity.private_key_pem),
-                    ("bundle_key", identity.bundle_key_pem),
-                    ("certificate", identity.certificate_pem),
-                    ("bundle_public", identity.bundle_public_key.hex()),
-                    ("index_id", secrets.token_hex(8)),
-                ],
-            )
-            conn.commit()
-        finally:
-            conn.close()
-        return cls(path, clock=clock)
 
     def close(self) -> None:
         self.db.conn.close()
@@ -272,9 +245,10 @@ class Replica:
 
     def members(self) -> dict[str, dict]:
         """The current membership: device ID → {role, revoked_at}."""
-        return {device_id: {"role": role, "revoked_at": revoked_at}
-                for device_id, role, revoked_at in self.db.conn.execute(
-                    "SELECT device_id, role, revoked_at FROM members")}
+        return queries.membership(self.db)
+
+    def member_records(self) -> dict[str, dict]:
+        return queries.member_records(self.db)
 
     def _store(self, doc_id: str, doc: AutomergeDoc, kind: str, data: bytes,
                rows: dict[str, list[dict]] | None = None) -> None:
@@ -444,10 +418,6 @@ class Replica:
     def meta(self, key: str) -> str | None:
         row = self.db.conn.execute("SELECT value FROM replica_meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.transaction():
-            self.db.conn.execute("INSERT OR REPLACE INTO replica_meta VALUES (?, ?)", (key, value))
 
 
 def _insert_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:

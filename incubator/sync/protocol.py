@@ -23,7 +23,6 @@ connection leaves both replicas valid and the next session skips what arrived.
 from __future__ import annotations
 
 import json
-import re
 import struct
 import zlib
 from collections import deque
@@ -31,14 +30,13 @@ from collections.abc import Iterator
 from enum import IntEnum
 from typing import Any
 
+from ..domain.docids import is_doc_id, is_head
 from ..domain.errors import DomainError
-from ..store.exchange import DocData, Exchange, Offer
+from .exchange import DocData, Exchange, Offer
 
 PROTOCOL_VERSION = 1
 MAX_FRAME = 32 * 1024 * 1024
 COMPRESS_FROM = 200
-_HEAD = re.compile(r"^[0-9a-f]{64}$")
-_DOC = re.compile(r"^(network|hub:[\w-]{1,64}|org:[\w-]{1,64})$")
 
 
 class ProtocolError(DomainError):
@@ -121,8 +119,8 @@ def _offer(value: Any) -> Offer:
     out = []
     for entry in value:
         if (not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], str)
-                or not _DOC.match(entry[0]) or not isinstance(entry[1], list)
-                or not all(isinstance(h, str) and _HEAD.match(h) for h in entry[1])):
+                or not is_doc_id(entry[0]) or not isinstance(entry[1], list)
+                or not all(is_head(h) for h in entry[1])):
             raise ProtocolError("A document list is malformed")
         out.append((entry[0], list(entry[1])))
     return out

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from ..domain.device import parse_device_id, short_device_id
 from ..domain.errors import DomainError
 from ..i18n import _
-from ..store.exchange import (
-    Exchange, SessionStats, device_names, log_event, peer_address, record_session, trusted_certificates,
+from ..store.ports import SyncPort
+from .exchange import Exchange
+from .peers import (
+    SessionStats, device_names, log_event, peer_address, record_session, trusted_certificates,
 )
-from ..store.replica import Replica
 from .protocol import ProtocolError, SyncSession, error_frame
 from .tls import PinError, ServerContexts, client_context, peer_device_id
 
@@ -115,7 +116,7 @@ async def _close(writer: asyncio.StreamWriter) -> None:
         pass
 
 
-async def sync_with(replica: Replica, device_id: str, address: str = "") -> PeerResult:
+async def sync_with(replica: SyncPort, device_id: str, address: str = "") -> PeerResult:
     """One session with one member, as the client; the outcome is recorded."""
     peer = parse_device_id(device_id)
     stats = SessionStats()
@@ -159,7 +160,7 @@ async def sync_with(replica: Replica, device_id: str, address: str = "") -> Peer
     return result
 
 
-def reachable_members(replica: Replica) -> list[str]:
+def reachable_members(replica: SyncPort) -> list[str]:
     """Members (and pinned peers) this device may sync with and knows an address for."""
     return [device for device in trusted_certificates(replica) if peer_address(replica, device)]
 
@@ -167,7 +168,7 @@ def reachable_members(replica: Replica) -> list[str]:
 Progress = Callable[[int, int, "str | None"], None]
 
 
-async def sync_all(replica: Replica, peer: str | None = None, address: str = "",
+async def sync_all(replica: SyncPort, peer: str | None = None, address: str = "",
                    progress: Progress | None = None) -> list[PeerResult]:
     """A round with the named peer, or with every member that has an address, one after
     the other; `progress(done, total, device being synced or None at the end)`."""
@@ -188,7 +189,7 @@ async def sync_all(replica: Replica, peer: str | None = None, address: str = "",
 class SyncServer:
     """Accepts sessions from current members; revocations apply to the next handshake."""
 
-    def __init__(self, replica: Replica, on_event: Events = lambda _line: None) -> None:
+    def __init__(self, replica: SyncPort, on_event: Events = lambda _line: None) -> None:
         self.replica = replica
         self.on_event = on_event
         self.contexts = ServerContexts(replica.identity, lambda: trusted_certificates(replica))

@@ -304,7 +304,7 @@ class TestRemainingCommands:
     def test_conflicts_listed_and_resolved_from_the_command_line(self, network, isolated_home,
                                                                   tmp_path):
         from ..store.test_replica import clone, copy_chunks
-        from incubator.store.operations import Store
+        from incubator.store.commands import Store
 
         from ..conftest import NOW
 

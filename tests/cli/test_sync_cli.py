@@ -7,7 +7,7 @@ import threading
 import pytest
 from incubator.cli import qr_text
 from incubator.store.identity import Card, new_identity
-from incubator.store.operations import Store
+from incubator.store.commands import Store
 from incubator.sync.transport import SyncServer
 
 from .test_cli import dump_hash, run, run_json

@@ -33,7 +33,7 @@ def test_every_setting_has_two_labels():
     ("stars_2", "0", 0.0), ("party_cap_stars", "5", 5), ("rectify_below_stars", "1", 1),
 ])
 def test_with_value_parses_to_the_field_type(key, text, expected):
-    value = getattr(Settings().with_value(key, text), key)
+    value = getattr(Settings().with_values({key: text}), key)
     assert value == expected and type(value) is type(expected)
 
 
@@ -53,7 +53,7 @@ def test_with_value_parses_to_the_field_type(key, text, expected):
 ])
 def test_with_value_refuses(key, text):
     with pytest.raises(DomainError):
-        Settings().with_value(key, text)
+        Settings().with_values({key: text})
 
 
 def test_the_weights_change_together():
@@ -64,7 +64,7 @@ def test_the_weights_change_together():
 
 
 def test_round_trip_through_storage():
-    changed = Settings().with_value("stars_5", "95").with_value("expiring_days", "14")
+    changed = Settings().with_values({"stars_5": "95"}).with_values({"expiring_days": "14"})
     assert Settings.from_mapping(changed.to_mapping()) == changed
     assert Settings.from_mapping({}) == Settings()
 

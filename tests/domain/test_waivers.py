@@ -7,7 +7,7 @@ import pytest
 from incubator.domain.errors import DomainError
 from incubator.domain.models import WaiverKind
 from incubator.domain.waivers import (
-    LedgerRow, expires_within, service_ledger, validate_hours, validate_waiver,
+    LedgerRow, expiry_window, service_ledger, validate_hours, validate_waiver,
 )
 
 D = date
@@ -83,10 +83,10 @@ def test_service_ledger(start, end, delivered, today, rows):
     (D(2026, 12, 16), False),
     (D(2026, 11, 14), False),    # already ended
 ])
-def test_expires_within(end, within):
-    assert expires_within(end, D(2026, 11, 15), 30) is within
+def test_expiry_window(end, within):
+    first, last = expiry_window(D(2026, 11, 15), 30)
+    assert (first <= end <= last) is within
 
 
-def test_expires_within_zero_days_is_today_only():
-    assert expires_within(D(2026, 11, 15), D(2026, 11, 15), 0)
-    assert not expires_within(D(2026, 11, 16), D(2026, 11, 15), 0)
+def test_expiry_window_of_zero_days_is_today_only():
+    assert expiry_window(D(2026, 11, 15), 0) == (D(2026, 11, 15), D(2026, 11, 15))

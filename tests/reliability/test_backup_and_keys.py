@@ -7,7 +7,7 @@ import pytest
 
 from incubator.store import queries
 from incubator.store.identity import PassphraseError, use_passphrase_source, environment_passphrase
-from incubator.store.operations import ScoreEntry, Store
+from incubator.store.commands import ScoreEntry, Store
 from incubator.sync.bundle import export_bundle
 from incubator.sync.transport import SyncServer, sync_with
 

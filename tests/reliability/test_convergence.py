@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from incubator.domain.errors import DomainError
-from incubator.store.bundles import BundleError
+from incubator.sync.bundle import BundleError
 from incubator.store.identity import Card, new_identity
-from incubator.store.operations import ScoreEntry, Store
+from incubator.store.commands import ScoreEntry, Store
 from incubator.sync.bundle import export_bundle, import_bundle
 from incubator.sync.protocol import ProtocolError
 

@@ -41,7 +41,7 @@ from pathlib import Path
 
 from incubator.store.home import replica_path
 from incubator.store.identity import Card
-from incubator.store.operations import Store
+from incubator.store.commands import Store
 from incubator.sync.bundle import export_bundle, import_bundle
 
 from ..conftest import NOW
@@ -52,7 +52,7 @@ CHILD = textwrap.dedent('''
     import asyncio, json, random, sys
     from pathlib import Path
 
-    from incubator.store.operations import ScoreEntry, Store
+    from incubator.store.commands import ScoreEntry, Store
     from incubator.sync.bundle import export_bundle, import_bundle
     from incubator.sync.transport import sync_with
 

@@ -36,10 +36,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from incubator.domain.errors import DomainError
-from incubator.store.exchange import Exchange
-from incubator.store.operations import ScoreEntry
+from incubator.sync.exchange import Exchange
+from incubator.store.commands import ScoreEntry
 from incubator.store.replica import ReplicaError
-from incubator.sync import bundle as bundle_format
+from incubator.sync.bundle import format as bundle_format
 from incubator.sync.bundle import export_bundle, import_bundle, inspect_bundle
 from incubator.sync.protocol import (
     MAX_FRAME, PROTOCOL_VERSION, Frame, FrameDecoder, ProtocolError, SyncSession,

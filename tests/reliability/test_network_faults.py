@@ -39,7 +39,7 @@ import pytest
 
 from incubator.store.home import replica_path
 from incubator.store.identity import Card
-from incubator.store.operations import ScoreEntry, Store
+from incubator.store.commands import ScoreEntry, Store
 from incubator.store.replica import Replica, dump_query_tables
 from incubator.sync.protocol import MAX_FRAME
 from incubator.sync.tls import client_context

@@ -13,7 +13,7 @@ import pytest
 
 from incubator.store import queries
 from incubator.store.home import replica_path
-from incubator.store.operations import ScoreEntry, Store
+from incubator.store.commands import ScoreEntry, Store
 
 from ..conftest import NOW
 from .test_replica import clone

@@ -9,7 +9,7 @@ from incubator.domain.errors import DomainError
 from incubator.store import queries
 from incubator.store.home import replica_path
 from incubator.store.identity import Card, new_identity
-from incubator.store.operations import ScoreEntry, Store
+from incubator.store.commands import ScoreEntry, Store
 from incubator.store.replica import Replica, ReplicaError
 
 from ..conftest import NOW

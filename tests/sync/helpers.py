@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from incubator.store import queries
-from incubator.store.exchange import Exchange
+from incubator.sync.exchange import Exchange
 from incubator.store.identity import Card
-from incubator.store.operations import Store
+from incubator.store.commands import Store
 from incubator.sync.protocol import SyncSession
 
 from ..conftest import NOW

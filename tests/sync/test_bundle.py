@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from incubator.store import queries
-from incubator.store.bundles import BundleError
+from incubator.sync.bundle import BundleError
 from incubator.store.home import replica_path
 from incubator.store.identity import Card, new_identity
-from incubator.store.operations import ScoreEntry, Store
-from incubator.sync import bundle as bundle_format
+from incubator.store.commands import ScoreEntry, Store
+from incubator.sync.bundle import format as bundle_format
 from incubator.sync.bundle import export_bundle, import_bundle, inspect_bundle
 
 from ..conftest import NOW
@@ -115,7 +115,8 @@ class TestFieldDay:
         export_bundle(hub.replica, [device(laptop)], tmp_path / "later.bundle")
         # The laptop restored from a copy made before its first import: same keys, no data.
         fresh.replica.identity = laptop.replica.identity
-        fresh.replica.set_meta("bundle_key", laptop.replica.identity.bundle_key_pem)
+        fresh.replica.set_keys(laptop.replica.identity.private_key_pem,
+                               laptop.replica.identity.bundle_key_pem)
         before = file_hash(fresh)
         with pytest.raises(BundleError, match=f"needs changes.*org:{org}"):
             import_bundle(fresh.replica, tmp_path / "later.bundle")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from incubator.store import queries
 from incubator.store.identity import Card
-from incubator.store.operations import ScoreEntry, Store
+from incubator.store.commands import ScoreEntry, Store
 from incubator.store.replica import ReplicaError
 from incubator.sync.protocol import (
     MAX_FRAME, Frame, FrameDecoder, ProtocolError, encode_frame,

@@ -6,9 +6,9 @@ import struct
 
 import pytest
 
-from incubator.store.exchange import pin_peer
+from incubator.sync.peers import pin_peer
 from incubator.store.identity import Card
-from incubator.store.operations import Store
+from incubator.store.commands import Store
 from incubator.sync.protocol import MAX_FRAME, Frame, FrameDecoder
 from incubator.sync.tls import client_context
 from incubator.sync.transport import SyncServer, parse_address, sync_with

@@ -3,6 +3,7 @@
 import shutil
 
 import pytest
+from textual.widgets import Input
 
 from incubator.demo import build_demo
 from incubator.screens.app import IncubatorApp
@@ -31,3 +32,10 @@ def demo_home(demo_template, tmp_path):
 @pytest.fixture
 def app(demo_home):
     return IncubatorApp(demo_home, clock=lambda: NOW)
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch):
+    """The text cursor never blinks in tests: a screenshot must not depend on how long
+    the screen took to settle (half a second decides whether the cursor shows)."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)

@@ -2,7 +2,7 @@
 
 from incubator.screens.actions import AREAS
 from incubator.screens.app import IncubatorApp
-from incubator.store.operations import Store
+from incubator.store.commands import Store
 
 from ..conftest import NOW
 

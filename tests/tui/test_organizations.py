@@ -1,6 +1,7 @@
 """组织 driven through Pilot: live search in Chinese, filters, sorting, paging, Enter."""
 
 import pytest
+from textual import events
 from textual.widgets import Select
 
 from incubator.screens.organizations.detail import OrganizationDetailScreen
@@ -31,6 +32,17 @@ class TestSearch:
             await pilot.pause()
             assert isinstance(app.screen, OrganizationDetailScreen)
             assert needle in app.screen.org["name"]
+
+    async def test_keys_typed_right_after_slash_land_in_the_search_box(self, app):
+        """The search key moves the focus before the next key is dispatched (tmux sends a
+        burst); inside the box, `/` is a character like any other."""
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            screen = app.screen
+            for key in ("slash", "书", "slash", "画"):
+                app.post_message(events.Key(key, key if len(key) == 1 else "/"))
+            await pilot.pause()
+            assert screen.query_one("#search").value == "书/画"
 
     async def test_a_name_with_brackets_shows_as_typed(self, app, demo_home):
         store = open_store(demo_home)

@@ -5,7 +5,7 @@ from textual.widgets import DataTable, Input, Label, Select
 
 from incubator.screens.scoring.screen import ScoreRow
 from incubator.store import queries
-from incubator.store.operations import ScoreEntry
+from incubator.store.commands import ScoreEntry
 
 from .helpers import LOW, SIZES, notices, open_store, residents, rows, snapshot
 
@@ -29,7 +29,7 @@ class TestScoreAMonth:
         store.close()
         async with app.run_test(size=(120, 40)) as pilot:
             screen, grid = await open_month(app, pilot, low["hub_id"], "2026-11")
-            assert all(not any(row.entered().values()) for row in grid.values())
+            assert all(not any(cell.value.strip() for cell in row.cells) for row in grid.values())
             for org, value in [(low, "1"), (fine[0], "2"), (fine[1], "1.5")]:
                 grid[org["id"]].cells[0].focus()
                 for _item in LOW:

@@ -15,13 +15,13 @@ from incubator.i18n import _
 from incubator.screens.actions import palette_actions
 from incubator.screens.app import IncubatorApp
 from incubator.screens.dashboard.screen import Figure
-from incubator.screens.sync.format import round_summary, size_text, when_text
+from incubator.present.sync import round_summary, size_text, when_text
 from incubator.screens.sync.screen import SyncScreen
 from incubator.screens.widgets.progress import PlainProgressBar
 from incubator.store import queries
-from incubator.store.exchange import log_event, remember_address
+from incubator.sync.peers import log_event, remember_address
 from incubator.store.identity import Card, new_identity
-from incubator.store.operations import Store
+from incubator.store.commands import Store
 from incubator.sync.service import sync_round
 from incubator.sync.transport import SyncServer
 
@@ -202,7 +202,7 @@ class TestServe:
             await until(pilot, lambda: app.screen.serving_port is not None)
             port = app.screen.serving_port
             assert str(port) in str(app.screen.query_one("#serving").render())
-            assert app.screen.background_timer is not None
+            assert app.screen.serving.every_minutes == SyncScreen.BACKGROUND_MINUTES > 0
 
             def member_syncs() -> list[dict]:
                 member = opened(member_home)
@@ -220,7 +220,7 @@ class TestServe:
             await pilot.press("v")
             await until(pilot, lambda: app.screen.serving is None)
             await app.workers.wait_for_complete()
-            assert app.screen.serving_port is None and app.screen.background_timer is None
+            assert app.screen.serving_port is None and app.screen.serving is None
             assert _("Stopped serving sync") in notices(app)
             with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), 2):
                 pass

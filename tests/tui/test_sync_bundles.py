@@ -5,7 +5,7 @@ from textual.widgets import Input
 from incubator.screens.app import IncubatorApp
 from incubator.screens.widgets.form import FormScreen
 from incubator.store import queries
-from incubator.store.operations import Store
+from incubator.store.commands import Store
 
 from ..conftest import NOW
 from ..sync.helpers import hub_and_member

@@ -4,7 +4,7 @@ import pytest
 from textual.widgets import DataTable, Input, Select
 
 from incubator.screens.widgets.form import FormScreen
-from incubator.store.operations import ScoreEntry
+from incubator.store.commands import ScoreEntry
 
 from .helpers import LOW, SIZES, notices, open_store, residents, rows, snapshot
 

@@ -10,11 +10,12 @@ from textual.widgets import Button, Footer, Label
 
 from ...domain.months import month_add, month_of
 from ...i18n import _
+from ...present.sync import device_text, peer_status
 from ...store import queries
 from ..actions import area_title
 from ..widgets.chrome import AppHeader
 from ..base import AreaScreen
-from ..sync.format import device_text, peer_status
+from ..organizations.flags import OVERDUE, WARNED
 
 
 class Figure(Button):
@@ -47,7 +48,7 @@ class DashboardScreen(AreaScreen):
 
     def _peer_figures(self) -> list[Label | Figure]:
         """When this replica last synced with each other device; each opens the sync area."""
-        now = self.store.replica.clock()
+        now = self.store.clock()
         peers = queries.sync_peers(self.reader)
         figures: list[Label | Figure] = [Label(_("Last sync per peer"), classes="hub-name")]
         for peer in peers:
@@ -65,16 +66,13 @@ class DashboardScreen(AreaScreen):
         today = self.today
         settings = queries.settings(self.reader)
         last_month = month_add(month_of(today), -1)
-        stages = Counter()
-        for row in self.reader.query(
-                "SELECT hub_id, stage, count(*) AS n FROM organizations GROUP BY hub_id, stage"):
-            stages[(row["hub_id"], row["stage"])] = row["n"]
+        stages = queries.stage_counts(self.reader)
         missing = Counter(r["hub"] for r in queries.missing_scores(self.reader, last_month))
         warned, overdue = Counter(), Counter()
         for org, state in self.incubator.warning_states():
-            if state.status in ("needs_interview", "open"):
+            if state.status in WARNED:
                 warned[org["hub"]] += 1
-            elif state.status in ("overdue", "failed"):
+            elif state.status in OVERDUE:
                 overdue[org["hub"]] += 1
         expiring = Counter(w["hub"] for w in queries.waivers(
             self.reader, today, expiring_within=settings.expiring_days))

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from ...domain import warnings
 from ...domain.graduation import Criterion, graduation_check
-from ...domain.models import LegalStatus, Stage
+from ...domain.models import RESIDENT_STAGES, LegalStatus, Stage
 from ...domain.months import parse_date
 from ...i18n import N_, _
 from ...store import queries
-from ..actions import area_title
+from ..actions import GRADUATION_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
 from ..widgets.form import FormScreen
@@ -34,7 +33,8 @@ class GraduationScreen(AreaScreen):
     """Resident organizations against the graduation criteria; g graduates the chosen one."""
 
     CSS_PATH = "graduation.tcss"
-    BINDINGS = [Binding("g", "graduate", _("Graduate"))]
+    ACTIONS = GRADUATION_ACTIONS
+    BINDINGS = bindings(ACTIONS)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -56,7 +56,7 @@ class GraduationScreen(AreaScreen):
         table.clear()
         self.candidates: list[tuple[dict, list[Criterion]]] = []
         for org in queries.organizations(self.reader, sort="hub"):
-            if org["stage"] not in ("startup", "growth"):
+            if org["stage"] not in RESIDENT_STAGES:
                 continue
             criteria = graduation_check(
                 parse_date(org["entered"]) if org["entered"] else None, self.today,

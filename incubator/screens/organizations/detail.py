@@ -11,12 +11,13 @@ from textual.widgets import (
 from ...domain.categories import category_label
 from ...domain.models import LegalStatus, PartyOrg, Stage, WaiverKind, label
 from ...domain.months import month_add, month_of, month_range
+from ...domain.docids import org_doc
 from ...i18n import N_, _, language, render_summary
+from ...present.labels import outcome_text, warning_status_text
 from ...store import queries
 from ..actions import DETAIL_ACTIONS, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
-from ..widgets.labels import outcome_text, warning_status_text
 from ..widgets.tables import data_table
 from .form import profile_form
 
@@ -25,7 +26,8 @@ TREND_MONTHS = 24
 
 class OrganizationDetailScreen(AreaScreen):
     CSS_PATH = "organizations.tcss"
-    BINDINGS = bindings(DETAIL_ACTIONS)
+    ACTIONS = DETAIL_ACTIONS
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, org_id: str) -> None:
         super().__init__()
@@ -72,15 +74,14 @@ class OrganizationDetailScreen(AreaScreen):
         self.org = queries.org_row(self.reader, self.org_id)
         self.query_one("#title", Label).update(f"{self.org['name']}  ({self.org_id})")
         self._show_profile()
-        self._fill("allocations", self.reader.execute(
-            "SELECT s.name, a.start, a.end FROM allocations a JOIN spaces s ON s.id = a.space_id"
-            " WHERE a.org_id = ? ORDER BY a.start DESC", [self.org_id]).fetchall())
+        self._fill("allocations", [(a["name"], a["start"], a["end"])
+                                   for a in queries.org_allocations(self.reader, self.org_id)])
         self._show_waivers()
         self._show_scores()
         self._show_warnings()
-        self._fill("review-table", self.reader.execute(
-            "SELECT year, self, peer, public, composite, stars FROM reviews WHERE org_id = ? "
-            "ORDER BY year DESC", [self.org_id]).fetchall())
+        self._fill("review-table", [
+            (r["year"], r["self"], r["peer"], r["public"], r["composite"], r["stars"])
+            for r in reversed(queries.org_reviews(self.reader, self.org_id))])
         self._show_conflicts()
         self.load_history()
 
@@ -138,17 +139,12 @@ class OrganizationDetailScreen(AreaScreen):
         self.query_one("#warning-state", Label).update(
             _("Warning status: {status}").format(status=warning_status_text(state.status)))
         self._fill("interview-table", [
-            (on_date, deadline, outcome_text(outcome), note)
-            for on_date, deadline, outcome, note in self.reader.execute(
-                "SELECT on_date, deadline, outcome, note FROM interviews WHERE org_id = ? "
-                "ORDER BY on_date DESC", [self.org_id])])
+            (i["on_date"], i["deadline"], outcome_text(i["outcome"]), i["note"])
+            for i in reversed(queries.interviews(self.reader, self.org_id))])
 
     def _show_conflicts(self) -> None:
-        doc_id = f"org:{self.org_id}"
         rows, self._conflicts = [], []
-        for conflict in queries.conflicts(self.reader):
-            if conflict["doc_id"] != doc_id:
-                continue
+        for conflict in queries.conflicts(self.reader, org_doc(self.org_id)):
             for number, candidate in enumerate(conflict["candidates"], 1):
                 self._conflicts.append((conflict["field"], number))
                 rows.append((conflict["field"], candidate["device_name"], candidate["at"],

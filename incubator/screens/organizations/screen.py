@@ -24,7 +24,8 @@ PAGE = 60
 
 class OrganizationsScreen(AreaScreen):
     CSS_PATH = "organizations.tcss"
-    BINDINGS = bindings(ORGANIZATIONS_ACTIONS)
+    ACTIONS = ORGANIZATIONS_ACTIONS
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,7 +53,7 @@ class OrganizationsScreen(AreaScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(OrganizationTable).focus()
+        self.set_focus(self.query_one(OrganizationTable))
 
     def refresh_data(self) -> None:
         self._flags = organization_flags(self.reader, self.today, self.incubator.warning_states())
@@ -131,7 +132,7 @@ class OrganizationsScreen(AreaScreen):
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
         """Enter in the search box moves to the results."""
-        self.query_one(OrganizationTable).focus()
+        self.set_focus(self.query_one(OrganizationTable))
 
     def show_hub(self, hub_id: str) -> None:
         """Show only `hub_id` (the dashboard's figures jump here)."""
@@ -155,5 +156,11 @@ class OrganizationsScreen(AreaScreen):
     def open_detail(self, event: DataTable.RowSelected) -> None:
         self.incubator.open_organization(str(event.row_key.value))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`/` is typed as a character while a box has the focus."""
+        return not (action == "focus_search" and isinstance(self.focused, Input))
+
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        """Focus the search box now, not after the keys already queued: what is typed
+        right after `/` lands in the box."""
+        self.set_focus(self.query_one("#search", Input))

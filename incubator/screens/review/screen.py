@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.validation import Integer
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static, Switch
 
 from ...domain.errors import DomainError
+from ...domain.models import RESIDENT_STAGES, Stage
 from ...domain.review import compute_review, has_priority, needs_rectification
 from ...i18n import N_, _
 from ...store import queries
-from ..actions import area_title
+from ..actions import REVIEW_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
 from ..widgets.org_select import OrgSelect
@@ -22,12 +22,15 @@ from ..widgets.tables import data_table
 from .chart import StarChart, stars_text
 from .entry import ReviewEntry
 
+REVIEWED_STAGES = (*sorted(RESIDENT_STAGES), Stage.GRADUATED)  # residents and alumni
+
 
 class ReviewScreen(AreaScreen):
     """Pick a year and an organization, type the evaluations; the stars follow as you type."""
 
     CSS_PATH = "review.tcss"
-    BINDINGS = [Binding("ctrl+s", "save", _("Save review"))]
+    ACTIONS = REVIEW_ACTIONS
+    BINDINGS = bindings(ACTIONS)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -36,7 +39,7 @@ class ReviewScreen(AreaScreen):
             yield Label(_("Year"), classes="entry-label")
             yield Input(str(self.today.year - 1), id="year", max_length=4, restrict=r"[0-9]*",
                         validators=[Integer(2000, self.today.year)])
-            yield OrgSelect(self.reader, stages=("startup", "growth", "graduated"), id="org")
+            yield OrgSelect(self.reader, stages=REVIEWED_STAGES, id="org")
         yield ReviewEntry(id="entry")
         yield Static("", id="result")
         with Horizontal(id="lower"):
@@ -90,11 +93,9 @@ class ReviewScreen(AreaScreen):
     def fill(self) -> None:
         """Show the organization's stored review of the year; without one, keep what is typed."""
         org, year = self.org(), self.year()
-        stored = self.reader.execute("SELECT self, peer, public, party FROM reviews "
-                                     "WHERE org_id = ? AND year = ?", [org, year]).fetchone()
+        stored = queries.review_of(self.reader, org, year) if org and year else None
         if stored:
-            self.query_one(ReviewEntry).fill(dict(zip(("self", "peer", "public", "party"),
-                                                      stored)))
+            self.query_one(ReviewEntry).fill(stored)
 
     @on(Input.Changed, ".score")
     @on(Switch.Changed, "#party")
@@ -107,8 +108,7 @@ class ReviewScreen(AreaScreen):
             result.update(_("Choose a year and an organization, then enter the three "
                             "evaluations (0-100)"))
             return
-        monthly = [row["score10"] for row in self.reader.query(
-            "SELECT score10 FROM scores WHERE org_id = ? AND month LIKE ?", [org, f"{year}-%"])]
+        monthly = queries.year_scores10(self.reader, org, year)
         try:
             review = compute_review(monthly, values["self"], values["peer"], values["public"],
                                     entry.party(), queries.settings(self.reader))

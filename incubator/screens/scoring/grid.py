@@ -62,10 +62,6 @@ class ScoreRow(Horizontal):
     def on_mount(self) -> None:
         self.show_total()
 
-    def entered(self) -> dict[str, str]:
-        """What the cells hold now, by item key."""
-        return {item.key: cell.value.strip() for item, cell in zip(self.version.items, self.cells)}
-
     def show_total(self) -> None:
         try:
             total = sum(float(cell.value) for cell in self.cells if cell.value.strip())

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select
 
@@ -16,8 +15,8 @@ from ...domain.months import check_not_future, month_add, month_end, month_of, p
 from ...domain.rubric import RubricItem, RubricVersion, rubric_for
 from ...i18n import _
 from ...store import queries
-from ...store.operations import ScoreEntry
-from ..actions import area_title
+from ...store.commands import ScoreEntry
+from ..actions import SCORING_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
 from ..widgets.pickers import HubSelect, MonthInput
@@ -78,9 +77,8 @@ class ScoringScreen(AreaScreen):
     """Typed scores live in a `Sheet` per (hub, month) until saved, so nothing typed is lost."""
 
     CSS_PATH = "scoring.tcss"
-    BINDINGS = [Binding("ctrl+s", "save", _("Save all")),
-                Binding("pagedown", "page(1)", _("Next page"), priority=True),
-                Binding("pageup", "page(-1)", _("Previous page"), priority=True)]
+    ACTIONS = SCORING_ACTIONS
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self) -> None:
         super().__init__()
@@ -128,9 +126,7 @@ class ScoringScreen(AreaScreen):
             return
         self.shown = shown
         hub, month = choice
-        residents = [(r["id"], r["name"]) for r in self.reader.query(
-            "SELECT id, name FROM organizations WHERE hub_id = ? AND stage IN ('startup', 'growth')"
-            " AND entered <= ? ORDER BY name", [hub, month_end(month).isoformat()])]
+        residents = queries.residents_of_hub(self.reader, hub, month_end(month))
         stored = {s["org_id"]: {k: f"{v:g}" for k, v in s["items"].items()}
                   for s in queries.scores(self.reader, month=month)}
         version = rubric_for(queries.rubric_versions(self.reader), month)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Footer, Label, Select
 
 from ...domain.warnings import OPEN_STATUSES
 from ...i18n import N_, _
 from ...store import queries
-from ..actions import area_title
+from ..actions import SPACES_ACTIONS, SPACE_MAP_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
 from ..widgets.form import FormScreen
@@ -23,10 +22,8 @@ from .card import STATUS, SpaceCard
 class SpaceMap(Grid):
     """The cards of one hub; arrow keys move between them."""
 
-    BINDINGS = [Binding("left", "move(-1, 0)", show=False),
-                Binding("right", "move(1, 0)", show=False),
-                Binding("up", "move(0, -1)", show=False),
-                Binding("down", "move(0, 1)", show=False)]
+    ACTIONS = SPACE_MAP_ACTIONS
+    BINDINGS = bindings(ACTIONS)
 
     def action_move(self, across: int, down: int) -> None:
         cards = list(self.query(SpaceCard))
@@ -41,7 +38,8 @@ class SpacesScreen(AreaScreen):
 
     CSS_PATH = "spaces.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    BINDINGS = [Binding("a", "assign", _("Assign")), Binding("r", "release", _("Release"))]
+    ACTIONS = SPACES_ACTIONS
+    BINDINGS = bindings(ACTIONS)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -62,9 +60,7 @@ class SpacesScreen(AreaScreen):
         hub = self.query_one("#hub", Select).value
         if hub == Select.NULL:
             return
-        today = self.today.isoformat()
-        with_waiver = {r["org_id"] for r in self.reader.query(
-            "SELECT org_id FROM waivers WHERE start <= ? AND end >= ?", [today, today])}
+        with_waiver = queries.orgs_with_waiver(self.reader, self.today)
         warned = {org["id"] for org, state in self.incubator.warning_states()
                   if state.status in OPEN_STATUSES}
         cards = [SpaceCard(space, "free" if not space["org_id"]

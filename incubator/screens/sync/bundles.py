@@ -11,7 +11,7 @@ from textual.widgets import Input, Select
 from ...domain.device import short_device_id
 from ...domain.errors import DomainError
 from ...i18n import N_, _
-from ...store.home import usable_file
+from ...present.paths import usable_file
 from ..widgets.form import FormScreen
 
 EVERY_MEMBER = "*"

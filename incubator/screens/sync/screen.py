@@ -3,8 +3,8 @@
 `x` and `i` write and read USB bundles (with progress and a summary of what arrived).
 `n` runs one round with every member that has an address, in a thread worker with
 its own connection and event loop; the progress bar counts the devices done. `v`
-serves sync to the other devices (a SyncServer on its own event loop in a thread
-worker) and, while serving, runs a round in the background every few minutes.
+serves sync to the other devices (the `SyncService` of `sync serve`, on its own event
+loop in a thread worker), which also runs a round in the background every few minutes.
 What the sessions write reaches this screen like any other change: the app polls
 SQLite's data_version.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,25 +22,27 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Label
 
 from ...domain.device import short_device_id
 from ...domain.errors import DomainError
-from ...domain.models import Role, label
-from ...i18n import N_, _, language
+from ...i18n import N_, _
+from ...present.labels import role_text
+from ...present.paths import usable_file
+from ...present.sync import (
+    device_text, export_text, import_text, peer_status, round_summary, size_text, when_text,
+)
 from ...store import queries
-from ...store.home import usable_file
-from ...store.operations import Store
-from ...sync.transport import DEFAULT_PORT, SyncServer, reachable_members, sync_all
+from ...store.commands import Store
+from ...sync.bundle import export_bundle, import_bundle
+from ...sync.service import SyncService
+from ...sync.transport import DEFAULT_PORT, PeerResult, reachable_members, sync_all
 from ..actions import SYNC_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
 from ..widgets.progress import PlainProgressBar
 from ..widgets.tables import data_table
-from ...sync.bundle import export_bundle, export_text, import_bundle, import_text
 from .bundles import export_form, export_request, import_form
-from .format import device_text, peer_status, round_summary, size_text, when_text
 
 REFUSALS_SHOWN = 20
 
@@ -96,39 +97,12 @@ class BundleDone(Message):
     error: bool = False
 
 
-class ServeControl:
-    """Stops a server running on another thread's event loop, even before it started."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._event: asyncio.Event | None = None
-        self._stopped = False
-
-    def attach(self) -> asyncio.Event:
-        """The event that stops the server; call it on the server's loop."""
-        with self._lock:
-            self._loop = asyncio.get_running_loop()
-            self._event = asyncio.Event()
-            if self._stopped:
-                self._event.set()
-            return self._event
-
-    def stop(self) -> None:
-        with self._lock:
-            self._stopped = True
-            if self._loop is not None and self._event is not None:
-                try:
-                    self._loop.call_soon_threadsafe(self._event.set)
-                except RuntimeError:  # the loop has already finished
-                    pass
-
-
 class SyncScreen(AreaScreen):
     """Every device of the network, when each last synced, and what was refused."""
 
     CSS_PATH = "sync.tcss"
-    BINDINGS = bindings(SYNC_ACTIONS)
+    ACTIONS = SYNC_ACTIONS
+    BINDINGS = bindings(ACTIONS)
     SERVE_HOST = "0.0.0.0"
     SERVE_PORT = DEFAULT_PORT  # 0 picks a free port (tests)
     BACKGROUND_MINUTES = 5.0
@@ -137,9 +111,8 @@ class SyncScreen(AreaScreen):
         super().__init__()
         self.syncing = False
         self.current_peer: str | None = None
-        self.serving: ServeControl | None = None
+        self.serving: SyncService | None = None
         self.serving_port: int | None = None
-        self.background_timer: Timer | None = None
         self.last_activity = ""
 
     def compose(self) -> ComposeResult:
@@ -168,23 +141,23 @@ class SyncScreen(AreaScreen):
     # -- what the screen shows -------------------------------------------------
 
     def now(self) -> datetime:
-        return self.store.replica.clock()
+        return self.store.clock()
 
     def refresh_data(self) -> None:
         now = self.now()
         table = self.query_one("#devices", DataTable)
         cursor = table.cursor_row
         table.clear()
-        me = self.store.replica.identity.device_id
+        me = self.store.identity.device_id
         for member in queries.members(self.reader):
             if member["device_id"] == me:
-                table.add_row(member["name"], self.role_text(member["role"]),
+                table.add_row(member["name"], role_text(member["role"]),
                               _("this device"), "", "", short_device_id(me), "", key=me)
         for peer in queries.sync_peers(self.reader):
             status = (_("syncing now") if peer["device_id"] == self.current_peer
                       else peer_status(peer, now))
             table.add_row(device_text(peer["name"], peer["device_id"]),
-                          self.role_text(peer["role"]), status,
+                          role_text(peer["role"]), status,
                           size_text(peer["bytes_received"]), size_text(peer["bytes_sent"]),
                           short_device_id(peer["device_id"]), peer["last_error"] or "",
                           key=peer["device_id"])
@@ -198,10 +171,6 @@ class SyncScreen(AreaScreen):
                           entry["doc_id"] or "", entry["detail"])
         shown.display = bool(refusals)
         self.query_one("#no-refusals").display = not refusals
-
-    @staticmethod
-    def role_text(role: str | None) -> str:
-        return label(Role(role), language()) if role else _("not yet a member")
 
     def show_serving(self) -> None:
         if self.serving_port is not None:
@@ -229,9 +198,6 @@ class SyncScreen(AreaScreen):
     def action_sync_now(self) -> None:
         self.start_round(background=False)
 
-    def background_round(self) -> None:
-        self.start_round(background=True)
-
     def start_round(self, background: bool) -> None:
         if self.syncing:
             if not background:
@@ -239,7 +205,7 @@ class SyncScreen(AreaScreen):
             return
         self.syncing = True
         self.show_progress(0, 0)
-        self.sync_worker(self.incubator.home, self.store.replica.clock, background)
+        self.sync_worker(self.incubator.home, self.store.clock, background)
 
     @work(thread=True, exclusive=True, group="sync")
     def sync_worker(self, home: Path, clock: Clock, background: bool) -> None:
@@ -251,11 +217,11 @@ class SyncScreen(AreaScreen):
         try:
             store = Store.open(home, clock=clock)
             try:
-                if not reachable_members(store.replica):
+                if not reachable_members(store.port):
                     raise DomainError("No device to sync with: no other member of this "
                                       "network has an address yet")
                 results = [result.as_dict() for result in
-                           asyncio.run(sync_all(store.replica, progress=progress))]
+                           asyncio.run(sync_all(store.port, progress=progress))]
             finally:
                 store.close()
         except DomainError as error:
@@ -266,6 +232,7 @@ class SyncScreen(AreaScreen):
             self.post_message(SyncFinished(results, background))
 
     def on_sync_progress(self, event: SyncProgress) -> None:
+        self.syncing = event.current is not None
         self.current_peer = event.current
         self.show_progress(event.done, event.total)
         self.refresh_data()
@@ -281,7 +248,7 @@ class SyncScreen(AreaScreen):
         message, severity = round_summary(event.results)
         if event.background:
             self.last_activity = _("Background sync {when}: {outcome}").format(
-                when=when_text(self.store.replica.now_iso(), self.now()),
+                when=when_text(self.store.now_iso(), self.now()),
                 outcome=message.splitlines()[0])
             self.show_serving()
             if severity == "information":
@@ -301,14 +268,14 @@ class SyncScreen(AreaScreen):
 
     def action_export_bundle(self) -> None:
         members = queries.members(self.reader)
-        me = self.store.replica.identity.device_id
+        me = self.store.identity.device_id
         self.app.push_screen(export_form(members, me, self.today), lambda values: values and
-                             self.bundle_worker(self.incubator.home, self.store.replica.clock,
+                             self.bundle_worker(self.incubator.home, self.store.clock,
                                                 "export", values, members))
 
     def action_import_bundle(self) -> None:
         self.app.push_screen(import_form(self.today), lambda values: values and
-                             self.bundle_worker(self.incubator.home, self.store.replica.clock,
+                             self.bundle_worker(self.incubator.home, self.store.clock,
                                                 "import", values, []))
 
     @work(thread=True, exclusive=True, group="bundle")
@@ -321,12 +288,12 @@ class SyncScreen(AreaScreen):
             try:
                 if direction == "export":
                     path, recipients, full = export_request(
-                        values, members, store.replica.identity.device_id)
-                    message = export_text(export_bundle(store.replica, recipients, path,
+                        values, members, store.identity.device_id)
+                    message = export_text(export_bundle(store.port, recipients, path,
                                                         full=full, progress=progress))
                 else:
-                    arrived = import_bundle(store.replica, usable_file(values["path"],
-                                                                       must_exist=True),
+                    arrived = import_bundle(store.port, usable_file(values["path"],
+                                                                    must_exist=True),
                                             progress=progress)
                     message = import_text(arrived)
             finally:
@@ -358,43 +325,36 @@ class SyncScreen(AreaScreen):
     # -- serving ---------------------------------------------------------------
 
     def action_toggle_serve(self) -> None:
-        if self.serving is None:
-            self.serving = ServeControl()
-            self.serve_worker(self.incubator.home, self.store.replica.clock, self.serving,
-                              self.SERVE_HOST, self.SERVE_PORT)
-        else:
+        if self.serving is not None:
             self.serving.stop()
+            self.show_serving()
+            return
+        try:  # its own connection, used only by the serving thread from now on
+            store = Store.open(self.incubator.home, clock=self.store.clock)
+        except (DomainError, OSError, sqlite3.Error) as error:
+            message = error.render(_) if isinstance(error, DomainError) else str(error)
+            self.notify(message, severity="error", timeout=10, markup=False)
+            return
+        self.serving = SyncService(
+            store.port, every_minutes=self.BACKGROUND_MINUTES, announce=False,
+            on_event=lambda line: self.post_message(ServeEvent(line)),
+            on_round=lambda outcome: self.post_message(round_message(outcome)),
+            progress=lambda done, total, device: self.post_message(
+                SyncProgress(done, total, device)))
+        self.serve_worker(store, self.serving, self.SERVE_HOST, self.SERVE_PORT)
         self.show_serving()
 
     @work(thread=True, exclusive=True, group="serve")
-    def serve_worker(self, home: Path, clock: Clock, control: ServeControl, host: str,
-                     port: int) -> None:
-        """Serve until `control` stops it, on this thread's own connection and loop."""
-
-        async def serve(store: Store) -> None:
-            server = SyncServer(store.replica, lambda line: self.post_message(ServeEvent(line)))
-            try:
-                _host, bound = await server.start(host, port)
-            except OSError as error:
-                self.post_message(ServeChanged(None, _(
-                    "Cannot serve sync on port {port}: {error}").format(port=port, error=error)))
-                return
-            stop = control.attach()
-            self.post_message(ServeChanged(bound))
-            try:
-                await stop.wait()
-            finally:
-                await server.close()
-                self.post_message(ServeChanged(None))
-
+    def serve_worker(self, store: Store, service: SyncService, host: str, port: int) -> None:
+        """Run the sync service until it is stopped, on this thread's own event loop;
+        sessions, background rounds and their progress come back as messages."""
         try:
-            store = Store.open(home, clock=clock)
-        except (DomainError, OSError, sqlite3.Error) as error:
-            message = error.render(_) if isinstance(error, DomainError) else str(error)
-            self.post_message(ServeChanged(None, message))
-            return
-        try:
-            asyncio.run(serve(store))
+            asyncio.run(service.run(host, port, lambda bound: self.post_message(
+                ServeChanged(bound))))
+        except DomainError as error:
+            self.post_message(ServeChanged(None, error.render(_)))
+        else:
+            self.post_message(ServeChanged(None))
         finally:
             store.close()
 
@@ -402,14 +362,9 @@ class SyncScreen(AreaScreen):
         self.serving_port = event.port
         if event.port is not None:
             self.notify(_("Serving sync on port {port}").format(port=event.port), markup=False)
-            self.background_timer = self.set_interval(self.BACKGROUND_MINUTES * 60,
-                                                      self.background_round)
         else:
             self.serving = None
             self.last_activity = ""
-            if self.background_timer:
-                self.background_timer.stop()
-                self.background_timer = None
             if event.error:
                 self.notify(event.error, severity="error", timeout=10, markup=False)
             else:
@@ -420,3 +375,10 @@ class SyncScreen(AreaScreen):
         """A session another device started (its figures arrive through data_version)."""
         self.last_activity = event.line
         self.show_serving()
+
+
+def round_message(outcome: list[PeerResult] | DomainError) -> SyncFinished | SyncFailed:
+    """The message a background round of the service posts to the screen."""
+    if isinstance(outcome, DomainError):
+        return SyncFailed(outcome.render(_), background=True)
+    return SyncFinished([result.as_dict() for result in outcome], background=True)

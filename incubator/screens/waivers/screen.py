@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.validation import Number
 from textual.widgets import DataTable, Footer, Input, Label, Select, Switch
@@ -14,7 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Switch
 from ...domain.models import WaiverKind, label
 from ...i18n import N_, _, language
 from ...store import queries
-from ..actions import area_title
+from ..actions import WAIVERS_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
 from ..widgets.form import FormScreen
@@ -31,7 +29,8 @@ class WaiversScreen(AreaScreen):
     """Waivers (optionally only those ending soon), totals in force today, hours owed."""
 
     CSS_PATH = "waivers.tcss"
-    BINDINGS = [Binding("a", "add", _("Add waiver"))]
+    ACTIONS = WAIVERS_ACTIONS
+    BINDINGS = bindings(ACTIONS)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -72,17 +71,10 @@ class WaiversScreen(AreaScreen):
 
     def show_totals(self) -> None:
         """Monthly value of the waivers in force today, per hub and kind."""
-        today = self.today.isoformat()
-        sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        for row in self.reader.query(
-                "SELECT h.name AS hub, w.kind, sum(w.monthly_value) AS value FROM waivers w "
-                "JOIN organizations o ON o.id = w.org_id JOIN hubs h ON h.id = o.hub_id "
-                "WHERE w.start <= ? AND w.end >= ? GROUP BY h.name, w.kind", [today, today]):
-            sums[row["hub"]][row["kind"]] = row["value"]
         totals = self.query_one("#totals", DataTable)
         totals.clear()
-        for hub, kinds in sorted(sums.items()):
-            totals.add_row(hub, *[f"{kinds[k.value]:g}" for k in WaiverKind],
+        for hub, kinds in sorted(queries.monthly_totals(self.reader, self.today).items()):
+            totals.add_row(hub, *[f"{kinds.get(k.value, 0):g}" for k in WaiverKind],
                            f"{sum(kinds.values()):g}")
 
     @on(Switch.Changed, "#expiring")

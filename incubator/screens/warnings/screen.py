@@ -6,16 +6,15 @@ from collections import Counter
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Label, Select
 
 from ...domain.warnings import OPEN_STATUSES
 from ...i18n import N_, _
 from ...store import queries
-from ..actions import area_title
+from ..actions import WARNINGS_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
-from ..widgets.labels import warning_status_text
+from ...present.labels import warning_status_text
 from ..widgets.tables import data_table
 from .forms import InterviewForm, close_form, exit_form
 
@@ -32,11 +31,8 @@ class WarningsScreen(AreaScreen):
     """Every resident organization whose warning still stands, filterable by status."""
 
     CSS_PATH = "warnings.tcss"
-    BINDINGS = [
-        Binding("i", "interview", _("Record interview")),
-        Binding("c", "close", _("Close interview")),
-        Binding("x", "exit", _("Order exit")),
-    ]
+    ACTIONS = WARNINGS_ACTIONS
+    BINDINGS = bindings(ACTIONS)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()

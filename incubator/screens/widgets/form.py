@@ -7,11 +7,11 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
+from ..actions import FORM_ACTIONS, bindings
 from ...i18n import N_, _
 from ..base import SaveFailed, Saved, StoreAccess
 from .pickers import is_valid
@@ -27,7 +27,8 @@ class FormScreen(StoreAccess, ModalScreen[dict[str, Any] | None]):
     What was typed stays in place when validation or the store refuses it.
     """
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "submit", N_("Save"))]
+    ACTIONS = FORM_ACTIONS
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, title: str, fields: list[Field],
                  write: Callable[[dict[str, Any]], Any], message: Callable[[Any], str]) -> None:

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from textual.widgets import Select
 
+from ...domain.models import RESIDENT_STAGES
 from ...i18n import _
+from ...store import queries
 
 
 class OrgSelect(Select[str]):
     def __init__(self, reader, *, hub_id: str | None = None,
-                 stages: tuple[str, ...] = ("startup", "growth"), id: str | None = None) -> None:
-        marks = ", ".join("?" * len(stages))
-        sql = f"SELECT id, name FROM organizations WHERE stage IN ({marks})"
-        params = list(stages)
-        if hub_id:
-            sql += " AND hub_id = ?"
-            params.append(hub_id)
-        options = [(row["name"], row["id"]) for row in reader.query(sql + " ORDER BY name", params)]
-        super().__init__(options, prompt=_("Choose an organization"), id=id)
+                 stages: tuple[str, ...] = tuple(sorted(RESIDENT_STAGES)),
+                 id: str | None = None) -> None:
+        super().__init__(queries.org_options(reader, stages=stages, hub_id=hub_id),
+                         prompt=_("Choose an organization"), id=id)
 
     @staticmethod
     def chosen(value: object) -> str:

@@ -10,6 +10,7 @@ from textual.widgets import Input, Select
 from ...domain.errors import DomainError
 from ...domain.months import check_not_future, parse_date, parse_month
 from ...i18n import _
+from ...store import queries
 
 
 def _valid_month(today: date):
@@ -36,8 +37,7 @@ class HubSelect(Select[str]):
 
     def __init__(self, reader, *, allow_all: bool = False, id: str | None = None,
                  compact: bool = False) -> None:
-        hubs = [(row["name"], row["id"]) for row in reader.query(
-            "SELECT id, name FROM hubs ORDER BY name")]
+        hubs = queries.hub_options(reader)
         super().__init__(hubs, prompt=_("All hubs") if allow_all else _("Choose a hub"),
                          allow_blank=allow_all, id=id, compact=compact,
                          value=Select.NULL if allow_all or not hubs else hubs[0][1])

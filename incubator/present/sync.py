@@ -1,11 +1,16 @@
-"""Words and figures for sync: when a peer last synced, sizes, what a round did."""
+"""Words and figures for sync: when a peer last synced, sizes, what a round or a bundle did."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ...domain.device import short_device_id
-from ...i18n import _
+from typing import TYPE_CHECKING
+
+from ..domain.device import short_device_id
+from ..i18n import _
+
+if TYPE_CHECKING:
+    from ..sync.bundle import ExportSummary, ImportSummary
 
 ONLINE_MINUTES = 10  # a peer that synced this recently is shown as online
 
@@ -82,3 +87,23 @@ def round_summary(results: list[dict]) -> tuple[str, str]:
                 else "warning" if failed or refused else "information")
     return "\n".join(lines), severity
 
+
+def export_text(summary: ExportSummary) -> str:
+    """What a written bundle holds, in plain words."""
+    return _("Wrote {path}: {documents} documents, {changes} changes, {bytes} bytes, "
+             "for {count} recipients").format(
+        path=summary.path, documents=summary.documents, changes=summary.changes,
+        bytes=summary.bytes, count=len(summary.recipients))
+
+
+def import_text(summary: ImportSummary, shown: int = 8) -> str:
+    """What an imported bundle brought in, in plain words."""
+    text = _("Imported a bundle from {name}: {documents} documents, {changes} changes").format(
+        name=summary.sender_name, documents=summary.documents, changes=summary.changes)
+    if summary.organizations:
+        names = "、".join(summary.organizations[:shown])
+        more = len(summary.organizations) - shown
+        if more > 0:
+            names += _(" and {count} more").format(count=more)
+        text += "\n" + _("Organizations touched: {names}").format(names=names)
+    return text

@@ -23,7 +23,6 @@ import base64
 import hashlib
 import json
 import os
-import re
 import struct
 import zlib
 from collections.abc import Callable, Iterator
@@ -39,12 +38,12 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from ..domain.device import parse_device_id, short_device_id
-from ..i18n import _
-from ..store import bundles
-from ..store.bundles import BundleDoc, BundleError, ImportSummary
-from ..store.exchange import device_names
-from ..store.replica import Replica
+from ...domain.device import parse_device_id, short_device_id
+from ...domain.docids import is_doc_id, is_head
+from ...store.ports import SyncPort
+from ..peers import device_names
+from . import contents as bundles
+from .contents import BundleDoc, BundleError, ImportSummary
 
 MAGIC = b"INCBNDL\x01"
 VERSION = 1
@@ -55,8 +54,6 @@ MAX_PREAMBLE = 64 * 1024
 MAX_ENVELOPE = 64 * 1024 * 1024
 MAX_DOCUMENT = 256 * 1024 * 1024
 WRAP_INFO = b"incubator-bundle-v1 file key"
-_HEAD = re.compile(r"^[0-9a-f]{64}$")
-_DOC = re.compile(r"^(network|hub:[\w-]{1,64}|org:[\w-]{1,64})$")
 
 Progress = Callable[[int, int], None]
 
@@ -144,27 +141,6 @@ class ExportSummary:
         return self.__dict__.copy()
 
 
-def export_text(summary: ExportSummary) -> str:
-    """What a written bundle holds, in plain words."""
-    return _("Wrote {path}: {documents} documents, {changes} changes, {bytes} bytes, "
-             "for {count} recipients").format(
-        path=summary.path, documents=summary.documents, changes=summary.changes,
-        bytes=summary.bytes, count=len(summary.recipients))
-
-
-def import_text(summary: ImportSummary, shown: int = 8) -> str:
-    """What an imported bundle brought in, in plain words."""
-    text = _("Imported a bundle from {name}: {documents} documents, {changes} changes").format(
-        name=summary.sender_name, documents=summary.documents, changes=summary.changes)
-    if summary.organizations:
-        names = "、".join(summary.organizations[:shown])
-        more = len(summary.organizations) - shown
-        if more > 0:
-            names += _(" and {count} more").format(count=more)
-        text += "\n" + _("Organizations touched: {names}").format(names=names)
-    return text
-
-
 def _preamble(recipient_keys: list[bytes], file_key: bytes, created: str) -> bytes:
     body = json.dumps({"v": VERSION, "created": created,
                        "stanzas": [_stanza(file_key, key) for key in recipient_keys]},
@@ -172,7 +148,7 @@ def _preamble(recipient_keys: list[bytes], file_key: bytes, created: str) -> byt
     return MAGIC + struct.pack(">I", len(body)) + body
 
 
-def export_bundle(replica: Replica, recipients: list[str], out: Path, *, full: bool = False,
+def export_bundle(replica: SyncPort, recipients: list[str], out: Path, *, full: bool = False,
                   progress: Progress | None = None) -> ExportSummary:
     """Write a bundle for `recipients` atomically (temporary file, fsync, rename)."""
     keys = bundles.recipient_keys(replica, recipients)
@@ -297,7 +273,7 @@ def _envelope(plain: _Plaintext) -> dict:
     return envelope
 
 
-def _open(handle: BinaryIO, replica: Replica) -> tuple[bytes, dict, _Plaintext]:
+def _open(handle: BinaryIO, replica: SyncPort) -> tuple[bytes, dict, _Plaintext]:
     preamble, header = _read_preamble(handle)
     file_key = _unwrap(header["stanzas"], replica.identity.bundle_private_key())
     if file_key is None:
@@ -316,11 +292,11 @@ def _documents(envelope: dict, plain: _Plaintext, certificate: str,
     for number, entry in enumerate(docs, 1):
         try:
             doc_id, snapshot, size, prereqs, heads, changes = entry
-            if not (isinstance(doc_id, str) and _DOC.fullmatch(doc_id) and snapshot in (0, 1)
+            if not (is_doc_id(doc_id) and snapshot in (0, 1)
                     and isinstance(size, int) and 0 <= size <= MAX_DOCUMENT
                     and isinstance(changes, int) and changes >= 0
                     and isinstance(prereqs, list) and isinstance(heads, list)
-                    and all(isinstance(h, str) and _HEAD.fullmatch(h) for h in prereqs + heads)):
+                    and all(is_head(h) for h in prereqs + heads)):
                 raise ValueError
         except (ValueError, TypeError):
             raise BundleError("The bundle's contents are malformed") from None
@@ -337,7 +313,7 @@ def _documents(envelope: dict, plain: _Plaintext, certificate: str,
         raise BundleError("The bundle's signature does not match its sender") from None
 
 
-def import_bundle(replica: Replica, path: Path, progress: Progress | None = None) -> ImportSummary:
+def import_bundle(replica: SyncPort, path: Path, progress: Progress | None = None) -> ImportSummary:
     """Verify, decrypt and merge a bundle in one transaction; all or nothing."""
     try:
         with open(path, "rb") as handle, replica.transaction():
@@ -354,7 +330,7 @@ def import_bundle(replica: Replica, path: Path, progress: Progress | None = None
                           error=error.strerror or str(error)) from None
 
 
-def inspect_bundle(path: Path, replica: Replica | None) -> dict:
+def inspect_bundle(path: Path, replica: SyncPort | None) -> dict:
     """Date, size and recipient count; sender and recipients too when this device is
     one of them (only the envelope is decrypted, never the documents)."""
     try:

@@ -1,0 +1,95 @@
+"""Monthly scores, warnings and warning interviews."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ..domain.errors import N_
+from ..domain.models import WarningStatus
+from ..domain.months import parse_month
+from ..domain.rubric import parse_score_items
+from ..i18n import _
+from ..present.labels import warning_status_text
+from ..store import queries
+from ..store.commands import ScoreEntry
+from .args import JsonFlag, OrgArg
+from .output import emit
+from .root import app, command, group, open_store
+
+score_app = group("score", "Monthly scores (月规范).")
+
+
+@command(score_app, "set")
+def score_set(
+    ctx: typer.Context,
+    org: OrgArg,
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM.")],
+    item: Annotated[list[str], typer.Option("--item", help="ITEM=VALUE for every rubric item (key or label).")],
+    note: Annotated[Optional[str], typer.Option("--note", help="A remark.")] = None,
+) -> None:
+    """Enter an organization's monthly score."""
+    saved, = open_store(ctx).set_scores([ScoreEntry(org, month, parse_score_items(item), note)])
+    typer.echo(_("Saved {month}: {total} / {max_total}").format(**saved))
+
+
+@command(score_app, "list")
+def score_list(ctx: typer.Context,
+               month: Annotated[Optional[str], typer.Option("--month", help="Only this month.")] = None,
+               org: Annotated[Optional[str], typer.Option("--org", help="Only this organization.")] = None,
+               json_flag: JsonFlag = False) -> None:
+    """List monthly scores, newest first."""
+    store = open_store(ctx)
+    rows = queries.scores(store.db, month=parse_month(month) if month else None,
+                          org_id=queries.resolve_org(store.db, org) if org else None)
+    emit(ctx, json_flag, rows, [("month", N_("Month")), ("org_name", N_("Organization")),
+                                ("total", N_("Total")), ("max_total", N_("Maximum")),
+                                ("note", N_("Note"))])
+
+
+@command(app, "warnings")
+def warnings_list(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
+    """Low-score streaks, open warnings with deadlines, overdue rectifications."""
+    store = open_store(ctx)
+    found = queries.warning_states(store.db, store.settings(), store.today())
+    rows = [{"org_id": org["id"], "name": org["name"], "hub": org["hub"], "status": state.status,
+             "streak": list(state.streak),
+             "deadline": state.interview.deadline.isoformat() if state.interview else None,
+             "check_month": state.check_month}
+            for org, state in found
+            if state.status not in (WarningStatus.RECTIFIED, WarningStatus.EXIT)]
+    emit(ctx, json_flag, rows, [("org_id", N_("ID")), ("name", N_("Organization")),
+                                ("hub", N_("Hub")), ("status", N_("Status")),
+                                ("streak", N_("Low months")), ("deadline", N_("Deadline"))],
+         shown=lambda row: dict(row, status=warning_status_text(row["status"]),
+                                streak=" ".join(row["streak"])))
+
+
+interview_app = group("interview", "Warning interviews (约谈提醒) and their outcomes.")
+
+
+@command(interview_app, "record")
+def interview_record(
+    ctx: typer.Context,
+    org: OrgArg,
+    on: Annotated[Optional[str], typer.Option("--date", help="Interview date (default today).")] = None,
+    deadline: Annotated[Optional[str], typer.Option("--deadline", help="Rectification deadline (default one month later).")] = None,
+    outcome: Annotated[Optional[str], typer.Option("--outcome", help="rectified or exit, if already known.")] = None,
+    note: Annotated[Optional[str], typer.Option("--note")] = None,
+) -> None:
+    """Record a warning interview with its rectification deadline."""
+    typer.echo(open_store(ctx).record_interview(org, on, deadline, outcome, note))
+
+
+@command(interview_app, "close")
+def interview_close(
+    ctx: typer.Context,
+    org: OrgArg,
+    outcome: Annotated[str, typer.Option("--outcome", help="rectified or exit.")],
+    on: Annotated[Optional[str], typer.Option("--date", help="Exit date when ordered to leave.")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is ordered to leave.")] = None,
+) -> None:
+    """Record the outcome of the open warning interview."""
+    open_store(ctx).close_interview(org, outcome, on, reason)
+    typer.echo(_("Saved"))

@@ -1,0 +1,136 @@
+"""Peer-to-peer sync over the network, and signed, encrypted bundles for a USB stick."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..domain.device import short_device_id
+from ..domain.errors import N_, DomainError
+from ..i18n import _
+from ..present.labels import enum_label
+from ..present.paths import usable_file
+from ..present.sync import export_text, import_text
+from ..store import queries
+from ..store.home import replica_path
+from ..sync.transport import DEFAULT_PORT, parse_address
+from .args import JsonFlag
+from .output import emit, print_json, print_table, wants_json
+from .root import command, group, open_store, session
+
+sync_app = group("sync", "Peer-to-peer sync with the other hubs and laptops.")
+
+
+@command(sync_app, "serve")
+def sync_serve(
+    ctx: typer.Context,
+    listen: Annotated[str, typer.Option("--listen", help="HOST:PORT to listen on.")] = f"0.0.0.0:{DEFAULT_PORT}",
+    every: Annotated[float, typer.Option("--every", min=0, help="Also sync with every reachable member every N minutes (0: never).")] = 0,
+    announce: Annotated[bool, typer.Option("--announce/--no-announce", help="Announce this device on the local network (mDNS).")] = True,
+) -> None:
+    """Serve sync to member devices until Ctrl-C."""
+    from ..sync.service import SyncService
+
+    host, port = parse_address(listen, default_host="0.0.0.0")
+    SyncService(open_store(ctx).port, every_minutes=every, announce=announce,
+                on_event=lambda line: typer.echo(line, err=True)).run_until_signalled(host, port)
+
+
+@command(sync_app, "now")
+def sync_now(
+    ctx: typer.Context,
+    peer: Annotated[Optional[str], typer.Option("--peer", help="Only this device ID.")] = None,
+    address: Annotated[str, typer.Option("--address", help="HOST:PORT of that peer (with --peer).")] = "",
+    discover: Annotated[float, typer.Option("--discover", min=0, max=30, help="Seconds to look for peers on the local network first (0: no).")] = 0,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Sync once with every reachable member (or the one named)."""
+    from ..sync.service import sync_round
+
+    if address and not peer:
+        raise DomainError("--address needs --peer")
+    results = sync_round(open_store(ctx).port, peer, address, discover_seconds=discover)
+    rows = [result.as_dict() for result in results]
+    if wants_json(ctx, json_flag):
+        print_json(rows)
+    else:
+        print_table([{**row, "device_id": short_device_id(row["device_id"]),
+                      "error": row["error"] or _("ok")} for row in rows],
+                    [("name", N_("Device")), ("device_id", N_("Device ID")),
+                     ("docs_received", N_("Docs in")), ("docs_sent", N_("Docs out")),
+                     ("bytes_received", N_("Bytes in")), ("bytes_sent", N_("Bytes out")),
+                     ("round_trips", N_("Round trips")), ("seconds", N_("Seconds")),
+                     ("error", N_("Result"))])
+    if any(result.error for result in results):
+        raise typer.Exit(1)
+
+
+@command(sync_app, "status")
+def sync_status(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
+    """Peers, when each last synced, the last session's figures and errors."""
+    emit(ctx, json_flag, queries.sync_peers(open_store(ctx).db),
+         [("name", N_("Device")), ("role", N_("Role")), ("address", N_("Address")),
+          ("last_sync", N_("Last sync")), ("docs_received", N_("Docs in")),
+          ("docs_sent", N_("Docs out")), ("bytes_received", N_("Bytes in")),
+          ("bytes_sent", N_("Bytes out")), ("last_error", N_("Last error"))],
+         shown=lambda row: {**row, "role": enum_label(row["role"])})
+
+
+bundle_app = group("bundle", "Signed, encrypted sync bundles for a USB stick.")
+BundleFile = Annotated[Path, typer.Argument(help="The bundle file.")]
+
+
+@command(bundle_app, "export")
+def bundle_export(
+    ctx: typer.Context,
+    recipients: Annotated[list[str], typer.Option("--for", help="A recipient's device ID (repeat for several).")],
+    out: Annotated[Path, typer.Option("--out", help="The bundle file to write (e.g. on the USB stick).")],
+    full: Annotated[bool, typer.Option("--full", help="Everything, not only what the recipients lack.")] = False,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Write what the recipients are not known to have, signed and encrypted to them."""
+    from ..sync.bundle import export_bundle
+
+    summary = export_bundle(open_store(ctx).port, recipients, usable_file(out, must_exist=False),
+                            full=full)
+    if wants_json(ctx, json_flag):
+        print_json(summary.as_dict())
+    else:
+        typer.echo(export_text(summary))
+
+
+@command(bundle_app, "import")
+def bundle_import(ctx: typer.Context, path: BundleFile, json_flag: JsonFlag = False) -> None:
+    """Verify, decrypt and merge a bundle (all or nothing); print what it brought in."""
+    from ..sync.bundle import import_bundle
+
+    summary = import_bundle(open_store(ctx).port, path)
+    if wants_json(ctx, json_flag):
+        print_json(summary.as_dict())
+    else:
+        typer.echo(import_text(summary, shown=50))
+
+
+@command(bundle_app, "inspect")
+def bundle_inspect(ctx: typer.Context, path: BundleFile, json_flag: JsonFlag = False) -> None:
+    """Show a bundle's date, size, sender and recipients without merging anything."""
+    from ..sync.bundle import inspect_bundle
+
+    port = open_store(ctx).port if replica_path(session(ctx).home).exists() else None
+    info = inspect_bundle(path, port)
+    if wants_json(ctx, json_flag):
+        print_json(info)
+        return
+    typer.echo(_("Bundle {path}: {bytes} bytes, written {created}, {count} recipients").format(
+        path=info["path"], bytes=info["bytes"], created=info["created"],
+        count=info["recipients_count"]))
+    if info.get("readable"):
+        typer.echo(_("From {name} ({device}), {documents} documents").format(
+            name=info["sender_name"], device=short_device_id(info["sender"]),
+            documents=info["documents"]))
+        typer.echo(_("To: {names}").format(names="、".join(
+            r["name"] or short_device_id(r["device_id"]) for r in info["recipients"])))
+    else:
+        typer.echo(_("Not addressed to this device: sender and recipients stay hidden"))

@@ -1,0 +1,87 @@
+"""Graduation (出壳) and exit (退出): an organization leaves and its spaces are released."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ...domain import graduation, organization, warnings
+from ...domain.docids import org_doc
+from ...domain.errors import N_, DomainError, Text
+from ...domain.models import RESIDENT_STAGES, LegalStatus, Stage, english_label
+from ...domain.months import parse_date
+from .. import queries
+from .hubs import HubCommands
+from .writes import set_all
+
+LEFT_STAGES = frozenset({Stage.GRADUATED, Stage.EXITED})
+
+
+class GraduationRefused(DomainError):
+    """Graduation criteria not met; `.unmet` lists them."""
+
+    def __init__(self, unmet: list[graduation.Criterion]) -> None:
+        super().__init__(N_("Graduation refused: {count} criteria not met"), count=len(unmet))
+        self.unmet = unmet
+
+    def render(self, translate=lambda message: message) -> str:
+        """The refusal followed by every unmet criterion, one per line."""
+        return super().render(translate) + "".join(
+            f"\n  - {criterion.text.render(translate)}" for criterion in self.unmet)
+
+
+class LeavingCommands(HubCommands):
+    """Leaving ends allocations, which live in hub documents: built on the hub commands."""
+
+    def graduation_criteria(self, org: str, on: date | None = None) -> list[graduation.Criterion]:
+        org_id = queries.resolve_org(self.db, org)
+        row = queries.org_row(self.db, org_id)
+        day = on or self.today()
+        state = queries.warning_state(self.db, org_id, self.settings(), day)
+        return graduation.graduation_check(
+            parse_date(row["entered"]) if row["entered"] else None, day, Stage(row["stage"]),
+            LegalStatus(row["legal_status"]), row["stars"], warnings.is_open(state),
+            self.settings(),
+        )
+
+    def graduate(self, org: str, on: str | None = None, destination: str | None = None,
+                 force: bool = False, reason: str | None = None) -> list[graduation.Criterion]:
+        """Graduate, or raise `GraduationRefused`; returns the unmet criteria overridden."""
+        org_id = queries.resolve_org(self.db, org)
+        day = parse_date(on) if on else self.today()
+        unmet = graduation.unmet(self.graduation_criteria(org_id, day))
+        if force:
+            if not (reason or "").strip():
+                raise DomainError("--force needs --reason")
+            if queries.org_row(self.db, org_id)["stage"] not in RESIDENT_STAGES:
+                raise DomainError("Only a resident organization can graduate")
+        elif unmet:
+            raise GraduationRefused(unmet)
+        record = {"on": day.isoformat(),
+                  "destination": organization.clean_text(destination or "", N_("Destination")),
+                  "forced": bool(force and unmet),
+                  "reason": organization.clean_text(reason or "", N_("Reason"), 500)}
+        with self.replica.transaction():
+            self.replica.change(
+                org_doc(org_id), "Graduated on {date}", {"date": day.isoformat()},
+                lambda ed: set_all(ed, {("graduation",): record,
+                                        ("profile", "stage"): Stage.GRADUATED.value}))
+            self._release_all(org_id, day)
+        return unmet if force else []
+
+    def exit_org(self, org: str, reason: str, on: str | None = None,
+                 ordered: bool = False) -> None:
+        org_id = queries.resolve_org(self.db, org)
+        row = queries.org_row(self.db, org_id)
+        if row["stage"] in LEFT_STAGES:
+            raise DomainError("{name} has already left (stage {stage})",
+                              name=row["name"], stage=Text(english_label(Stage(row["stage"]))))
+        text = organization.clean_text(reason, N_("Reason"), 500, required=True)
+        day = parse_date(on) if on else self.today()
+        record = {"on": day.isoformat(), "reason": text, "ordered": ordered}
+        with self.replica.transaction():
+            self.replica.change(
+                org_doc(org_id), "Exited on {date}: {reason}",
+                {"date": day.isoformat(), "reason": text},
+                lambda ed: set_all(ed, {("exit",): record,
+                                        ("profile", "stage"): Stage.EXITED.value}))
+            self._release_all(org_id, day)

@@ -1,0 +1,96 @@
+"""The network document: members and their roles, settings, rubric versions."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ...domain import organization, rubric
+from ...domain.device import parse_device_id
+from ...domain.docids import NETWORK
+from ...domain.errors import N_, DomainError
+from ...domain.models import Role, parse_enum
+from ...domain.months import parse_month
+from ...domain.settings import Settings
+from .. import queries
+from ..identity import Card, protect
+from .base import Commands
+from .writes import replace, set_all
+
+
+def rubric_map(version: rubric.RubricVersion) -> dict[str, dict[str, Any]]:
+    return {item.key: {"label": item.label, "maximum": float(item.maximum), "position": i}
+            for i, item in enumerate(version.items)}
+
+
+def clean_device_name(name: str) -> str:
+    return organization.clean_text(name, N_("Device name"), 80, required=True)
+
+
+class NetworkCommands(Commands):
+    def member_record(self, card: Card, role: Role, name: str) -> dict[str, Any]:
+        return {"name": name, "role": role.value, "added_by": self.replica.identity.device_id,
+                "added_at": self.replica.now_iso(), "certificate": card.certificate_pem,
+                "bundle_key": base64.b64encode(card.bundle_key).decode(),
+                "address": card.address, "revoked_at": None}
+
+    def add_member(self, card: Card, role: str, name: str | None = None) -> str:
+        """Add (or re-add, with a new role) the device on `card`; returns its device ID."""
+        member_role = parse_enum(Role, role)
+        member_name = clean_device_name(name or card.name)
+        record = self.member_record(card, member_role, member_name)
+        self.replica.change(
+            NETWORK, "Added member {name} ({role})",
+            {"name": member_name, "role": member_role.value},
+            lambda ed: set_all(ed, {("members", card.device_id): record}))
+        return card.device_id
+
+    def revoke_member(self, device_id: str) -> None:
+        """Revoke a member: its connections and its future bundles are refused."""
+        device = parse_device_id(device_id)
+        member = next((m for m in queries.members(self.db) if m["device_id"] == device), None)
+        if member is None:
+            raise DomainError("No member with device ID {device_id}", device_id=device)
+        if device == self.replica.identity.device_id:
+            raise DomainError("A device cannot revoke itself")
+        if member["revoked_at"]:
+            raise DomainError("{name} is already revoked", name=member["name"])
+        self.replica.change(
+            NETWORK, "Revoked member {name}", {"name": member["name"]},
+            lambda ed: set_all(ed, {("members", device, "revoked_at"): self.replica.now_iso()}))
+
+    def protect_keys(self, passphrase: str) -> None:
+        """Encrypt this device's private keys at rest with `passphrase`."""
+        identity = self.replica.identity
+        if identity.protected:
+            raise DomainError("This device's keys are already protected")
+        self.replica.set_keys(protect(identity.private_key_pem, passphrase),
+                              protect(identity.bundle_key_pem, passphrase))
+
+    def set_settings(self, texts: Mapping[str, str]) -> Settings:
+        """Change settings together (the review weights must still add up to 100)."""
+        if not texts:
+            raise DomainError("Nothing to change")
+        updated = self.settings().with_values(texts)
+        values = {key: updated.to_mapping()[key] for key in texts}
+        self.replica.change(
+            NETWORK, "Changed settings: {changes}",
+            {"changes": ", ".join(f"{k}={v}" for k, v in values.items())},
+            lambda ed: set_all(ed, {("settings", k): v for k, v in values.items()}))
+        return updated
+
+    def set_rubric(self, from_month: str, items: Iterable[rubric.RubricItem]
+                   ) -> rubric.RubricVersion:
+        version = rubric.RubricVersion(parse_month(from_month), tuple(items))
+        rubric.validate_rubric(version)
+        scored_after = queries.scored_before_rubric(self.db, version.from_month)
+        if scored_after:
+            raise DomainError(
+                "{count} monthly scores from {month} on were entered with the earlier rubric; "
+                "choose a later month", count=scored_after, month=version.from_month)
+        self.replica.change(
+            NETWORK, "Set the rubric from {month}", {"month": version.from_month},
+            lambda ed: replace(ed, ("rubrics", version.from_month), rubric_map(version)),
+        )
+        return version

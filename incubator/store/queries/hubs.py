@@ -1,0 +1,58 @@
+"""Hubs, their spaces and who uses them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .base import RESIDENT_SQL, Row, rows
+
+
+def hubs(db, today: date) -> list[Row]:
+    """Hubs with resident counts and occupancy on `today`."""
+    day = today.isoformat()
+    return rows(db, f"""
+        SELECT h.id, h.name, h.category,
+          (SELECT count(*) FROM organizations o WHERE o.hub_id = h.id
+             AND o.stage IN ({RESIDENT_SQL})) AS residents,
+          (SELECT count(*) FROM spaces s WHERE s.hub_id = h.id) AS spaces,
+          (SELECT count(DISTINCT a.space_id) FROM allocations a WHERE a.hub_id = h.id
+             AND a.start <= ? AND (a.end IS NULL OR a.end >= ?)) AS occupied
+        FROM hubs h ORDER BY h.name""", (day, day))
+
+
+def hub_options(db) -> list[tuple[str, str]]:
+    """(name, id) of every hub, for pickers."""
+    return [(row["name"], row["id"]) for row in db.query("SELECT id, name FROM hubs ORDER BY name")]
+
+
+def spaces(db, today: date, hub_id: str | None = None) -> list[Row]:
+    day = today.isoformat()
+    where, params = ("WHERE s.hub_id = ?", [hub_id]) if hub_id else ("", [])
+    return rows(db, f"""
+        SELECT s.id, s.hub_id, h.name AS hub, s.name, s.kind, s.area, s.capacity,
+          a.org_id, o.name AS org_name, a.start, a.end
+        FROM spaces s JOIN hubs h ON h.id = s.hub_id
+        LEFT JOIN allocations a ON a.space_id = s.id AND a.start <= ?
+             AND (a.end IS NULL OR a.end >= ?)
+        LEFT JOIN organizations o ON o.id = a.org_id
+        {where} ORDER BY h.name, s.name""", [day, day, *params])
+
+
+def space_periods(db, space_id: str) -> list[Row]:
+    """Every allocation period of a space (start, end)."""
+    return rows(db, "SELECT start, end FROM allocations WHERE space_id = ?", [space_id])
+
+
+def allocations_from(db, *, space_id: str | None = None, org_id: str | None = None,
+                     day: date) -> list[Row]:
+    """Allocations of a space or an organization that still run on `day` or start later."""
+    column, wanted = ("space_id", space_id) if space_id else ("org_id", org_id)
+    return rows(db, f"SELECT id, hub_id, start FROM allocations WHERE {column} = ?"
+                    " AND (end IS NULL OR end >= ?)", [wanted, day.isoformat()])
+
+
+def org_allocations(db, org_id: str) -> list[Row]:
+    """The spaces an organization has used, newest first."""
+    return rows(db, "SELECT s.name, a.start, a.end FROM allocations a"
+                    " JOIN spaces s ON s.id = a.space_id WHERE a.org_id = ?"
+                    " ORDER BY a.start DESC", [org_id])

@@ -1,0 +1,104 @@
+"""Organizations: filtered, sorted and counted in SQL; pickers and palette lookups."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from .base import RESIDENT_SQL, Row, id_list, rows, value, where
+from .lookup import resolve_hub
+
+
+def _organization_filter(db, hub: str | None, stage: str | None, category: str | None,
+                         search: str | None, ids: list[str] | None = None) -> tuple[str, list]:
+    needle = f"%{search.strip()}%" if search else None
+    return where(
+        ("o.id IN (SELECT value FROM json_each(?))", [id_list(ids)] if ids is not None else None),
+        ("o.hub_id = ?", [resolve_hub(db, hub)] if hub else None),
+        ("o.stage = ?", [stage] if stage else None),
+        ("o.category = ?", [category] if category else None),
+        ("(o.name LIKE ? OR o.id LIKE ? OR o.community LIKE ? OR o.contact LIKE ?)",
+         [needle] * 4 if needle else None),
+    )
+
+
+ORG_SORTS = {"name", "id", "category", "hub", "stage", "legal_status", "last_score10", "stars",
+             "entered"}
+
+
+def organizations(db, *, hub: str | None = None, stage: str | None = None,
+                  category: str | None = None, search: str | None = None,
+                  ids: list[str] | None = None, sort: str = "name", descending: bool = False,
+                  limit: int | None = None, offset: int = 0) -> list[Row]:
+    """Organizations filtered in SQL; `search` matches name, id, community or contact;
+    `ids` keeps only those organizations (e.g. the ones carrying a flag)."""
+    clause, params = _organization_filter(db, hub, stage, category, search, ids)
+    column = sort if sort in ORG_SORTS else "name"
+    order = "h.name" if column == "hub" else f"o.{column}"
+    direction = "DESC" if descending else "ASC"
+    limit_sql = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""
+    return rows(db, f"""
+        SELECT o.id, o.name, o.category, o.hub_id, h.name AS hub, o.stage, o.legal_status,
+          o.community, o.contact, o.phone, o.members, o.party_org, o.entered,
+          o.last_month, o.last_score10, o.stars, o.stars_year, o.graduated_on, o.destination,
+          o.exited_on, o.exit_reason, o.conflict_count
+        FROM organizations o LEFT JOIN hubs h ON h.id = o.hub_id
+        {clause} ORDER BY {order} IS NULL, {order} {direction}, o.id {limit_sql}""", params)
+
+
+def count_organizations(db, *, hub: str | None = None, stage: str | None = None,
+                        category: str | None = None, search: str | None = None,
+                        ids: list[str] | None = None) -> int:
+    """How many organizations `organizations()` would list with the same filters."""
+    clause, params = _organization_filter(db, hub, stage, category, search, ids)
+    return value(db, f"SELECT count(*) FROM organizations o {clause}", params)
+
+
+def org_options(db, *, stages: tuple[str, ...], hub_id: str | None = None
+                ) -> list[tuple[str, str]]:
+    """(name, id) of the organizations in `stages` (of one hub), for pickers."""
+    clause, params = where(
+        ("stage IN (SELECT value FROM json_each(?))", [id_list(list(stages))]),
+        ("hub_id = ?", [hub_id] if hub_id else None))
+    return [(row["name"], row["id"])
+            for row in db.query(f"SELECT id, name FROM organizations {clause} ORDER BY name",
+                                params)]
+
+
+def find_by_name(db, needle: str, limit: int) -> list[tuple[str, str]]:
+    """(id, name) of organizations whose name holds `needle` or whose id starts with it."""
+    return db.execute("SELECT id, name FROM organizations WHERE name LIKE ? OR id LIKE ? "
+                      "ORDER BY name LIMIT ?", [f"%{needle}%", f"{needle}%", limit]).fetchall()
+
+
+def residents_of_hub(db, hub_id: str, entered_by: date) -> list[tuple[str, str]]:
+    """(id, name) of a hub's residents that had entered by `entered_by`, by name."""
+    return [(r["id"], r["name"]) for r in db.query(
+        f"SELECT id, name FROM organizations WHERE hub_id = ? AND stage IN ({RESIDENT_SQL})"
+        " AND entered <= ? ORDER BY name", [hub_id, entered_by.isoformat()])]
+
+
+def stage_counts(db) -> Counter:
+    """(hub id, stage) → number of organizations."""
+    return Counter({(row["hub_id"], row["stage"]): row["n"] for row in db.query(
+        "SELECT hub_id, stage, count(*) AS n FROM organizations GROUP BY hub_id, stage")})
+
+
+def with_conflicts(db) -> list[str]:
+    """Ids of organizations with unresolved conflicts."""
+    return [row[0] for row in db.execute("SELECT id FROM organizations WHERE conflict_count > 0")]
+
+
+def summary(db, today: date) -> Row:
+    """Counts for the demo banner and the dashboard."""
+    stages = dict(db.execute("SELECT stage, count(*) FROM organizations GROUP BY stage"))
+    return {
+        "hubs": value(db, "SELECT count(*) FROM hubs"),
+        "organizations": sum(stages.values()),
+        "stages": stages,
+        "scores": value(db, "SELECT count(*) FROM scores"),
+        "waivers": value(db, "SELECT count(*) FROM waivers"),
+        "spaces": value(db, "SELECT count(*) FROM spaces"),
+        "conflicts": value(db, "SELECT count(*) FROM conflicts"),
+        "today": today.isoformat(),
+    }

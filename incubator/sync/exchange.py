@@ -1,0 +1,139 @@
+"""This replica's side of a sync session (no I/O), over `store.ports.SyncPort`.
+
+Like Syncthing's index ID + sequence: every stored chunk has a growing sequence
+number, and for each peer we remember the sequence up to which everything we have
+reached it (`sent_seq`, valid while the peer's index ID is unchanged) plus the heads it
+is known to hold for each document (`peer_heads`). An idle reconnect therefore offers
+nothing; after edits it offers only the documents that changed, and sends only what the
+peer lacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ..domain.docids import network_first
+from ..domain.errors import DomainError
+from ..store.ports import SyncPort
+from .peers import log_event
+
+Offer = list[tuple[str, list[str]]]
+DATA_BATCH_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DocData:
+    doc_id: str
+    snapshot: bool
+    data: bytes
+    heads: list[str]
+
+
+class Exchange:
+    """The replica's half of one sync session with `peer` (a device ID)."""
+
+    def __init__(self, port: SyncPort, peer: str,
+                 translate: Callable[[str], str] = lambda message: message) -> None:
+        self.port = port
+        self.peer = peer
+        self.translate = translate
+        self.offer_seq = 0
+
+    @property
+    def index_id(self) -> str:
+        return self.port.meta("index_id") or ""
+
+    def _peer(self) -> dict:
+        return self.port.peers().get(self.peer) or {}
+
+    def known_peer_index(self) -> str:
+        return self._peer().get("index_id") or ""
+
+    def observe_peer_index(self, index_id: str) -> bool:
+        """Record the peer's index ID; True when it changed from a known one (a restored
+        peer), in which case everything recorded about it is forgotten."""
+        known = self.known_peer_index()
+        if index_id == known:
+            return False
+        with self.port.transaction():
+            self.port.forget_peer_heads(self.peer)
+            self.port.save_peer(self.peer, index_id=index_id, sent_seq=0)
+        return bool(known)
+
+    def offer(self) -> Offer:
+        """Documents changed since the peer last had everything, minus those whose
+        heads it is known to hold; the network document first."""
+        sent_seq = self._peer().get("sent_seq") or 0
+        self.offer_seq = self.port.latest_seq()
+        return self.port.changed_documents(self.peer, sent_seq)
+
+    def wants(self, offer: Offer) -> Offer:
+        """Of the peer's offer, the documents this replica lacks something of, each with
+        the heads it holds (none when it lacks the document)."""
+        mine = self.port.document_heads()
+        wanted, held = [], []
+        for doc_id, heads in offer:
+            have = mine.get(doc_id)
+            if have is not None and set(heads) <= set(have.split(",")):
+                held.append((doc_id, heads))
+                continue
+            doc = self.port.document(doc_id) if have is not None else None
+            if doc is not None and doc.has_heads(heads):
+                held.append((doc_id, heads))
+            else:
+                wanted.append((doc_id, doc.heads() if doc else []))
+        with self.port.transaction():
+            self.port.record_peer_heads(self.peer, held)
+        return wanted
+
+    def data_for(self, wanted: Offer) -> Iterator[list[DocData]]:
+        """What the peer asked for, in batches of a few MiB: a compressed snapshot of a
+        document it lacks, else the changes after the heads of its we know."""
+        batch, size = [], 0
+        for doc_id, their_heads in wanted:
+            doc = self.port.document(doc_id)
+            if doc is None:
+                continue
+            known = doc.known_heads(their_heads)
+            item = (DocData(doc_id, True, doc.save(), doc.heads()) if not known
+                    else DocData(doc_id, False, doc.changes_since(known), doc.heads()))
+            batch.append(item)
+            size += len(item.data)
+            if size >= DATA_BATCH_BYTES:
+                yield batch
+                batch, size = [], 0
+        if batch:
+            yield batch
+
+    def apply(self, items: list[DocData]) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Merge what arrived in one transaction; refused documents are skipped and
+        logged. Returns (heads now held per accepted document, reason per refusal)."""
+        accepted: dict[str, list[str]] = {}
+        refused: dict[str, str] = {}
+        with self.port.transaction():
+            for item in sorted(items, key=lambda it: network_first(it.doc_id)):
+                try:
+                    self.port.merge(item.doc_id, item.data, item.heads)
+                except (DomainError, ValueError) as exc:
+                    reason = (exc.render(self.translate) if isinstance(exc, DomainError)
+                              else str(exc))
+                    refused[item.doc_id] = reason
+                    log_event(self.port, self.peer, "refused", reason, item.doc_id)
+                    continue
+                accepted[item.doc_id] = self.port.document(item.doc_id).heads()
+            self.port.record_peer_heads(
+                self.peer,
+                ((item.doc_id, item.heads) for item in items
+                 if item.doc_id in accepted and set(item.heads) == set(accepted[item.doc_id])))
+        return accepted, refused
+
+    def acknowledged(self, heads: dict[str, list[str]]) -> None:
+        """The peer now holds these heads."""
+        with self.port.transaction():
+            self.port.record_peer_heads(self.peer, heads.items())
+
+    def finish(self) -> None:
+        """Everything offered at the start has reached the peer."""
+        with self.port.transaction():
+            self.port.save_peer(self.peer, sent_seq=self.offer_seq)
