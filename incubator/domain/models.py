@@ -65,6 +65,14 @@ class WarningStatus(StrEnum):
     EXIT = "exit"
 
 
+class OrgForm(StrEnum):
+    """The legal form of an organization registered with civil affairs (credit code 51/52/53)."""
+
+    SOCIAL_GROUP = "social-group"
+    NON_ENTERPRISE = "non-enterprise"
+    FOUNDATION = "foundation"
+
+
 LABELS: dict[StrEnum, tuple[str, str]] = {
     LegalStatus.REGISTERED: ("登记注册", "Registered"),
     LegalStatus.FILED: ("备案", "Filed"),
@@ -94,12 +102,16 @@ LABELS: dict[StrEnum, tuple[str, str]] = {
     WarningStatus.FAILED: ("整改未达标：应责令退出", "rectification failed: order an exit"),
     WarningStatus.RECTIFIED: ("已整改", "rectified"),
     WarningStatus.EXIT: ("责令退出", "ordered to leave"),
+    OrgForm.SOCIAL_GROUP: ("社会团体", "Social group"),
+    OrgForm.NON_ENTERPRISE: ("民办非企业单位", "Private non-enterprise unit"),
+    OrgForm.FOUNDATION: ("基金会", "Foundation"),
 }
 
 KIND_NAMES = {
     LegalStatus: N_("legal status"), Stage: N_("stage"), PartyOrg: N_("party organization"),
     WaiverKind: N_("waiver kind"), SpaceKind: N_("space kind"), Role: N_("role"),
     InterviewOutcome: N_("interview outcome"), WarningStatus: N_("warning status"),
+    OrgForm: N_("organization form"),
 }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from .errors import DomainError, Text
 from .models import Stage, english_label
+from .names import clean_display_name, name_key
 
 NAME_MAX_CHARS = 80
 _PHONE = re.compile(r"[0-9+\- ]{3,20}")
@@ -44,15 +45,23 @@ def clean_text(text: object, field: str, maximum: int = 200, required: bool = Fa
 
 
 def clean_name(text: object) -> str:
-    """An organization's or hub's name: stripped, one line, at most NAME_MAX_CHARS."""
+    """An organization's or hub's name: one line, at most NAME_MAX_CHARS, nothing invisible.
+
+    Control, bidi-override and invalid characters are refused; other invisible characters
+    (zero-width spaces, bidi marks …) are removed and blanks collapsed (`clean_display_name`).
+    A name with nothing visible left (an empty `name_key`) is refused.
+    """
     if not isinstance(text, str) or not text.strip():
         raise DomainError("Name is empty")
-    cleaned = text.strip()
+    cleaned = clean_display_name(text)
     if len(cleaned) > NAME_MAX_CHARS:
         raise DomainError("Name is too long ({length} characters, at most {maximum})",
                           length=len(cleaned), maximum=NAME_MAX_CHARS)
-    if _has_control_or_invalid(cleaned):
+    if _has_control_or_invalid(text.strip()):
         raise DomainError("Name contains control characters")
+    if not name_key(cleaned):
+        raise DomainError("Name has no visible characters (only blanks, zero-width or "
+                          "direction marks)")
     return cleaned
 
 
