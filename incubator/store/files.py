@@ -15,7 +15,7 @@ from ..domain.errors import DomainError
 from .home import frozen_or_real_clock, replica_path
 from .identity import Identity
 from .replica import Clock, Replica, ReplicaError
-from .schema import SCHEMA_VERSION, create_all
+from .schema import QUERY_SCHEMA, SCHEMA_VERSION, create_all
 
 COMPANIONS = ("-wal", "-shm")
 
@@ -43,6 +43,7 @@ def create(home: Path, identity: Identity, clock: Clock | None = None) -> Replic
                 ("certificate", identity.certificate_pem),
                 ("bundle_public", identity.bundle_public_key.hex()),
                 ("index_id", secrets.token_hex(8)),
+                ("query_schema", QUERY_SCHEMA),
             ],
         )
         conn.commit()

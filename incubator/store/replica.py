@@ -33,7 +33,7 @@ from .automerge_doc import AutomergeDoc, DocumentError, Editor
 from .identity import Identity, actor_for
 from .materialize import CONTAINERS, rows_for
 from .peers import PeerRecords
-from .schema import QUERY_TABLES, SCHEMA_VERSION, create_all
+from .schema import QUERY_SCHEMA, QUERY_TABLES, SCHEMA_VERSION, create_all, recreate_query_tables
 
 COMPACT_MIN_BYTES = 4096
 CACHE_SIZE = 512
@@ -86,6 +86,8 @@ class Replica(PeerRecords):
             conn.close()
             raise ReplicaError("{path} is damaged or not an incubator replica ({error})",
                                path=str(path), error=f"replica_meta {exc}") from exc
+        if meta.get("query_schema") != QUERY_SCHEMA:
+            self._rebuild_query_tables()
         self.refresh()
 
     def close(self) -> None:
@@ -320,6 +322,15 @@ class Replica(PeerRecords):
                 )
                 self._docs[doc_id] = (doc, upto)
         return changed
+
+    def _rebuild_query_tables(self) -> None:
+        """This build's query tables, filled from the documents (a replica made by a build
+        with other tables: the rows are derived, so nothing is lost)."""
+        with self.transaction():
+            recreate_query_tables(self.db.conn)
+            self.db.conn.execute("INSERT OR REPLACE INTO replica_meta VALUES ('query_schema', ?)",
+                                 (QUERY_SCHEMA,))
+            self.reindex()
 
     def doc_ids(self) -> list[str]:
         return [row[0] for row in self.db.conn.execute(

@@ -1,8 +1,13 @@
 """SQLite layout of a replica: document chunks, bookkeeping and query tables.
 
 Query tables carry the `doc_id` they were materialized from, so a document's
-rows are replaced as a whole, in the same transaction as its change chunk.
+rows are replaced as a whole, in the same transaction as its change chunk. They hold
+nothing but what the documents say, so a replica made by a build with other query
+tables rebuilds them on open (`QUERY_SCHEMA` differs from the one recorded).
 """
+
+import hashlib
+import json
 
 SCHEMA_VERSION = 1
 
@@ -129,6 +134,30 @@ CREATE INDEX IF NOT EXISTS allocations_space ON allocations (space_id);
 CREATE INDEX IF NOT EXISTS allocations_org ON allocations (org_id);
 CREATE INDEX IF NOT EXISTS interviews_org ON interviews (org_id);
 """
+
+
+def _query_schema() -> str:
+    """A fingerprint of the query tables' layout (and of how rows are made from documents:
+    bump MATERIALIZE_VERSION when that changes without the columns changing)."""
+    text = repr((sorted(QUERY_TABLES.items()), INDEXES, MATERIALIZE_VERSION))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+MATERIALIZE_VERSION = 1
+QUERY_SCHEMA = _query_schema()
+
+
+def recreate_query_tables(conn) -> None:
+    """Drop every query table (of this build or an older one) and create this build's."""
+    old = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+        "(SELECT value FROM json_each(?))", (json.dumps([*QUERY_TABLES, *RETIRED_TABLES]),))]
+    for table in old:
+        conn.execute(f"DROP TABLE {table}")
+    create_all(conn)
+
+
+RETIRED_TABLES: tuple[str, ...] = ()  # query tables of earlier builds, dropped on rebuild
 
 
 def create_all(conn) -> None:

@@ -199,6 +199,24 @@ class TestOpening:
         with pytest.raises(ReplicaError):
             Replica(junk)
 
+    def test_a_replica_made_with_other_query_tables_rebuilds_them_on_open(self, store,
+                                                                           isolated_home):
+        """An older build's file: a query table without a newer column, no fingerprint."""
+        org = add_org(store)
+        store.set_scores([ScoreEntry(org, "2026-10", FULL)])
+        expected = store.replica.dump_query_tables()
+        conn = store.db.conn
+        conn.execute("DELETE FROM replica_meta WHERE key = 'query_schema'")
+        conn.execute("DROP TABLE organizations")
+        conn.execute("CREATE TABLE organizations (doc_id TEXT, id TEXT PRIMARY KEY, name TEXT)")
+        conn.commit()
+        store.close()
+        reopened = Store.open(isolated_home, clock=lambda: NOW)
+        assert reopened.replica.dump_query_tables() == expected
+        assert reopened.verify() == []
+        assert queries.org_row(reopened.db, org)["last_month"] == "2026-10"
+        reopened.close()
+
     def test_the_clock_is_stored_as_utc(self, isolated_home):
         local = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc).astimezone()
         opened = Store.init(isolated_home, "东湖孵化园", clock=lambda: local)
