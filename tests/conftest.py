@@ -1,5 +1,7 @@
-"""Shared fixtures: a temporary replica home and a frozen clock."""
+"""Shared fixtures: a temporary replica home and a frozen clock; one seed per run."""
 
+import os
+import random
 from datetime import datetime, timezone
 
 import pytest
@@ -7,6 +9,18 @@ import pytest
 from incubator.store.commands import Store
 
 NOW = datetime(2026, 11, 15, 9, 30, tzinfo=timezone.utc)
+
+
+def pytest_configure(config):
+    """One random seed for the whole run (`INCUBATOR_SEED` replays it), chosen before any
+    test module is imported: the parallel workers inherit it, so they collect the same
+    randomly drawn cases."""
+    if not hasattr(config, "workerinput"):
+        os.environ.setdefault("INCUBATOR_SEED", str(random.SystemRandom().randrange(10**9)))
+
+
+def pytest_report_header(config):
+    return f"INCUBATOR_SEED={os.environ['INCUBATOR_SEED']}"
 
 
 @pytest.fixture(autouse=True)

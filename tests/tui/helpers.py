@@ -41,3 +41,13 @@ def snapshot(snap_compare, home, mode: str, size) -> bool:
     key = next(key for name, key, _t in AREAS if name == mode)
     return snap_compare(IncubatorApp(home, clock=lambda: NOW), press=[f"f{key}"],
                         terminal_size=size)
+
+
+async def until(pilot, condition, seconds: float = 15) -> None:
+    """Let the app run until `condition()` holds (a worker's message arrived, a screen
+    finished mounting); a busy machine only makes it take longer."""
+    for _step in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the condition never held")

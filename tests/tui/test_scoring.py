@@ -7,7 +7,7 @@ from incubator.screens.scoring.screen import ScoreRow
 from incubator.store import queries
 from incubator.store.commands import ScoreEntry
 
-from .helpers import LOW, SIZES, notices, open_store, residents, rows, snapshot
+from .helpers import LOW, SIZES, notices, open_store, residents, rows, snapshot, until
 
 
 async def open_month(app, pilot, hub_id: str, month: str):
@@ -89,8 +89,16 @@ class TestTypedTextSurvives:
             screen.query_one("#month", Input).value = "2026-10"
             await pilot.pause()
             screen.query_one("#month", Input).value = "2026-11"
-            await pilot.pause()
-            row = next(r for r in screen.query(ScoreRow) if r.org_id == org["id"])
+
+            def shown_row():
+                """The organization's row of November's sheet, once mounted and totalled."""
+                sheet = screen.sheets.get((org["hub_id"], "2026-11"))
+                return next((r for r in screen.query(ScoreRow) if sheet and r.org_id == org["id"]
+                             and r.draft is sheet.drafts.get(org["id"]) and r.is_mounted
+                             and str(r.total_label.render())), None)
+
+            await until(pilot, lambda: shown_row() is not None)
+            row = shown_row()
             assert row.cells[0].value == "1.5"
             assert str(row.total_label.render()) == "1.5/10"
 

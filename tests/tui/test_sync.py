@@ -27,7 +27,7 @@ from incubator.sync.transport import SyncServer
 
 from ..conftest import NOW
 from ..sync.helpers import hub_and_member
-from .helpers import SIZES, notices, rows
+from .helpers import SIZES, notices, rows, until
 from .test_snapshots import shoot
 
 MEMBER = "外勤笔记本"
@@ -104,15 +104,6 @@ async def open_sync(app, pilot) -> None:
     await pilot.press("f9")
     await pilot.pause()
     assert isinstance(app.screen, SyncScreen)
-
-
-async def until(pilot, condition, seconds: float = 15) -> None:
-    """Let the app run until `condition()` holds (a worker's message arrived)."""
-    for _step in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the condition never held")
 
 
 def hub_app(home) -> IncubatorApp:
