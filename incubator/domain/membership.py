@@ -1,23 +1,36 @@
 """Who may write what: the roles of member devices, checked on every change received.
 
 Documents are of three kinds: `network` (settings, rubric, membership), `hub`
-(spaces, allocations) and `org` (one organization's record). A hub device may
-write all three; a field device only organization documents (scores, visits,
-notes); a viewer nothing. Revoked members and unknown devices write nothing.
+(spaces, allocations) and `org` (one organization's record). `WRITABLE` says, for each
+role, which key paths of which kind of document it may write: a hub anything; a field
+device, in an organization's record, the monthly scores, the service hours logged for a
+waiver, the profile's notes and its own journal entries (field staff visit and score;
+registering, renaming, stage changes, graduation, exit, waivers, interviews and reviews
+are a centre manager's, domain.md); a viewer nothing. Revoked members and unknown
+devices write nothing. A new area that field staff record (visits, activities, archive
+checks) adds its rows here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from .docids import DocKind
 from .errors import N_, Text
 from .models import Role
 
-WRITABLE: dict[Role, frozenset[DocKind]] = {
-    Role.HUB: frozenset(DocKind),
-    Role.FIELD: frozenset({DocKind.ORG}),
-    Role.VIEWER: frozenset(),
+Path = tuple[str, ...]
+
+# Key paths, "/"-separated; "*" stands for any one key. A path covers everything below it.
+WRITABLE: dict[Role, dict[DocKind, tuple[str, ...]]] = {
+    Role.HUB: {kind: ("*",) for kind in DocKind},
+    Role.FIELD: {DocKind.ORG: (
+        "scores/*",         # monthly scores, with their notes
+        "service/*",        # service-for-rent hours delivered
+        "profile/notes",    # what a visit found
+        "log/*", "clock/*",  # the journal: who changed what, and when
+    )},
+    Role.VIEWER: {},
 }
 
 KIND_LABELS = {
@@ -26,18 +39,56 @@ KIND_LABELS = {
     DocKind.ORG: N_("organization records"),
 }
 
+AREA_LABELS = {
+    "profile": N_("the organization's profile"),
+    "scores": N_("monthly scores"),
+    "service": N_("service hours"),
+    "waivers": N_("fee waivers"),
+    "interviews": N_("warning interviews"),
+    "reviews": N_("annual reviews"),
+    "graduation": N_("graduation"),
+    "exit": N_("the organization's exit"),
+}
+
+
+def _patterns(role: str | None, doc_kind: str) -> tuple[Path, ...]:
+    try:
+        rows = WRITABLE[Role(role)].get(DocKind(doc_kind), ())
+    except ValueError:
+        return ()
+    return tuple(tuple(row.split("/")) for row in rows)
+
+
+def _covers(pattern: Path, path: Path) -> bool:
+    return len(path) >= len(pattern) and all(
+        key == "*" or key == part for key, part in zip(pattern, path))
+
 
 def may_write(role: str | None, doc_kind: str) -> bool:
-    """True when a member of `role` may author changes to a document of `doc_kind`."""
-    try:
-        return doc_kind in WRITABLE[Role(role)]
-    except ValueError:
-        return False
+    """True when a member of `role` may author changes to some part of a `doc_kind`
+    document."""
+    return bool(_patterns(role, doc_kind))
+
+
+def may_write_path(role: str | None, doc_kind: str, path: Path) -> bool:
+    """True when a member of `role` may change the value at `path` (and all below it)."""
+    return any(_covers(pattern, path) for pattern in _patterns(role, doc_kind))
+
+
+def may_write_below(role: str | None, doc_kind: str, path: Path) -> bool:
+    """True when a member of `role` may change anything inside the map at `path` (but
+    not necessarily replace the map itself): no need to look inside it."""
+    return may_write_path(role, doc_kind, (*path, "*"))
+
+
+def whole_document(role: str | None, doc_kind: str) -> bool:
+    """True when `role` may write every path of a `doc_kind` document (no path check)."""
+    return may_write_below(role, doc_kind, ())
 
 
 def refusal(member: Mapping | None, doc_kind: str, device: str) -> Text | None:
     """Why a change by `member` (its member record, None if unknown) to a `doc_kind`
-    document is refused, or None when it is allowed."""
+    document is refused, or None when its role allows some change to it."""
     if member is None:
         return Text(N_("a change by {device}, which is not a member"), {"device": device})
     if member.get("revoked_at"):
@@ -47,3 +98,21 @@ def refusal(member: Mapping | None, doc_kind: str, device: str) -> Text | None:
                     {"what": Text(KIND_LABELS[doc_kind]), "device": device,
                      "role": str(member.get("role"))})
     return None
+
+
+def path_refusal(role: str | None, doc_kind: str, paths: Iterable[Path],
+                 device: str) -> Text | None:
+    """Why a change by a `role` device that modified `paths` is refused (naming what it
+    may not write, the organization's profile first), or None when its role allows
+    every one of them."""
+    areas = list(AREA_LABELS)
+    refused = sorted((path for path in paths if not may_write_path(role, doc_kind, path)),
+                     key=lambda path: areas.index(path[0]) if path[0] in areas else len(areas))
+    if not refused:
+        return None
+    area = AREA_LABELS.get(refused[0][0])
+    return Text(N_("a change to {what} ({paths}) by {device}, a {role} device"),
+                {"what": Text(area) if area else Text(KIND_LABELS[doc_kind]),
+                 "paths": ", ".join("/".join(path)[:60] for path in refused[:3])
+                 + (" …" if len(refused) > 3 else ""),
+                 "device": device, "role": str(role)})

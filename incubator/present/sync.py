@@ -106,4 +106,10 @@ def import_text(summary: ImportSummary, shown: int = 8) -> str:
         if more > 0:
             names += _(" and {count} more").format(count=more)
         text += "\n" + _("Organizations touched: {names}").format(names=names)
+    if summary.refused:
+        text += "\n" + _("{count} documents refused, the rest imported; they come again with "
+                         "the sender's next bundle or sync:").format(
+            count=len(summary.refused))
+        text += "".join(f"\n  - {doc_id}: {reason}"
+                        for doc_id, reason in list(summary.refused.items())[:shown])
     return text

@@ -8,8 +8,9 @@ are never used (they panic or merge in ways the domain does not want).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from automerge.core import ROOT, Document, ObjType, ScalarType
 
@@ -20,6 +21,16 @@ Path = tuple[str, ...]
 
 class DocumentError(Exception):
     """Bytes that do not load as an Automerge document."""
+
+
+class ChangeInfo(NamedTuple):
+    """One Automerge change: its author, what it depends on, its hash and its number among
+    its author's changes to this document (1, 2, …)."""
+
+    actor: str
+    deps: list[str]
+    hash: str
+    seq: int
 
 
 def _typed(value: Scalar) -> tuple[ScalarType, Scalar]:
@@ -142,11 +153,60 @@ class AutomergeDoc:
         """Merge a snapshot or change chunks into this document."""
         self._raw = self.merged(data)._raw
 
-    def new_changes(self, before: list[str]) -> list[tuple[str, list[str]]]:
-        """(actor hex, dependency heads) of every change not covered by `before`."""
+    def new_changes(self, before: list[str]) -> list[ChangeInfo]:
+        """Every change not covered by `before`, in causal order."""
         have = [bytes.fromhex(head) for head in before]
-        return [(change.actor_id.hex(), [dep.hex() for dep in change.deps])
+        return [ChangeInfo(change.actor_id.hex(), [dep.hex() for dep in change.deps],
+                           change.hash.hex(), change.seq)
                 for change in self._raw.get_changes(have)]
+
+    def keys(self, path: Path, heads: list[str] | None = None) -> list[str]:
+        """The keys of the map at `path` now or as of `heads` ([] when absent)."""
+        at = [bytes.fromhex(head) for head in heads] if heads is not None else None
+        obj = ROOT
+        for key in path:
+            found = self._raw.get(obj, key, at)
+            if found is None or found[0] != ObjType.Map:
+                return []
+            obj = found[1]
+        return list(self._raw.keys(obj, at))
+
+    def value(self, path: Path, heads: list[str] | None = None) -> Scalar:
+        """The scalar at `path` now or as of `heads` (None when absent or a map)."""
+        at = [bytes.fromhex(head) for head in heads] if heads is not None else None
+        obj = ROOT
+        for key in path[:-1]:
+            found = self._raw.get(obj, key, at)
+            if found is None or found[0] != ObjType.Map:
+                return None
+            obj = found[1]
+        found = self._raw.get(obj, path[-1], at)
+        return None if found is None or found[0] == ObjType.Map else found[0][1]
+
+    def changed_paths(self, before: list[str], after: list[str],
+                      look_inside: Callable[[Path], bool]) -> list[Path]:
+        """The key paths whose value differs between the document as of `before` and as
+        of `after`: a key added or removed, a scalar changed, a map replaced by another
+        map object. A map that is the same object on both sides is looked into only
+        when `look_inside(its path)`."""
+        at = ([bytes.fromhex(head) for head in before], [bytes.fromhex(head) for head in after])
+        changed: list[Path] = []
+
+        def compare(obj: bytes, path: Path) -> None:
+            keys = set(self._raw.keys(obj, at[0])) | set(self._raw.keys(obj, at[1]))
+            for key in sorted(keys):
+                old, new = self._raw.get(obj, key, at[0]), self._raw.get(obj, key, at[1])
+                here = (*path, key)
+                if old is not None and new is not None and old[0] == new[0] == ObjType.Map:
+                    if old[1] != new[1]:
+                        changed.append(here)
+                    elif look_inside(here):
+                        compare(new[1], here)
+                elif old is None or new is None or old[0] != new[0]:
+                    changed.append(here)
+
+        compare(ROOT, ())
+        return changed
 
     def tree(self, path: Path = (), heads: list[str] | None = None) -> Tree:
         """The map at `path` as plain Python values ({} when absent), now or as of `heads`."""

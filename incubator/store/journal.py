@@ -1,9 +1,13 @@
 """The journal kept inside every document: who changed what, when, and conflicts.
 
 Each change writes one entry under `log/<actor>:<n>` (a JSON string) holding the device, the UTC
-time, a translatable summary, the fields it wrote (with their values) and a
-vector clock. `clock/<actor>` at the root is the document's own vector clock:
-only its actor writes a key, so merging maps keeps the maximum per actor.
+time, a translatable summary, the fields it wrote (with their values), a
+vector clock and, outside the network document, the network document's heads its author
+held (`net`: the membership it wrote under, see `authorship`). `clock/<actor>` at the
+root is the document's own vector clock: only its actor writes a key, so merging maps
+keeps the maximum per actor. Every change writes exactly one entry, so `n` is also the
+change's Automerge sequence number among its actor's changes: `entry_key` finds the
+entry a change wrote.
 
 Two entries that wrote the same field conflict when neither clock covers the
 other. A field stays in conflict until an entry that covers all of them writes
@@ -16,6 +20,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..domain.docids import is_head
 
 LOG = "log"
 CLOCK = "clock"
@@ -46,19 +52,36 @@ class Conflict:
     candidates: tuple[Entry, ...]
 
 
+def entry_key(actor: str, seq: int) -> str:
+    """The log key of the entry written by `actor`'s `seq`-th change to a document."""
+    return f"{actor}:{seq}"
+
+
 def new_entry(clock_map: dict, actor: str, at: str, device: str, device_name: str,
-              summary: str, params: dict[str, Any], fields: dict[str, Any]) -> tuple[str, str, int]:
+              summary: str, params: dict[str, Any], fields: dict[str, Any],
+              network_heads: list[str] | None = None) -> tuple[str, str, int]:
     """The log key, the stored entry (one JSON string) and this actor's new clock value,
     given the document's `clock` map."""
     clock = {name: int(count) for name, count in clock_map.items()}
     clock[actor] = clock.get(actor, 0) + 1
-    stored = json.dumps(
-        {"at": at, "device": device, "device_name": device_name, "summary": summary,
-         "params": params, "fields": fields, "clock": clock},
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-    return f"{actor}:{clock[actor]}", stored, clock[actor]
+    raw = {"at": at, "device": device, "device_name": device_name, "summary": summary,
+           "params": params, "fields": fields, "clock": clock}
+    if network_heads is not None:
+        raw["net"] = sorted(network_heads)
+    stored = json.dumps(raw, ensure_ascii=False, sort_keys=True)
+    return entry_key(actor, clock[actor]), stored, clock[actor]
+
+
+def network_heads(stored: Any) -> list[str] | None:
+    """The network heads an entry records its author held, or None when it records none
+    (written by a build before they were recorded, or not a well-formed entry)."""
+    try:
+        heads = json.loads(stored).get("net") if isinstance(stored, str) else None
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    if not isinstance(heads, list) or not all(is_head(head) for head in heads):
+        return None
+    return heads
 
 
 def entries(tree: dict) -> list[Entry]:

@@ -28,7 +28,7 @@ from ..domain.docids import NETWORK, kind_of
 from ..domain.errors import DomainError
 from ..domain.membership import refusal
 from . import journal, queries
-from .authorship import incoming_refusal
+from .authorship import NetworkHistory, incoming_refusal
 from .automerge_doc import AutomergeDoc, DocumentError, Editor
 from .identity import Identity, actor_for
 from .materialize import CONTAINERS, rows_for
@@ -65,6 +65,7 @@ class Replica(PeerRecords):
         self._depth = 0
         self._touched: set[str] = set()
         self._docs: OrderedDict[str, tuple[AutomergeDoc, int]] = OrderedDict()
+        self._history: tuple[tuple[str, ...], NetworkHistory] | None = None
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
@@ -164,11 +165,14 @@ class Replica(PeerRecords):
                 if not create:
                     raise ReplicaError("No document {doc_id}", doc_id=doc_id)
                 doc = AutomergeDoc.new(self.identity.actor)
-            if not (create and doc_id == NETWORK):
+            checked = not (create and doc_id == NETWORK)
+            if checked:
                 self._check_own_role(doc_id)
             self._touched.add(doc_id)
             before = doc.heads()
             clock = doc.tree((journal.CLOCK,))
+            network = self.document(NETWORK)
+            network_heads = None if doc_id == NETWORK else network.heads() if network else []
             with doc.edit() as editor:
                 if not before:
                     for container in (*CONTAINERS[kind_of(doc_id)], journal.LOG, journal.CLOCK):
@@ -177,9 +181,12 @@ class Replica(PeerRecords):
                 key, entry, count = journal.new_entry(
                     clock, self.identity.actor_hex, self.now_iso(), self.identity.device_id,
                     self.identity.device_name, summary, params, fields,
+                    network_heads,
                 )
                 editor.set((journal.LOG, key), entry)
                 editor.set((journal.CLOCK, self.identity.actor_hex), count)
+            if checked:
+                self._check_own_change(doc_id, doc, before)
             if before:
                 self._store(doc_id, doc, "changes", doc.changes_since(before))
             else:
@@ -195,6 +202,21 @@ class Replica(PeerRecords):
         reason = refusal(member, kind_of(doc_id), short_device_id(me))
         if reason:
             raise ReplicaError("This device may not make this change: {reason}", reason=reason)
+
+    def _check_own_change(self, doc_id: str, doc: AutomergeDoc, before: list[str]) -> None:
+        """Refuse the change just made to `doc` (not stored yet) when it touches what this
+        device's role may not write: the very rule every replica applies on receipt."""
+        reason = incoming_refusal(doc_id, doc, before, self._network_history())
+        if reason:
+            raise ReplicaError("This device may not make this change: {reason}", reason=reason)
+
+    def _network_history(self) -> NetworkHistory:
+        """The network document's history as `authorship` reads it (cached per heads)."""
+        network = self.document(NETWORK)
+        heads = tuple(network.heads()) if network else ()
+        if self._history is None or self._history[0] != heads:
+            self._history = (heads, NetworkHistory(network))
+        return self._history[1]
 
     def merge(self, doc_id: str, data: bytes, expected_heads: list[str]) -> bool:
         """Merge a snapshot or change chunks from another replica (the sync entry point).
@@ -219,7 +241,7 @@ class Replica(PeerRecords):
                                    doc_id=doc_id)
             if candidate.heads() == before:
                 return False
-            reason = incoming_refusal(doc_id, candidate, before, self.members())
+            reason = incoming_refusal(doc_id, candidate, before, self._network_history())
             if reason:
                 raise ReplicaError("Refused {doc_id}: {reason}", doc_id=doc_id, reason=reason)
             try:

@@ -19,6 +19,13 @@ def hub_and_member(tmp_path, role: str = "hub", name: str = "外勤笔记本") -
     return hub, member
 
 
+def bypass_local_checks(store: Store) -> None:
+    """A modified client: it skips the checks that keep a device within its role, so it
+    can write what its peers must refuse on receipt."""
+    store.replica._check_own_role = lambda doc_id: None
+    store.replica._check_own_change = lambda doc_id, doc, before: None
+
+
 def session(store: Store, peer: Store) -> SyncSession:
     return SyncSession(Exchange(store.replica, peer.replica.identity.device_id))
 

@@ -102,7 +102,7 @@ class TestFieldDay:
         assert import_bundle(hub.replica, tmp_path / "first.bundle").documents == 0
         assert tables(hub) == tables(laptop)
 
-    def test_missing_prerequisites_are_listed_and_nothing_loads(self, tmp_path):
+    def test_missing_prerequisites_are_listed_and_that_document_waits(self, tmp_path):
         hub, laptop = hub_and_member(tmp_path, role="field")
         org = residents(hub, 1)[0]
         fresh = Store.join(tmp_path / "fresh", Card.of(hub.replica.identity), "新笔记本",
@@ -117,10 +117,18 @@ class TestFieldDay:
         fresh.replica.identity = laptop.replica.identity
         fresh.replica.set_keys(laptop.replica.identity.private_key_pem,
                                laptop.replica.identity.bundle_key_pem)
-        before = file_hash(fresh)
-        with pytest.raises(BundleError, match=f"needs changes.*org:{org}"):
-            import_bundle(fresh.replica, tmp_path / "later.bundle")
-        assert file_hash(fresh) == before
+        before = tables(fresh), fresh.replica.document_heads()
+        summary = import_bundle(fresh.replica, tmp_path / "later.bundle")
+        assert list(summary.refused) == [f"org:{org}"] and summary.documents == 0
+        assert "needs changes" in summary.refused[f"org:{org}"]
+        assert (tables(fresh), fresh.replica.document_heads()) == before
+        logged = fresh.db.conn.execute("SELECT event, doc_id FROM sync_log").fetchall()
+        assert logged == [("refused", f"org:{org}")]
+        assert fresh.replica.pending_acks([device(hub)]) == []  # not acknowledged
+        # Once the earlier bundle is in, the same bundle imports.
+        import_bundle(fresh.replica, tmp_path / "full.bundle")
+        assert import_bundle(fresh.replica, tmp_path / "later.bundle").refused == {}
+        assert tables(fresh) == tables(hub)
 
 
 class TestInspect:

@@ -107,8 +107,8 @@ def test_four_replicas_converge_in_a_ring(devices):
     a.run("score", "set", org, "--month", "2026-10", *FULL)
     b.run("org", "add", "--name", "新村合唱团", "--category", "文化艺术", "--hub", "东湖孵化园",
           "--entered", "2025-01-01")
-    c.run("org", "edit", org, "--contact", "王老师")
-    d.run("org", "edit", org, "--contact", "李老师")
+    c.run("org", "edit", org, "--notes", "王老师来电：负责人换人")
+    d.run("org", "edit", org, "--notes", "走访：活动室已启用")
 
     ring = [(a, b), (b, c), (c, d), (d, a)]
     for _round in range(2):
@@ -126,7 +126,7 @@ def test_four_replicas_converge_in_a_ring(devices):
         conflicts = device.json("conflicts")
         assert [(conflict["field"], sorted(entry["device_name"]
                                            for entry in conflict["candidates"]))
-                for conflict in conflicts] == [("profile/contact", sorted([c.name, d.name]))]
+                for conflict in conflicts] == [("profile/notes", sorted([c.name, d.name]))]
         history = device.json("history", org)
         authors = {entry["summary"]: entry["device_name"] for entry in history}
         assert authors["登记了 东湖村书画社"] == a.name

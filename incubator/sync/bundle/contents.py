@@ -3,15 +3,19 @@
 A bundle for some recipients holds every document they are not known to have
 (from what this replica last heard from them, by sync or by an earlier bundle's
 acknowledgements), as changes after their known heads, or as a snapshot when
-nothing is known. Importing one merges it in the caller's transaction, records
-what the sender has (so the return trip omits it) and queues an acknowledgement of
-the bundle's id; an acknowledgement received marks what that bundle carried as known.
+nothing is known. Importing one merges it in the caller's transaction, document by
+document: a document that is refused (its prerequisites are missing, or a change in it
+is not allowed) is skipped, logged and reported, and the rest is stored. The import
+records what the sender has (so the return trip omits it) and, when nothing was
+refused, queues an acknowledgement of the bundle's id; an acknowledgement received marks
+what that bundle carried as known. A bundle with refusals is not acknowledged, so the
+sender's next bundle carries those documents again.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ...domain.device import parse_device_id, short_device_id
@@ -19,6 +23,7 @@ from ...domain.docids import NETWORK, DocKind, kind_of, network_first
 from ...domain.errors import DomainError
 from ...store.ports import SyncPort
 from ..exchange import Exchange
+from ..peers import log_event
 
 
 class BundleError(DomainError):
@@ -42,11 +47,12 @@ class ImportSummary:
     documents: int = 0
     changes: int = 0
     organizations: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # document id → why
 
     def as_dict(self) -> dict:
         return {"sender": self.sender, "sender_name": self.sender_name,
                 "documents": self.documents, "changes": self.changes,
-                "organizations": self.organizations}
+                "organizations": self.organizations, "refused": self.refused}
 
 
 def recipient_keys(port: SyncPort, device_ids: Iterable[str]) -> dict[str, bytes]:
@@ -119,31 +125,34 @@ def written(port: SyncPort, bundle_id: str, recipients: list[str],
 
 
 def apply(port: SyncPort, sender: str, bundle_id: str, items: Iterable[BundleDoc],
-          acks: list[str]) -> ImportSummary:
-    """Merge a bundle's documents (inside the caller's transaction). Refuses the
-    whole bundle, listing them, when documents depend on changes this replica lacks."""
+          acks: list[str], translate: Callable[[str], str] = lambda message: message
+          ) -> ImportSummary:
+    """Merge a bundle's documents (inside the caller's transaction); a refused document
+    is skipped and listed in the summary with why, the others are stored."""
     summary = ImportSummary(sender=sender)
-    missing: list[str] = []
     arrived: dict[str, list[str]] = {}
     for item in items:
         doc = port.document(item.doc_id)
-        if item.prereqs and (doc is None or not doc.has_heads(item.prereqs)):
-            missing.append(item.doc_id)
-            continue
         before = doc.heads() if doc else []
-        if port.merge(item.doc_id, item.data, item.heads):
+        try:
+            if item.prereqs and (doc is None or not doc.has_heads(item.prereqs)):
+                raise BundleError("This bundle needs changes to it that this replica does not "
+                                  "have yet (import the earlier bundle or sync first)")
+            merged = port.merge(item.doc_id, item.data, item.heads)
+        except DomainError as error:
+            summary.refused[item.doc_id] = error.render(translate)
+            log_event(port, sender, "refused", summary.refused[item.doc_id], item.doc_id)
+            continue
+        if merged:
             summary.documents += 1
             summary.changes += len(port.document(item.doc_id).new_changes(before))
             name = port.record_name(item.doc_id) if kind_of(item.doc_id) is DocKind.ORG else None
             if name:
                 summary.organizations.append(name)
         arrived[item.doc_id] = item.heads
-    if missing:
-        raise BundleError("This bundle needs changes this replica does not have yet (import the "
-                          "earlier bundle or sync first): {documents}",
-                          documents=", ".join(missing[:20]) + (" …" if len(missing) > 20 else ""))
     for acked in acks:
         port.record_peer_heads(sender, port.take_bundle_sent(acked, sender))
     port.record_peer_heads(sender, arrived.items())
-    port.add_ack(sender, bundle_id)
+    if not summary.refused:
+        port.add_ack(sender, bundle_id)
     return summary

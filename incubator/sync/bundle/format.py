@@ -13,8 +13,9 @@
 
 Each recipient's stanza wraps the file key age-style: X25519 with a fresh ephemeral
 key, HKDF-SHA256, ChaCha20-Poly1305. Import verifies, decrypts and merges in one
-SQLite transaction while streaming; the signature is checked at the end and any
-failure rolls everything back.
+SQLite transaction while streaming; the signature is checked at the end and a damaged,
+truncated or wrongly signed bundle rolls everything back. A document refused on its own
+(missing prerequisites, a change its author may not make) is skipped and reported.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ...domain.device import parse_device_id, short_device_id
 from ...domain.docids import is_doc_id, is_head
+from ...i18n import _
 from ...store.ports import SyncPort
 from ..peers import device_names
 from . import contents as bundles
@@ -314,7 +316,8 @@ def _documents(envelope: dict, plain: _Plaintext, certificate: str,
 
 
 def import_bundle(replica: SyncPort, path: Path, progress: Progress | None = None) -> ImportSummary:
-    """Verify, decrypt and merge a bundle in one transaction; all or nothing."""
+    """Verify, decrypt and merge a bundle in one transaction: nothing of a damaged or
+    forged one; of a genuine one, every document that is not refused."""
     try:
         with open(path, "rb") as handle, replica.transaction():
             _preamble_bytes, envelope, plain = _open(handle, replica)
@@ -322,7 +325,7 @@ def import_bundle(replica: SyncPort, path: Path, progress: Progress | None = Non
             name, certificate = bundles.sender_record(replica, sender)
             summary = bundles.apply(replica, sender, envelope["id"][:64],
                                     _documents(envelope, plain, certificate, progress),
-                                    [str(acked)[:64] for acked in envelope["acks"]])
+                                    [str(acked)[:64] for acked in envelope["acks"]], _)
             summary.sender_name = name
             return summary
     except OSError as error:
