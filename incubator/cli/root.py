@@ -7,6 +7,7 @@ into a translated message on stderr and exit code 2, having changed nothing.
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,6 +67,11 @@ def guarded(function: Callable) -> Callable:
             return function(*args, **kwargs)
         except DomainError as error:
             typer.echo(_("Error: {message}").format(message=error.render(_)), err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except sqlite3.DatabaseError as error:  # a read of a damaged replica file
+            typer.echo(_("Error: {message}").format(message=_(
+                "The replica file cannot be read ({error}): run incubator verify").format(
+                    error=error)), err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return run

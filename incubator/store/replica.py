@@ -10,6 +10,7 @@ documents re-materialized.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import secrets
 import sqlite3
@@ -25,7 +26,7 @@ import sqlite_utils
 
 from ..domain.device import short_device_id
 from ..domain.docids import NETWORK, kind_of
-from ..domain.errors import DomainError
+from ..domain.errors import N_, DomainError, Text
 from ..domain.membership import refusal
 from . import journal, queries
 from .authorship import incoming_refusal
@@ -33,6 +34,7 @@ from .automerge_doc import AutomergeDoc, DocumentError, Editor
 from .identity import Identity, actor_for
 from .materialize import CONTAINERS, rows_for
 from .peers import PeerRecords
+from .ports import StorageError
 from .schema import QUERY_SCHEMA, QUERY_TABLES, SCHEMA_VERSION, create_all, recreate_query_tables
 
 COMPACT_MIN_BYTES = 4096
@@ -50,6 +52,46 @@ class ReplicaError(DomainError):
     """A replica that is missing, not ours, or damaged."""
 
 
+# SQLite's primary result codes that mean the file cannot be written or read as it should:
+# the data is not at fault, the disk is.
+STORAGE_FAILURES = frozenset({
+    sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_NOMEM, sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_PROTOCOL,
+})
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.Error) and _result_code(exc) in STORAGE_FAILURES
+
+
+def _result_code(exc: sqlite3.Error) -> int:
+    return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def failure_text(error: OSError | sqlite3.Error) -> Text | str:
+    """Why a file could not be written, in words ("the disk is full" is translated)."""
+    if (isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)) or (
+            isinstance(error, sqlite3.Error) and _result_code(error) == sqlite3.SQLITE_FULL):
+        return Text(N_("the disk is full"))
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error)[:200]
+
+
+def storage_error(exc: sqlite3.Error) -> StorageError:
+    """A plain message for a storage failure (the disk is full, or it failed)."""
+    code = _result_code(exc)
+    if code == sqlite3.SQLITE_FULL:
+        return StorageError("The disk is full: nothing was saved. Free some space on the "
+                            "disk, then do it again")
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return StorageError("The replica file is damaged ({error}): nothing was saved. Run "
+                            "incubator verify", error=str(exc)[:200])
+    return StorageError("The replica file could not be written ({error}): nothing was saved",
+                        error=str(exc)[:200])
+
+
 class Replica(PeerRecords):
     """The storage engine: documents in, query rows out, all in one file (see `files`
     for creating one). Implements `ports.SyncPort`."""
@@ -63,7 +105,7 @@ class Replica(PeerRecords):
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self._lock = threading.RLock()
         self._depth = 0
-        self._touched: set[str] = set()
+        self._doomed: StorageError | None = None
         self._docs: OrderedDict[str, tuple[AutomergeDoc, int]] = OrderedDict()
         try:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -97,28 +139,63 @@ class Replica(PeerRecords):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One durable SQLite transaction; nested calls join the outer one."""
+        """One durable SQLite transaction; nested calls join the outer one.
+
+        It returns only after COMMIT succeeded. When anything fails — a refusal, or the
+        file that cannot be written (`StorageError`: a full disk) — the transaction is
+        rolled back and every cached document is dropped, so memory holds exactly what
+        the file holds. A storage failure inside a nested call dooms the outer
+        transaction even if a caller catches it: SQLite may already have rolled back."""
         with self._lock:
             if self._depth:
                 self._depth += 1
                 try:
                     yield
+                except sqlite3.Error as exc:
+                    if is_storage_failure(exc):
+                        raise self._storage_error(exc) from exc
+                    raise
                 finally:
                     self._depth -= 1
                 return
-            self.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                if is_storage_failure(exc):
+                    raise storage_error(exc) from exc
+                raise
             self._depth = 1
-            self._touched = set()
+            self._doomed = None
             try:
                 yield
+                if self._doomed is not None:
+                    raise self._doomed
                 self.db.conn.execute("COMMIT")
-            except BaseException:
-                self.db.conn.execute("ROLLBACK")
-                for doc_id in self._touched:
-                    self._docs.pop(doc_id, None)
+            except BaseException as exc:
+                self._abandon()
+                if is_storage_failure(exc):
+                    raise storage_error(exc) from exc
                 raise
             finally:
                 self._depth = 0
+                self._doomed = None
+
+    def _abandon(self) -> None:
+        """Roll back what SQLite has not already rolled back; forget every cached document
+        (a change applied in memory may never have reached the file)."""
+        try:
+            self.db.conn.rollback()
+        except sqlite3.Error:
+            pass  # SQLite has undone the transaction itself
+        self._docs.clear()
+
+    def _storage_error(self, exc: sqlite3.Error) -> StorageError:
+        """The error to raise for a storage failure inside the transaction, which can
+        then only end in a rollback."""
+        error = storage_error(exc)
+        if self._depth:
+            self._doomed = error
+        return error
 
     # -- documents ----------------------------------------------------------
 
@@ -166,24 +243,28 @@ class Replica(PeerRecords):
                 doc = AutomergeDoc.new(self.identity.actor)
             if not (create and doc_id == NETWORK):
                 self._check_own_role(doc_id)
-            self._touched.add(doc_id)
             before = doc.heads()
             clock = doc.tree((journal.CLOCK,))
-            with doc.edit() as editor:
-                if not before:
-                    for container in (*CONTAINERS[kind_of(doc_id)], journal.LOG, journal.CLOCK):
-                        editor.ensure_map((container,))
-                fields = apply(editor)
-                key, entry, count = journal.new_entry(
-                    clock, self.identity.actor_hex, self.now_iso(), self.identity.device_id,
-                    self.identity.device_name, summary, params, fields,
-                )
-                editor.set((journal.LOG, key), entry)
-                editor.set((journal.CLOCK, self.identity.actor_hex), count)
-            if before:
-                self._store(doc_id, doc, "changes", doc.changes_since(before))
-            else:
-                self._store(doc_id, doc, "snapshot", doc.save())
+            try:
+                with doc.edit() as editor:
+                    if not before:
+                        for container in (*CONTAINERS[kind_of(doc_id)], journal.LOG,
+                                          journal.CLOCK):
+                            editor.ensure_map((container,))
+                    fields = apply(editor)
+                    key, entry, count = journal.new_entry(
+                        clock, self.identity.actor_hex, self.now_iso(), self.identity.device_id,
+                        self.identity.device_name, summary, params, fields,
+                    )
+                    editor.set((journal.LOG, key), entry)
+                    editor.set((journal.CLOCK, self.identity.actor_hex), count)
+                if before:
+                    self._store(doc_id, doc, "changes", doc.changes_since(before))
+                else:
+                    self._store(doc_id, doc, "snapshot", doc.save())
+            except BaseException:
+                self._docs.pop(doc_id, None)  # the cached document was edited in place
+                raise
 
     def _check_own_role(self, doc_id: str) -> None:
         """Refuse locally what every other replica would refuse on receipt."""
@@ -228,7 +309,6 @@ class Replica(PeerRecords):
                 raise ReplicaError("Refused {doc_id}: its contents are malformed ({error})",
                                    doc_id=doc_id, error=f"{type(exc).__name__}: {exc}"[:200]
                                    ) from exc
-            self._touched.add(doc_id)
             self.db.conn.execute("SAVEPOINT merge_document")
             try:
                 if before:
@@ -237,9 +317,11 @@ class Replica(PeerRecords):
                 else:
                     self._store(doc_id, candidate, "snapshot", candidate.save(), rows)
             except sqlite3.Error as exc:
+                self._docs.pop(doc_id, None)
+                if is_storage_failure(exc) or not self.db.conn.in_transaction:
+                    raise self._storage_error(exc) from exc
                 self.db.conn.execute("ROLLBACK TO merge_document")
                 self.db.conn.execute("RELEASE merge_document")
-                self._docs.pop(doc_id, None)
                 raise ReplicaError("Refused {doc_id}: its contents are malformed ({error})",
                                    doc_id=doc_id, error=str(exc)[:200]) from exc
             self.db.conn.execute("RELEASE merge_document")
@@ -384,8 +466,10 @@ class Replica(PeerRecords):
 
     def backup(self, out: Path) -> None:
         """A consistent copy of the whole replica while it is in use (SQLite's online
-        backup), written beside `out`, fsynced and renamed into place."""
+        backup), written beside `out`, fsynced and renamed into place. When it cannot be
+        written (a full disk) nothing is left behind: `out` is untouched."""
         temporary = out.with_name(f".{out.name}.partial")
+        leftovers = [temporary, temporary.with_name(temporary.name + "-journal")]
         try:
             target = sqlite3.connect(str(temporary))
             try:
@@ -397,10 +481,11 @@ class Replica(PeerRecords):
             with open(temporary, "rb+") as handle:
                 os.fsync(handle.fileno())
             os.replace(temporary, out)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
+        except (OSError, sqlite3.Error) as error:
+            for path in leftovers:
+                path.unlink(missing_ok=True)
             raise ReplicaError("Cannot write the backup to {path}: {error}", path=str(out),
-                               error=error.strerror or str(error)) from None
+                               error=failure_text(error)) from None
 
     def set_keys(self, private_key_pem: str, bundle_key_pem: str) -> None:
         """Store this device's private keys (e.g. now protected by a passphrase)."""
