@@ -45,6 +45,12 @@ class Session:
             self._store = Store.open(self.home)
         return self._store
 
+    def close(self) -> None:
+        """Close the store when the command ends (its hold on the replica ends with it)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
 
 def _has_surrogates(value: Any) -> bool:
     if isinstance(value, Path):
@@ -191,6 +197,7 @@ def main_options(
     i18n.set_language(lang or None)
     use_passphrase_source(ask_passphrase)
     ctx.obj = Session(resolve_home(home), json_output)
+    ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         open_app(ctx)
 

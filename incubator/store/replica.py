@@ -96,11 +96,14 @@ class Replica(PeerRecords):
     """The storage engine: documents in, query rows out, all in one file (see `files`
     for creating one). Implements `ports.SyncPort`."""
 
-    def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
+    def __init__(self, path: Path, *, clock: Clock = utc_now,
+                 on_close: Callable[[], None] | None = None) -> None:
         if not path.exists():
             raise ReplicaError("No replica at {path}", path=str(path))
         self.path = path
         self.clock = clock
+        self._on_close = on_close
+        self._file = os.stat(path).st_ino
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self._lock = threading.RLock()
@@ -134,6 +137,20 @@ class Replica(PeerRecords):
 
     def close(self) -> None:
         self.db.conn.close()
+        if self._on_close:
+            self._on_close()
+
+    def _check_same_file(self) -> None:
+        """Refuse to write once the path names another file than the one opened (it was
+        replaced behind this process's back): the write would be lost with the old file."""
+        try:
+            same = os.stat(self.path).st_ino == self._file
+        except OSError:
+            same = False
+        if not same:
+            raise ReplicaError("The replica file {path} was replaced or removed while this "
+                               "program had it open: nothing was saved. Close the program "
+                               "and open it again", path=str(self.path))
 
     # -- transactions -------------------------------------------------------
 
@@ -158,6 +175,7 @@ class Replica(PeerRecords):
                 finally:
                     self._depth -= 1
                 return
+            self._check_same_file()
             try:
                 self.db.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
