@@ -81,7 +81,7 @@ class TestRefusedWhileOpen:
         async with app.run_test(size=(120, 40)):
             refused = cli(home, "restore", str(backup), "--replace", check=False)
             assert refused.returncode == 2, refused.stdout + refused.stderr
-            assert f"{os.getpid()} (" in refused.stderr
+            assert f"进程 {os.getpid()}" in refused.stderr
             app.store.set_scores([ScoreEntry(org, "2026-08", FULL, "in the app")])
         store = Store.open(home, clock=lambda: NOW)
         assert "2026-08" in {s["month"] for s in queries.scores(store.db, org_id=org)}
