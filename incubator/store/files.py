@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..domain.errors import N_, DomainError, Text
+from .check import Problem, damaged_tables, problems, salvage
 from .home import frozen_or_real_clock, replica_path
 from .identity import Identity
 from .replica import Clock, Replica, ReplicaError
@@ -149,12 +150,12 @@ def _replacing(path: Path) -> Iterator[None]:
             hold.release()
 
 
-def _opened(path: Path, clock: Clock | None) -> Replica:
+def _opened(path: Path, clock: Clock | None, refresh: bool = True) -> Replica:
     """The replica at `path`, held (shared) until it is closed."""
     hold = _hold(path, exclusive=False)
     try:
         return Replica(path, clock=clock or frozen_or_real_clock(),
-                       on_close=hold.release if hold else None)
+                       on_close=hold.release if hold else None, refresh=refresh)
     except BaseException:
         if hold:
             hold.release()
@@ -198,6 +199,64 @@ def open_replica(home: Path, clock: Clock | None = None) -> Replica:
     if not path.exists():
         raise ReplicaError("No replica at {path}", path=str(path))
     return _opened(path, clock)
+
+
+def verify(home: Path) -> list[Problem]:
+    """What is damaged in this home's replica and what can be recovered, even when the
+    file is too damaged to open as a replica (see `check`)."""
+    path = replica_path(home)
+    if not path.exists():
+        raise ReplicaError("No replica at {path}", path=str(path))
+    hold = _hold(path, exclusive=False)
+    try:
+        conn = sqlite3.connect(str(path))
+        try:
+            return problems(conn)
+        finally:
+            conn.close()
+    finally:
+        if hold:
+            hold.release()
+
+
+def reindex(home: Path, clock: Clock | None = None) -> int:
+    """Rebuild this home's query tables and bookkeeping from the chunks. When SQLite pages
+    are damaged, the replica is first salvaged into a fresh file (everything readable
+    that is not derived, see `check.salvage`) that replaces the damaged one, so it needs
+    the replica to itself. Returns how many documents were rebuilt."""
+    path = replica_path(home)
+    if not path.exists():
+        raise ReplicaError("No replica at {path}", path=str(path))
+    if damaged_tables(verify(home)):
+        with _replacing(path):
+            _salvage(path)
+    replica = _opened(path, clock, refresh=False)
+    try:
+        with replica.transaction():
+            replica.db.conn.execute(
+                "INSERT OR REPLACE INTO replica_meta VALUES ('query_schema', ?)", (QUERY_SCHEMA,))
+            return replica.reindex()
+    finally:
+        replica.close()
+
+
+def _salvage(path: Path) -> None:
+    """Replace a damaged replica file by a fresh one holding what could be read of it."""
+    fresh = path.with_name(path.name + ".salvaged")
+    fresh.unlink(missing_ok=True)
+    source, target = sqlite3.connect(str(path)), sqlite3.connect(str(fresh))
+    try:
+        salvage(source, target)
+        target.commit()
+        target.execute("PRAGMA journal_mode=WAL")
+    finally:
+        source.close()
+        target.close()
+    with open(fresh, "rb+") as handle:
+        os.fsync(handle.fileno())
+    for suffix in COMPANIONS:
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    os.replace(fresh, path)
 
 
 def _is_backup(path: Path) -> bool:

@@ -31,6 +31,7 @@ from ..domain.membership import refusal
 from . import journal, queries
 from .authorship import incoming_refusal
 from .automerge_doc import AutomergeDoc, DocumentError, Editor
+from .check import Problem, problems
 from .identity import Identity, actor_for
 from .materialize import CONTAINERS, rows_for
 from .peers import PeerRecords
@@ -97,7 +98,7 @@ class Replica(PeerRecords):
     for creating one). Implements `ports.SyncPort`."""
 
     def __init__(self, path: Path, *, clock: Clock = utc_now,
-                 on_close: Callable[[], None] | None = None) -> None:
+                 on_close: Callable[[], None] | None = None, refresh: bool = True) -> None:
         if not path.exists():
             raise ReplicaError("No replica at {path}", path=str(path))
         self.path = path
@@ -114,7 +115,7 @@ class Replica(PeerRecords):
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             meta = dict(conn.execute("SELECT key, value FROM replica_meta"))
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # (a damaged schema)
             conn.close()
             raise ReplicaError("{path} is damaged or not an incubator replica ({error})",
                                path=str(path), error=str(exc)) from exc
@@ -131,6 +132,8 @@ class Replica(PeerRecords):
             conn.close()
             raise ReplicaError("{path} is damaged or not an incubator replica ({error})",
                                path=str(path), error=f"replica_meta {exc}") from exc
+        if not refresh:  # opened to be rebuilt (`reindex`): its tables may be damaged
+            return
         if meta.get("query_schema") != QUERY_SCHEMA:
             self._rebuild_query_tables()
         self.refresh()
@@ -237,11 +240,15 @@ class Replica(PeerRecords):
                 data, upto = self._load(doc_id, upto)
                 if data:
                     doc.merge(data)
-            self._docs[doc_id] = (doc, upto)
-            self._docs.move_to_end(doc_id)
-            while len(self._docs) > CACHE_SIZE:
-                self._docs.popitem(last=False)
+            self._cache(doc_id, doc, upto)
             return doc
+
+    def _cache(self, doc_id: str, doc: AutomergeDoc, upto: int) -> None:
+        """Keep `doc` (as stored up to chunk `upto`) among the most recently used."""
+        self._docs[doc_id] = (doc, upto)
+        self._docs.move_to_end(doc_id)
+        while len(self._docs) > CACHE_SIZE:
+            self._docs.popitem(last=False)
 
     def tree(self, doc_id: str) -> dict:
         doc = self.document(doc_id)
@@ -374,7 +381,7 @@ class Replica(PeerRecords):
                 (doc_id, snapshot),
             ).lastrowid
             snapshot_bytes, change_bytes = len(snapshot), 0
-        self._docs[doc_id] = (doc, chunk_id)
+        self._cache(doc_id, doc, chunk_id)
         self._materialize(doc_id, doc, rows)
         conn.execute(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
@@ -392,42 +399,52 @@ class Replica(PeerRecords):
     # -- keeping the query tables true -------------------------------------
 
     def refresh(self) -> list[str]:
-        """Re-materialize documents whose chunks arrived behind our back."""
+        """Re-materialize documents whose chunks arrived behind our back (a document whose
+        chunks are damaged is left as it is: `verify` names it)."""
         stale = self.db.conn.execute(
-            """SELECT c.doc_id, max(c.id), d.heads FROM chunks c
+            """SELECT c.doc_id, d.heads FROM chunks c
                LEFT JOIN documents d ON d.doc_id = c.doc_id
                GROUP BY c.doc_id
                HAVING d.doc_id IS NULL OR max(c.id) > d.materialized_upto"""
         ).fetchall()
         if not stale:
             return []
-        changed = []
         with self.transaction():
-            for doc_id, upto, recorded_heads in stale:
-                self._docs.pop(doc_id, None)
-                data, upto = self._load(doc_id)
-                doc = AutomergeDoc.load(data, self.identity.actor)
-                heads = ",".join(doc.heads())
-                if heads != recorded_heads:
-                    self._materialize(doc_id, doc)
-                    changed.append(doc_id)
-                sizes = dict(self.db.conn.execute(
-                    "SELECT kind, sum(length(data)) FROM chunks WHERE doc_id = ? GROUP BY kind",
-                    (doc_id,),
-                ))
-                self.db.conn.execute(
-                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-                    (doc_id, kind_of(doc_id), heads, upto, sizes.get("snapshot", 0),
-                     sizes.get("changes", 0)),
-                )
-                self._docs[doc_id] = (doc, upto)
-        return changed
+            return [doc_id for doc_id, recorded_heads in stale
+                    if self._rematerialize(doc_id, unless_heads=recorded_heads)]
+
+    def _rematerialize(self, doc_id: str, unless_heads: str | None = None) -> bool:
+        """Load a document from its chunks and record it; its rows are replaced unless its
+        heads are `unless_heads` (already reflected). False when it does not load."""
+        self._docs.pop(doc_id, None)
+        rows = self.db.conn.execute(
+            "SELECT id, kind, data FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,)
+        ).fetchall()
+        try:
+            kind = kind_of(doc_id)
+            if not rows:  # a damaged index names a document the table does not hold
+                raise DocumentError("no chunks")
+            doc = AutomergeDoc.load(b"".join(data for _id, _kind, data in rows),
+                                    self.identity.actor)
+        except (ValueError, DocumentError):  # a damaged id or chunk
+            return False
+        heads = ",".join(doc.heads())
+        if heads != unless_heads:
+            self._materialize(doc_id, doc)
+        sizes = {"snapshot": 0, "changes": 0}
+        for _id, kind, data in rows:
+            sizes[kind] += len(data)
+        upto = rows[-1][0]
+        self.db.conn.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+            (doc_id, kind, heads, upto, sizes["snapshot"], sizes["changes"]))
+        self._cache(doc_id, doc, upto)
+        return heads != unless_heads
 
     def _rebuild_query_tables(self) -> None:
         """This build's query tables, filled from the documents (a replica made by a build
         with other tables: the rows are derived, so nothing is lost)."""
         with self.transaction():
-            recreate_query_tables(self.db.conn)
             self.db.conn.execute("INSERT OR REPLACE INTO replica_meta VALUES ('query_schema', ?)",
                                  (QUERY_SCHEMA,))
             self.reindex()
@@ -437,50 +454,33 @@ class Replica(PeerRecords):
             "SELECT DISTINCT doc_id FROM chunks ORDER BY doc_id")]
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Rebuild every query table from the documents alone."""
-        doc_ids = self.doc_ids()
+        """Rebuild every query table and the documents bookkeeping from the chunks alone;
+        a document whose chunks are damaged is left out (`verify` names it). Returns how
+        many documents were rebuilt."""
         with self.transaction():
-            for table in QUERY_TABLES:
-                self.db.conn.execute(f"DELETE FROM {table}")
+            recreate_query_tables(self.db.conn)
+            self.db.conn.execute("DELETE FROM documents")
             self._docs.clear()
+            doc_ids = self.doc_ids()
+            rebuilt = 0
             for number, doc_id in enumerate(doc_ids, 1):
-                data, upto = self._load(doc_id)
-                doc = AutomergeDoc.load(data, self.identity.actor)
-                _insert_rows(self.db, rows_for(doc_id, doc.tree()))
-                self.db.conn.execute(
-                    "UPDATE documents SET heads = ?, materialized_upto = ? WHERE doc_id = ?",
-                    (",".join(doc.heads()), upto, doc_id),
-                )
+                rebuilt += self._rematerialize(doc_id)
                 if progress:
                     progress(number, len(doc_ids))
-        return len(doc_ids)
+        return rebuilt
 
     def dump_query_tables(self) -> dict[str, list[tuple]]:
         """Every query table's rows, sorted: what `verify` and tests compare."""
         return dump_query_tables(self.db.conn)
 
-    def verify(self) -> list[str]:
-        """Problems found: SQLite integrity, documents that fail to load, stale rows."""
-        problems = [
-            f"sqlite: {row[0]}" for row in self.db.conn.execute("PRAGMA integrity_check")
-            if row[0] != "ok"
-        ]
-        expected = sqlite_utils.Database(sqlite3.connect(":memory:"), execute_plugins=False)
-        create_all(expected.conn)
-        for doc_id in self.doc_ids():
-            try:
-                data, _ = self._load(doc_id)
-                doc = AutomergeDoc.load(data, self.identity.actor)
-            except DocumentError as exc:
-                problems.append(f"{doc_id}: does not load ({exc})")
-                continue
-            _insert_rows(expected, rows_for(doc_id, doc.tree()))
-        actual = self.dump_query_tables()
-        for table, rows in dump_query_tables(expected.conn).items():
-            if rows != actual[table]:
-                problems.append(f"{table}: rows differ from the documents")
-        expected.conn.close()
-        return problems
+    def verify(self) -> list[Problem]:
+        """What is damaged in the file, and what can be recovered (see `check`); empty
+        when the replica is sound. Reads committed data through a connection of its own."""
+        conn = sqlite3.connect(str(self.path))
+        try:
+            return problems(conn)
+        finally:
+            conn.close()
 
     def backup(self, out: Path) -> None:
         """A consistent copy of the whole replica while it is in use (SQLite's online

@@ -75,6 +75,9 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 """
 
+# Local sync bookkeeping: what this replica knows of its peers, nothing of the documents.
+SYNC_TABLES = ("sync_peers", "peer_heads", "bundle_acks", "bundle_sent", "sync_log")
+
 QUERY_TABLES: dict[str, str] = {
     "hubs": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT,
