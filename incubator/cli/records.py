@@ -12,10 +12,11 @@ from ..domain.errors import N_, DomainError
 from ..i18n import _
 from ..present.paths import usable_file
 from ..store import queries
+from ..store import files
 from ..store.commands import Store
 from .args import JsonFlag, RefArg
 from .output import emit, print_json, wants_json
-from .root import app, command, group, guarded, open_store, session
+from .root import EXIT_BAD_INPUT, app, command, group, guarded, open_store, session
 
 
 @command(app, "history")
@@ -61,22 +62,24 @@ def conflicts_resolve(
 @command(app, "reindex")
 def reindex(ctx: typer.Context) -> None:
     """Rebuild every query table from the Automerge documents."""
-    typer.echo(_("Reindexed {count} documents").format(count=open_store(ctx).reindex()))
+    typer.echo(_("Reindexed {count} documents").format(count=files.reindex(session(ctx).home)))
 
 
 @command(app, "verify")
 def verify(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
-    """Check SQLite integrity, that every document loads and the tables match them."""
-    problems = open_store(ctx).verify()
+    """Check the file: what is damaged (SQLite pages, chunks, tables) and what can be recovered."""
+    problems = [problem.render(_) for problem in files.verify(session(ctx).home)]
     if wants_json(ctx, json_flag):
         print_json({"ok": not problems, "problems": problems})
     elif problems:
+        typer.echo(_("The replica has {count} problems:").format(count=len(problems)),
+                   err=True)
         for problem in problems:
-            typer.echo(problem, err=True)
+            typer.echo(f"- {problem}", err=True)
     else:
         typer.echo(_("Replica verified: no problems"))
     if problems:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @command(app, "backup")
@@ -102,4 +105,4 @@ def restore(
                .format(path=backup_file))
     if problems:
         raise DomainError("The restored replica has problems: {problems}",
-                          problems="; ".join(problems))
+                          problems="; ".join(problem.render(_) for problem in problems))

@@ -7,6 +7,7 @@ into a translated message on stderr and exit code 2, having changed nothing.
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,12 @@ class Session:
             self._store = Store.open(self.home)
         return self._store
 
+    def close(self) -> None:
+        """Close the store when the command ends (its hold on the replica ends with it)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
 
 def _has_surrogates(value: Any) -> bool:
     if isinstance(value, Path):
@@ -66,6 +73,11 @@ def guarded(function: Callable) -> Callable:
             return function(*args, **kwargs)
         except DomainError as error:
             typer.echo(_("Error: {message}").format(message=error.render(_)), err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except sqlite3.DatabaseError as error:  # a read of a damaged replica file
+            typer.echo(_("Error: {message}").format(message=_(
+                "The replica file cannot be read ({error}): run incubator verify").format(
+                    error=error)), err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return run
@@ -185,6 +197,7 @@ def main_options(
     i18n.set_language(lang or None)
     use_passphrase_source(ask_passphrase)
     ctx.obj = Session(resolve_home(home), json_output)
+    ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         open_app(ctx)
 

@@ -12,13 +12,13 @@ from ..domain.errors import N_, DomainError
 from ..i18n import _
 from ..present.labels import enum_label
 from ..present.paths import usable_file
-from ..present.sync import export_text, import_text
+from ..present.sync import export_text, import_text, result_text
 from ..store import queries
 from ..store.home import replica_path
 from ..sync.transport import DEFAULT_PORT, parse_address
 from .args import JsonFlag
 from .output import emit, print_json, print_table, wants_json
-from .root import command, group, open_store, session
+from .root import EXIT_BAD_INPUT, command, group, open_store, session
 
 sync_app = group("sync", "Peer-to-peer sync with the other hubs and laptops.")
 
@@ -57,7 +57,7 @@ def sync_now(
         print_json(rows)
     else:
         print_table([{**row, "device_id": short_device_id(row["device_id"]),
-                      "error": row["error"] or _("ok")} for row in rows],
+                      "error": result_text(row)} for row in rows],
                     [("name", N_("Device")), ("device_id", N_("Device ID")),
                      ("docs_received", N_("Docs in")), ("docs_sent", N_("Docs out")),
                      ("bytes_received", N_("Bytes in")), ("bytes_sent", N_("Bytes out")),
@@ -132,5 +132,12 @@ def bundle_inspect(ctx: typer.Context, path: BundleFile, json_flag: JsonFlag = F
             documents=info["documents"]))
         typer.echo(_("To: {names}").format(names="、".join(
             r["name"] or short_device_id(r["device_id"]) for r in info["recipients"])))
+        if info["damaged"]:
+            typer.echo(_("The bundle is damaged: {problem}").format(problem=info["problem"]))
+    elif info.get("damaged"):
+        typer.echo(_("The bundle is addressed to this device but damaged: {problem}").format(
+            problem=info["problem"]))
     else:
         typer.echo(_("Not addressed to this device: sender and recipients stay hidden"))
+    if info.get("damaged"):
+        raise typer.Exit(EXIT_BAD_INPUT)

@@ -44,8 +44,9 @@ def clean_text(text: object, field: str, maximum: int = 200, required: bool = Fa
     return cleaned
 
 
-def clean_name(text: object) -> str:
-    """An organization's or hub's name: one line, at most NAME_MAX_CHARS, nothing invisible.
+def clean_name(text: object, maximum: int = NAME_MAX_CHARS) -> str:
+    """An organization's, hub's or space's name: one line, at most `maximum` characters,
+    nothing invisible.
 
     Control, bidi-override and invalid characters are refused; other invisible characters
     (zero-width spaces, bidi marks …) are removed and blanks collapsed (`clean_display_name`).
@@ -54,9 +55,9 @@ def clean_name(text: object) -> str:
     if not isinstance(text, str) or not text.strip():
         raise DomainError("Name is empty")
     cleaned = clean_display_name(text)
-    if len(cleaned) > NAME_MAX_CHARS:
+    if len(cleaned) > maximum:
         raise DomainError("Name is too long ({length} characters, at most {maximum})",
-                          length=len(cleaned), maximum=NAME_MAX_CHARS)
+                          length=len(cleaned), maximum=maximum)
     if _has_control_or_invalid(text.strip()):
         raise DomainError("Name contains control characters")
     if not name_key(cleaned):

@@ -60,17 +60,33 @@ def parse_item_spec(text: str) -> RubricItem:
 
 
 def parse_score_items(specs: Sequence[str]) -> dict[str, float]:
-    """`NAME=VALUE` pairs as typed (`plan=2`, `卫生清洁=1.5`): item name → value."""
+    """`NAME=VALUE` pairs as typed (`plan=2`, `卫生清洁=1.5`): item name → value. An item
+    given twice is refused (which of the two values was meant?)."""
     values: dict[str, float] = {}
     for spec in specs:
         name, sep, text = str(spec).partition("=")
         try:
-            values[name.strip()] = float(text)
+            value = float(text)
         except ValueError:
             raise DomainError("Malformed item {item}: expected NAME=VALUE", item=spec) from None
         if not sep:
             raise DomainError("Malformed item {item}: expected NAME=VALUE", item=spec)
+        if name.strip() in values:
+            raise DomainError("Item {item} is given twice", item=name.strip()[:40])
+        values[name.strip()] = value
     return values
+
+
+def resolve_items(version: RubricVersion, values: Mapping[str, float]) -> dict[str, float]:
+    """Typed item names (keys or labels) → item key → value; two names of one item (`plan`
+    and `工作计划`) are refused like an item given twice."""
+    resolved: dict[str, float] = {}
+    for name, value in values.items():
+        item = resolve_item(version, name)
+        if item.key in resolved:
+            raise DomainError("Item {item} is given twice", item=item.label)
+        resolved[item.key] = float(value)
+    return resolved
 
 
 def validate_rubric(version: RubricVersion) -> None:

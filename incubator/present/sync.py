@@ -88,6 +88,17 @@ def round_summary(results: list[dict]) -> tuple[str, str]:
     return "\n".join(lines), severity
 
 
+def result_text(result: dict) -> str:
+    """A session's outcome in one line: its error, else the documents refused (either
+    side) with why, else ok."""
+    if result["error"]:
+        return result["error"]
+    if result["refused"]:
+        return _("{count} documents refused: {refusals}").format(
+            count=len(result["refused"]), refusals="; ".join(result["refused"]))
+    return _("ok")
+
+
 def export_text(summary: ExportSummary) -> str:
     """What a written bundle holds, in plain words."""
     return _("Wrote {path}: {documents} documents, {changes} changes, {bytes} bytes, "

@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from ..domain.errors import DomainError
 from ..i18n import _
+from ..store.commands import StorageError
 from .actions import translate_bindings
 
 if TYPE_CHECKING:
@@ -37,7 +38,17 @@ class Saved(Message):
 
 @dataclass
 class SaveFailed(Message):
+    """A write was refused or could not be stored; `message` is already translated and
+    `storage` says the disk is at fault (the message then says itself that nothing was
+    saved)."""
+
     message: str
+    storage: bool = False
+
+    @property
+    def notice(self) -> str:
+        return self.message if self.storage else _("Not saved: {message}").format(
+            message=self.message)
 
 
 class StoreAccess:
@@ -73,7 +84,8 @@ class StoreAccess:
             try:
                 result = write()
             except DomainError as error:
-                self.post_message(SaveFailed(error.render(_)))  # type: ignore[attr-defined]
+                self.post_message(SaveFailed(  # type: ignore[attr-defined]
+                    error.render(_), isinstance(error, StorageError)))
             else:
                 self.post_message(Saved(message(result), result, then))  # type: ignore[attr-defined]
 
@@ -86,8 +98,7 @@ class StoreAccess:
         self.incubator.refresh_active()
 
     def on_save_failed(self, event: SaveFailed) -> None:
-        self.notify(_("Not saved: {message}").format(message=event.message),  # type: ignore[attr-defined]
-                    severity="error", timeout=8)
+        self.notify(event.notice, severity="error", timeout=8)  # type: ignore[attr-defined]
 
 
 class AreaScreen(StoreAccess, Screen[None]):

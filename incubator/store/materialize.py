@@ -11,6 +11,9 @@ Document layouts (all maps of scalars):
   `reviews/<year>/…`, `graduation/…`, `exit/…`.
 Every document also has `log/…` and `clock/…` (see `journal`).
 
+Organizations, hubs and spaces carry `name_key` (`domain.names.name_key`), so a duplicate
+check is one SQL query whatever look-alike characters a name was typed with.
+
 Every container map is created with its document (`CONTAINERS`): two replicas that
 created the same map concurrently would each make their own, and one would hide the
 other's entries.
@@ -22,6 +25,7 @@ import json
 from typing import Any
 
 from ..domain.docids import DocKind, entity_id, kind_of
+from ..domain.names import name_key
 from ..domain.rubric import ten_point
 from . import journal
 
@@ -96,15 +100,16 @@ def _network_rows(tree: dict, rows: Rows) -> None:
 
 def _hub_rows(hub_id: str, tree: dict, rows: Rows) -> None:
     profile = tree.get("profile", {})
+    name = profile.get("name", hub_id)
     rows["hubs"].append({
-        "id": hub_id, "name": profile.get("name", hub_id), "category": profile.get("category"),
-        "created_at": profile.get("created_at"),
+        "id": hub_id, "name": name, "category": profile.get("category"),
+        "created_at": profile.get("created_at"), "name_key": name_key(name),
     })
     for space_id, space in sorted(tree.get("spaces", {}).items()):
         rows["spaces"].append({
             "id": space_id, "hub_id": hub_id, "name": space.get("name", space_id),
             "kind": space.get("kind", "room"), "area": space.get("area"),
-            "capacity": space.get("capacity"),
+            "capacity": space.get("capacity"), "name_key": name_key(space.get("name", space_id)),
         })
     for allocation_id, allocation in sorted(tree.get("allocations", {}).items()):
         rows["allocations"].append({
@@ -178,4 +183,5 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
         "stars": latest_review["stars"] if latest_review else None,
         "stars_year": latest_review["year"] if latest_review else None,
         "conflict_count": len(rows["conflicts"]),
+        "name_key": name_key(profile.get("name", org_id)),
     })

@@ -10,9 +10,16 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import Protocol
 
+from ..domain.errors import DomainError
 from .identity import Identity
 
 Heads = Iterable[tuple[str, list[str]]]
+
+
+class StorageError(DomainError):
+    """The replica file could not be written (a full disk, an I/O error): the whole write
+    was abandoned and nothing of it is stored, in the file or in memory. Not a refusal of
+    the data: the same write succeeds once the disk has room again."""
 
 
 class SyncDocument(Protocol):

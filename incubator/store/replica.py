@@ -10,6 +10,7 @@ documents re-materialized.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import secrets
 import sqlite3
@@ -25,14 +26,16 @@ import sqlite_utils
 
 from ..domain.device import short_device_id
 from ..domain.docids import NETWORK, kind_of
-from ..domain.errors import DomainError
+from ..domain.errors import N_, DomainError, Text
 from ..domain.membership import refusal
 from . import journal, queries
 from .authorship import NetworkHistory, incoming_refusal
 from .automerge_doc import AutomergeDoc, DocumentError, Editor
+from .check import Problem, problems
 from .identity import Identity, actor_for
 from .materialize import CONTAINERS, rows_for
 from .peers import PeerRecords
+from .ports import StorageError
 from .schema import QUERY_SCHEMA, QUERY_TABLES, SCHEMA_VERSION, create_all, recreate_query_tables
 
 COMPACT_MIN_BYTES = 4096
@@ -50,27 +53,70 @@ class ReplicaError(DomainError):
     """A replica that is missing, not ours, or damaged."""
 
 
+# SQLite's primary result codes that mean the file cannot be written or read as it should:
+# the data is not at fault, the disk is.
+STORAGE_FAILURES = frozenset({
+    sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_NOMEM, sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_PROTOCOL,
+})
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.Error) and _result_code(exc) in STORAGE_FAILURES
+
+
+def _result_code(exc: sqlite3.Error) -> int:
+    return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def failure_text(error: OSError | sqlite3.Error) -> Text | str:
+    """Why a file could not be written, in words ("the disk is full" is translated)."""
+    if (isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)) or (
+            isinstance(error, sqlite3.Error) and _result_code(error) == sqlite3.SQLITE_FULL):
+        return Text(N_("the disk is full"))
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error)[:200]
+
+
+def storage_error(exc: sqlite3.Error) -> StorageError:
+    """A plain message for a storage failure (the disk is full, or it failed)."""
+    code = _result_code(exc)
+    if code == sqlite3.SQLITE_FULL:
+        return StorageError("The disk is full: nothing was saved. Free some space on the "
+                            "disk, then do it again")
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return StorageError("The replica file is damaged ({error}): nothing was saved. Run "
+                            "incubator verify", error=str(exc)[:200])
+    return StorageError("The replica file could not be written ({error}): nothing was saved",
+                        error=str(exc)[:200])
+
+
 class Replica(PeerRecords):
     """The storage engine: documents in, query rows out, all in one file (see `files`
     for creating one). Implements `ports.SyncPort`."""
 
-    def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
+    def __init__(self, path: Path, *, clock: Clock = utc_now,
+                 on_close: Callable[[], None] | None = None, refresh: bool = True) -> None:
         if not path.exists():
             raise ReplicaError("No replica at {path}", path=str(path))
         self.path = path
         self.clock = clock
+        self._on_close = on_close
+        self._file = os.stat(path).st_ino
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self._lock = threading.RLock()
         self._depth = 0
-        self._touched: set[str] = set()
+        self._doomed: StorageError | None = None
         self._docs: OrderedDict[str, tuple[AutomergeDoc, int]] = OrderedDict()
         self._history: tuple[tuple[str, ...], NetworkHistory] | None = None
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             meta = dict(conn.execute("SELECT key, value FROM replica_meta"))
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # (a damaged schema)
             conn.close()
             raise ReplicaError("{path} is damaged or not an incubator replica ({error})",
                                path=str(path), error=str(exc)) from exc
@@ -87,39 +133,91 @@ class Replica(PeerRecords):
             conn.close()
             raise ReplicaError("{path} is damaged or not an incubator replica ({error})",
                                path=str(path), error=f"replica_meta {exc}") from exc
+        if not refresh:  # opened to be rebuilt (`reindex`): its tables may be damaged
+            return
         if meta.get("query_schema") != QUERY_SCHEMA:
             self._rebuild_query_tables()
         self.refresh()
 
     def close(self) -> None:
         self.db.conn.close()
+        if self._on_close:
+            self._on_close()
+
+    def _check_same_file(self) -> None:
+        """Refuse to write once the path names another file than the one opened (it was
+        replaced behind this process's back): the write would be lost with the old file."""
+        try:
+            same = os.stat(self.path).st_ino == self._file
+        except OSError:
+            same = False
+        if not same:
+            raise ReplicaError("The replica file {path} was replaced or removed while this "
+                               "program had it open: nothing was saved. Close the program "
+                               "and open it again", path=str(self.path))
 
     # -- transactions -------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One durable SQLite transaction; nested calls join the outer one."""
+        """One durable SQLite transaction; nested calls join the outer one.
+
+        It returns only after COMMIT succeeded. When anything fails — a refusal, or the
+        file that cannot be written (`StorageError`: a full disk) — the transaction is
+        rolled back and every cached document is dropped, so memory holds exactly what
+        the file holds. A storage failure inside a nested call dooms the outer
+        transaction even if a caller catches it: SQLite may already have rolled back."""
         with self._lock:
             if self._depth:
                 self._depth += 1
                 try:
                     yield
+                except sqlite3.Error as exc:
+                    if is_storage_failure(exc):
+                        raise self._storage_error(exc) from exc
+                    raise
                 finally:
                     self._depth -= 1
                 return
-            self.db.conn.execute("BEGIN IMMEDIATE")
+            self._check_same_file()
+            try:
+                self.db.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                if is_storage_failure(exc):
+                    raise storage_error(exc) from exc
+                raise
             self._depth = 1
-            self._touched = set()
+            self._doomed = None
             try:
                 yield
+                if self._doomed is not None:
+                    raise self._doomed
                 self.db.conn.execute("COMMIT")
-            except BaseException:
-                self.db.conn.execute("ROLLBACK")
-                for doc_id in self._touched:
-                    self._docs.pop(doc_id, None)
+            except BaseException as exc:
+                self._abandon()
+                if is_storage_failure(exc):
+                    raise storage_error(exc) from exc
                 raise
             finally:
                 self._depth = 0
+                self._doomed = None
+
+    def _abandon(self) -> None:
+        """Roll back what SQLite has not already rolled back; forget every cached document
+        (a change applied in memory may never have reached the file)."""
+        try:
+            self.db.conn.rollback()
+        except sqlite3.Error:
+            pass  # SQLite has undone the transaction itself
+        self._docs.clear()
+
+    def _storage_error(self, exc: sqlite3.Error) -> StorageError:
+        """The error to raise for a storage failure inside the transaction, which can
+        then only end in a rollback."""
+        error = storage_error(exc)
+        if self._depth:
+            self._doomed = error
+        return error
 
     # -- documents ----------------------------------------------------------
 
@@ -143,11 +241,15 @@ class Replica(PeerRecords):
                 data, upto = self._load(doc_id, upto)
                 if data:
                     doc.merge(data)
-            self._docs[doc_id] = (doc, upto)
-            self._docs.move_to_end(doc_id)
-            while len(self._docs) > CACHE_SIZE:
-                self._docs.popitem(last=False)
+            self._cache(doc_id, doc, upto)
             return doc
+
+    def _cache(self, doc_id: str, doc: AutomergeDoc, upto: int) -> None:
+        """Keep `doc` (as stored up to chunk `upto`) among the most recently used."""
+        self._docs[doc_id] = (doc, upto)
+        self._docs.move_to_end(doc_id)
+        while len(self._docs) > CACHE_SIZE:
+            self._docs.popitem(last=False)
 
     def tree(self, doc_id: str) -> dict:
         doc = self.document(doc_id)
@@ -168,29 +270,33 @@ class Replica(PeerRecords):
             checked = not (create and doc_id == NETWORK)
             if checked:
                 self._check_own_role(doc_id)
-            self._touched.add(doc_id)
             before = doc.heads()
             clock = doc.tree((journal.CLOCK,))
             network = self.document(NETWORK)
             network_heads = None if doc_id == NETWORK else network.heads() if network else []
-            with doc.edit() as editor:
-                if not before:
-                    for container in (*CONTAINERS[kind_of(doc_id)], journal.LOG, journal.CLOCK):
-                        editor.ensure_map((container,))
-                fields = apply(editor)
-                key, entry, count = journal.new_entry(
-                    clock, self.identity.actor_hex, self.now_iso(), self.identity.device_id,
-                    self.identity.device_name, summary, params, fields,
-                    network_heads,
-                )
-                editor.set((journal.LOG, key), entry)
-                editor.set((journal.CLOCK, self.identity.actor_hex), count)
-            if checked:
-                self._check_own_change(doc_id, doc, before)
-            if before:
-                self._store(doc_id, doc, "changes", doc.changes_since(before))
-            else:
-                self._store(doc_id, doc, "snapshot", doc.save())
+            try:
+                with doc.edit() as editor:
+                    if not before:
+                        for container in (*CONTAINERS[kind_of(doc_id)], journal.LOG,
+                                          journal.CLOCK):
+                            editor.ensure_map((container,))
+                    fields = apply(editor)
+                    key, entry, count = journal.new_entry(
+                        clock, self.identity.actor_hex, self.now_iso(), self.identity.device_id,
+                        self.identity.device_name, summary, params, fields,
+                        network_heads,
+                    )
+                    editor.set((journal.LOG, key), entry)
+                    editor.set((journal.CLOCK, self.identity.actor_hex), count)
+                if checked:
+                    self._check_own_change(doc_id, doc, before)
+                if before:
+                    self._store(doc_id, doc, "changes", doc.changes_since(before))
+                else:
+                    self._store(doc_id, doc, "snapshot", doc.save())
+            except BaseException:
+                self._docs.pop(doc_id, None)  # the cached document was edited in place
+                raise
 
     def _check_own_role(self, doc_id: str) -> None:
         """Refuse locally what every other replica would refuse on receipt."""
@@ -250,7 +356,6 @@ class Replica(PeerRecords):
                 raise ReplicaError("Refused {doc_id}: its contents are malformed ({error})",
                                    doc_id=doc_id, error=f"{type(exc).__name__}: {exc}"[:200]
                                    ) from exc
-            self._touched.add(doc_id)
             self.db.conn.execute("SAVEPOINT merge_document")
             try:
                 if before:
@@ -259,9 +364,11 @@ class Replica(PeerRecords):
                 else:
                     self._store(doc_id, candidate, "snapshot", candidate.save(), rows)
             except sqlite3.Error as exc:
+                self._docs.pop(doc_id, None)
+                if is_storage_failure(exc) or not self.db.conn.in_transaction:
+                    raise self._storage_error(exc) from exc
                 self.db.conn.execute("ROLLBACK TO merge_document")
                 self.db.conn.execute("RELEASE merge_document")
-                self._docs.pop(doc_id, None)
                 raise ReplicaError("Refused {doc_id}: its contents are malformed ({error})",
                                    doc_id=doc_id, error=str(exc)[:200]) from exc
             self.db.conn.execute("RELEASE merge_document")
@@ -296,7 +403,7 @@ class Replica(PeerRecords):
                 (doc_id, snapshot),
             ).lastrowid
             snapshot_bytes, change_bytes = len(snapshot), 0
-        self._docs[doc_id] = (doc, chunk_id)
+        self._cache(doc_id, doc, chunk_id)
         self._materialize(doc_id, doc, rows)
         conn.execute(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
@@ -314,42 +421,52 @@ class Replica(PeerRecords):
     # -- keeping the query tables true -------------------------------------
 
     def refresh(self) -> list[str]:
-        """Re-materialize documents whose chunks arrived behind our back."""
+        """Re-materialize documents whose chunks arrived behind our back (a document whose
+        chunks are damaged is left as it is: `verify` names it)."""
         stale = self.db.conn.execute(
-            """SELECT c.doc_id, max(c.id), d.heads FROM chunks c
+            """SELECT c.doc_id, d.heads FROM chunks c
                LEFT JOIN documents d ON d.doc_id = c.doc_id
                GROUP BY c.doc_id
                HAVING d.doc_id IS NULL OR max(c.id) > d.materialized_upto"""
         ).fetchall()
         if not stale:
             return []
-        changed = []
         with self.transaction():
-            for doc_id, upto, recorded_heads in stale:
-                self._docs.pop(doc_id, None)
-                data, upto = self._load(doc_id)
-                doc = AutomergeDoc.load(data, self.identity.actor)
-                heads = ",".join(doc.heads())
-                if heads != recorded_heads:
-                    self._materialize(doc_id, doc)
-                    changed.append(doc_id)
-                sizes = dict(self.db.conn.execute(
-                    "SELECT kind, sum(length(data)) FROM chunks WHERE doc_id = ? GROUP BY kind",
-                    (doc_id,),
-                ))
-                self.db.conn.execute(
-                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-                    (doc_id, kind_of(doc_id), heads, upto, sizes.get("snapshot", 0),
-                     sizes.get("changes", 0)),
-                )
-                self._docs[doc_id] = (doc, upto)
-        return changed
+            return [doc_id for doc_id, recorded_heads in stale
+                    if self._rematerialize(doc_id, unless_heads=recorded_heads)]
+
+    def _rematerialize(self, doc_id: str, unless_heads: str | None = None) -> bool:
+        """Load a document from its chunks and record it; its rows are replaced unless its
+        heads are `unless_heads` (already reflected). False when it does not load."""
+        self._docs.pop(doc_id, None)
+        rows = self.db.conn.execute(
+            "SELECT id, kind, data FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,)
+        ).fetchall()
+        try:
+            kind = kind_of(doc_id)
+            if not rows:  # a damaged index names a document the table does not hold
+                raise DocumentError("no chunks")
+            doc = AutomergeDoc.load(b"".join(data for _id, _kind, data in rows),
+                                    self.identity.actor)
+        except (ValueError, DocumentError):  # a damaged id or chunk
+            return False
+        heads = ",".join(doc.heads())
+        if heads != unless_heads:
+            self._materialize(doc_id, doc)
+        sizes = {"snapshot": 0, "changes": 0}
+        for _id, kind, data in rows:
+            sizes[kind] += len(data)
+        upto = rows[-1][0]
+        self.db.conn.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+            (doc_id, kind, heads, upto, sizes["snapshot"], sizes["changes"]))
+        self._cache(doc_id, doc, upto)
+        return heads != unless_heads
 
     def _rebuild_query_tables(self) -> None:
         """This build's query tables, filled from the documents (a replica made by a build
         with other tables: the rows are derived, so nothing is lost)."""
         with self.transaction():
-            recreate_query_tables(self.db.conn)
             self.db.conn.execute("INSERT OR REPLACE INTO replica_meta VALUES ('query_schema', ?)",
                                  (QUERY_SCHEMA,))
             self.reindex()
@@ -359,55 +476,40 @@ class Replica(PeerRecords):
             "SELECT DISTINCT doc_id FROM chunks ORDER BY doc_id")]
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Rebuild every query table from the documents alone."""
-        doc_ids = self.doc_ids()
+        """Rebuild every query table and the documents bookkeeping from the chunks alone;
+        a document whose chunks are damaged is left out (`verify` names it). Returns how
+        many documents were rebuilt."""
         with self.transaction():
-            for table in QUERY_TABLES:
-                self.db.conn.execute(f"DELETE FROM {table}")
+            recreate_query_tables(self.db.conn)
+            self.db.conn.execute("DELETE FROM documents")
             self._docs.clear()
+            doc_ids = self.doc_ids()
+            rebuilt = 0
             for number, doc_id in enumerate(doc_ids, 1):
-                data, upto = self._load(doc_id)
-                doc = AutomergeDoc.load(data, self.identity.actor)
-                _insert_rows(self.db, rows_for(doc_id, doc.tree()))
-                self.db.conn.execute(
-                    "UPDATE documents SET heads = ?, materialized_upto = ? WHERE doc_id = ?",
-                    (",".join(doc.heads()), upto, doc_id),
-                )
+                rebuilt += self._rematerialize(doc_id)
                 if progress:
                     progress(number, len(doc_ids))
-        return len(doc_ids)
+        return rebuilt
 
     def dump_query_tables(self) -> dict[str, list[tuple]]:
         """Every query table's rows, sorted: what `verify` and tests compare."""
         return dump_query_tables(self.db.conn)
 
-    def verify(self) -> list[str]:
-        """Problems found: SQLite integrity, documents that fail to load, stale rows."""
-        problems = [
-            f"sqlite: {row[0]}" for row in self.db.conn.execute("PRAGMA integrity_check")
-            if row[0] != "ok"
-        ]
-        expected = sqlite_utils.Database(sqlite3.connect(":memory:"), execute_plugins=False)
-        create_all(expected.conn)
-        for doc_id in self.doc_ids():
-            try:
-                data, _ = self._load(doc_id)
-                doc = AutomergeDoc.load(data, self.identity.actor)
-            except DocumentError as exc:
-                problems.append(f"{doc_id}: does not load ({exc})")
-                continue
-            _insert_rows(expected, rows_for(doc_id, doc.tree()))
-        actual = self.dump_query_tables()
-        for table, rows in dump_query_tables(expected.conn).items():
-            if rows != actual[table]:
-                problems.append(f"{table}: rows differ from the documents")
-        expected.conn.close()
-        return problems
+    def verify(self) -> list[Problem]:
+        """What is damaged in the file, and what can be recovered (see `check`); empty
+        when the replica is sound. Reads committed data through a connection of its own."""
+        conn = sqlite3.connect(str(self.path))
+        try:
+            return problems(conn)
+        finally:
+            conn.close()
 
     def backup(self, out: Path) -> None:
         """A consistent copy of the whole replica while it is in use (SQLite's online
-        backup), written beside `out`, fsynced and renamed into place."""
+        backup), written beside `out`, fsynced and renamed into place. When it cannot be
+        written (a full disk) nothing is left behind: `out` is untouched."""
         temporary = out.with_name(f".{out.name}.partial")
+        leftovers = [temporary, temporary.with_name(temporary.name + "-journal")]
         try:
             target = sqlite3.connect(str(temporary))
             try:
@@ -419,10 +521,11 @@ class Replica(PeerRecords):
             with open(temporary, "rb+") as handle:
                 os.fsync(handle.fileno())
             os.replace(temporary, out)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
+        except (OSError, sqlite3.Error) as error:
+            for path in leftovers:
+                path.unlink(missing_ok=True)
             raise ReplicaError("Cannot write the backup to {path}: {error}", path=str(out),
-                               error=error.strerror or str(error)) from None
+                               error=failure_text(error)) from None
 
     def set_keys(self, private_key_pem: str, bundle_key_pem: str) -> None:
         """Store this device's private keys (e.g. now protected by a passphrase)."""

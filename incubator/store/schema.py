@@ -75,13 +75,16 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 """
 
+# Local sync bookkeeping: what this replica knows of its peers, nothing of the documents.
+SYNC_TABLES = ("sync_peers", "peer_heads", "bundle_acks", "bundle_sent", "sync_log")
+
 QUERY_TABLES: dict[str, str] = {
     "hubs": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT,
-        created_at TEXT""",
+        created_at TEXT, name_key TEXT NOT NULL""",
     "spaces": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, hub_id TEXT NOT NULL, name TEXT NOT NULL,
-        kind TEXT NOT NULL, area REAL, capacity INTEGER""",
+        kind TEXT NOT NULL, area REAL, capacity INTEGER, name_key TEXT NOT NULL""",
     "allocations": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, hub_id TEXT NOT NULL, space_id TEXT NOT NULL,
         org_id TEXT NOT NULL, start TEXT NOT NULL, end TEXT""",
@@ -91,7 +94,7 @@ QUERY_TABLES: dict[str, str] = {
         phone TEXT, members INTEGER, party_org TEXT, entered TEXT, notes TEXT,
         graduated_on TEXT, destination TEXT, exited_on TEXT, exit_reason TEXT,
         last_month TEXT, last_score10 REAL, stars INTEGER, stars_year INTEGER,
-        conflict_count INTEGER NOT NULL DEFAULT 0""",
+        conflict_count INTEGER NOT NULL DEFAULT 0, name_key TEXT NOT NULL""",
     "scores": """
         doc_id TEXT NOT NULL, org_id TEXT NOT NULL, month TEXT NOT NULL, total REAL NOT NULL,
         max_total REAL NOT NULL, score10 REAL NOT NULL, rubric_from TEXT NOT NULL,
@@ -128,6 +131,9 @@ QUERY_TABLES: dict[str, str] = {
 INDEXES = """
 CREATE INDEX IF NOT EXISTS organizations_hub ON organizations (hub_id, stage);
 CREATE INDEX IF NOT EXISTS organizations_name ON organizations (name);
+CREATE INDEX IF NOT EXISTS organizations_name_key ON organizations (hub_id, name_key);
+CREATE INDEX IF NOT EXISTS hubs_name_key ON hubs (name_key);
+CREATE INDEX IF NOT EXISTS spaces_name_key ON spaces (hub_id, name_key);
 CREATE INDEX IF NOT EXISTS scores_month ON scores (month, score10);
 CREATE INDEX IF NOT EXISTS waivers_org ON waivers (org_id);
 CREATE INDEX IF NOT EXISTS allocations_space ON allocations (space_id);

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..domain.docids import network_first
 from ..domain.errors import DomainError
-from ..store.ports import SyncPort
+from ..store.ports import StorageError, SyncPort
 from .peers import log_event
 
 Offer = list[tuple[str, list[str]]]
@@ -115,6 +115,8 @@ class Exchange:
             for item in sorted(items, key=lambda it: network_first(it.doc_id)):
                 try:
                     self.port.merge(item.doc_id, item.data, item.heads)
+                except StorageError:
+                    raise  # the disk, not the document: the whole batch is abandoned
                 except (DomainError, ValueError) as exc:
                     reason = (exc.render(self.translate) if isinstance(exc, DomainError)
                               else str(exc))

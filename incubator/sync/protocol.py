@@ -264,8 +264,11 @@ class SyncSession:
         return iter(())
 
     def _on_error(self, header: dict, _payload: bytes) -> Iterator[bytes]:
+        """The peer's reason, in this side's language when it is one of our messages
+        without parameters (e.g. its disk is full)."""
+        reason = str(header.get("message", ""))[:300]
         raise ProtocolError("The peer ended the session: {reason}",
-                            reason=str(header.get("message", ""))[:300])
+                            reason=self.exchange.translate(reason))
 
 
 def error_frame(message: str) -> bytes:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..domain.device import parse_device_id, short_device_id
 from ..domain.errors import DomainError
 from ..i18n import _
-from ..store.ports import SyncPort
+from ..store.ports import StorageError, SyncPort
 from .exchange import Exchange
 from .peers import (
     SessionStats, device_names, log_event, peer_address, record_session, trusted_certificates,
@@ -89,7 +89,7 @@ async def _drive(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                 stats.bytes_sent += len(chunk)
                 wrote = True
                 await asyncio.wait_for(writer.drain(), READ_TIMEOUT)
-    except ProtocolError as error:
+    except (ProtocolError, StorageError) as error:
         writer.write(error_frame(error.render()))
         raise
     except asyncio.TimeoutError:
@@ -223,12 +223,15 @@ class SyncServer:
                 sent=stats.docs_sent))
         except (DomainError, OSError) as error:
             message = _message(error)
-            if peer == "?":
-                log_event(self.replica, None, "refused", message)
-            else:
-                stats.seconds = time.perf_counter() - started
-                record_session(self.replica, peer, stats, message)
             self.on_event(_("Session with {device} failed: {error}").format(
                 device=short_device_id(peer), error=message))
+            try:
+                if peer == "?":
+                    log_event(self.replica, None, "refused", message)
+                else:
+                    stats.seconds = time.perf_counter() - started
+                    record_session(self.replica, peer, stats, message)
+            except StorageError as unrecorded:  # the disk is full: the server keeps serving
+                self.on_event(_message(unrecorded))
         finally:
             await _close(writer)

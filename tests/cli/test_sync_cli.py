@@ -179,3 +179,74 @@ class TestBundle:
         stranger = new_identity("陌生设备").device_id
         result = run("bundle", "export", "--for", stranger, "--out", tmp_path / "b", ok=False)
         assert result.exit_code == 2 and "不是当前成员" in result.stderr
+
+
+class TestSyncNowShowsRefusals:
+    def test_documents_refused_by_the_hub_are_in_the_table_not_ok(self, hub, laptop):
+        """A modified laptop client writes a hub document (only hubs may): the hub refuses
+        it, and `sync now` says so in its table instead of "ok"."""
+        ready, state = threading.Event(), {}
+
+        def serve():
+            async def main():
+                store = Store.open(hub)
+                server = SyncServer(store.replica)
+                state["port"] = (await server.start("127.0.0.1", 0))[1]
+                state["stop"] = asyncio.Event()
+                state["loop"] = asyncio.get_running_loop()
+                ready.set()
+                await state["stop"].wait()
+                await server.close()
+                store.close()
+            asyncio.run(main())
+
+        thread = threading.Thread(target=serve)
+        thread.start()
+        assert ready.wait(30)
+        try:
+            hub_id = run("device", "id").stdout.strip()
+            sync = ("sync", "now", "--peer", hub_id, "--address", f"127.0.0.1:{state['port']}")
+            at(laptop, *sync)
+            forger = Store.open(laptop)
+            forger.replica._check_own_role = lambda doc_id: None
+            forger.add_space("阳光孵化中心", "假房间")
+            forger.close()
+            table = at(laptop, *sync).stdout
+            assert "1 个文档被拒绝" in table and "成功" not in table, table
+            rows = json.loads(at(laptop, *sync, "--json").stdout)
+            assert rows[0]["refused"] and "field" in rows[0]["refused"][0]
+        finally:
+            state["loop"].call_soon_threadsafe(state["stop"].set)
+            thread.join(10)
+
+
+class TestInspectDamaged:
+    def test_a_damaged_bundle_is_called_damaged_not_someone_elses(self, hub, laptop, tmp_path):
+        laptop_id = at(laptop, "device", "id").stdout.strip()
+        stick = tmp_path / "stick.bundle"
+        run("bundle", "export", "--for", laptop_id, "--out", stick, "--full")
+        data = stick.read_bytes()
+        preamble = data.index(b'"stanzas"') + 400  # past the recipients' wrapped keys
+        damaged_copies = {
+            "a flipped bit in the contents": (preamble + 40, None),
+            "a flipped bit in the middle": (len(data) // 2 + preamble // 2, None),
+            "a flipped bit in the signature": (len(data) - 3, None),
+            "cut in half": (None, (len(data) + preamble) // 2),
+            "the last byte missing": (None, len(data) - 1),
+        }
+        for label, (flip, cut) in damaged_copies.items():
+            copy = bytearray(data[:cut] if cut else data)
+            if flip is not None:
+                copy[flip] ^= 0x04
+            path = tmp_path / "damaged.bundle"
+            path.write_bytes(bytes(copy))
+            result = at(laptop, "bundle", "inspect", path, ok=False)
+            assert result.exit_code == 2, (label, result.output)
+            assert "已损坏" in result.stdout and "不是发给本设备" not in result.stdout, (
+                label, result.stdout)
+            shown = json.loads(at(laptop, "bundle", "inspect", path, "--json", ok=False).stdout)
+            assert shown["damaged"], label
+        # a sound bundle for someone else is still just "not addressed to this device"
+        other = run("bundle", "inspect", stick).stdout
+        assert "不是发给本设备" in other and "已损坏" not in other
+        assert at(laptop, "bundle", "inspect", stick).exit_code == 0

@@ -11,12 +11,16 @@ prints an `ack` line after each one has returned:
 - a sync receive: the child writes a score into B, then `sync_with` pulls it from B's
   server process into A,
 - a bundle import: the child writes a score into C, exports a bundle for A and imports it,
-- a reindex of A.
+- a reindex of A,
+- a full disk: A's connection may not grow the file any more (`PRAGMA max_page_count`,
+  as a full disk stops SQLite), and the child saves scores (and sometimes imports a
+  bundle) until one is refused with `StorageError`; then the disk is freed and the same
+  long-lived stores carry on. Every fourth child starts with a full disk.
 
 The parent kills the child at a random moment (seeded), then checks A: `incubator
 verify` exits 0, and every acknowledged score is there (a score's note carries a
 counter that only grows, so the stored note of an (organization, month) is at least
-the last acknowledged one). At the end B's server stops cleanly, B and C verify, and a
+the last acknowledged one), and no score refused on the full disk was stored. At the end B's server stops cleanly, B and C verify, and a
 plain `incubator sync now` from A to B still works.
 
 SIGKILL tests what the process can lose (SQLite's transactions against a process dying
@@ -52,13 +56,14 @@ CHILD = textwrap.dedent('''
     import asyncio, json, random, sys
     from pathlib import Path
 
-    from incubator.store.commands import ScoreEntry, Store
+    from incubator.store.commands import ScoreEntry, StorageError, Store
     from incubator.sync.bundle import export_bundle, import_bundle
     from incubator.sync.transport import sync_with
 
     config = json.loads(Path(sys.argv[1]).read_text())
     counter = int(sys.argv[2])
     rng = random.Random(int(sys.argv[3]))
+    first = sys.argv[4] if len(sys.argv) > 4 else None
     FULL = {"plan": 2, "cleanliness": 2, "activities": 2, "archives": 2, "party": 2}
     MONTHS = [f"{year}-{month:02d}" for year in range(2001, 2026) for month in range(1, 13)]
 
@@ -81,9 +86,42 @@ CHILD = textwrap.dedent('''
         return a.db.conn.execute("SELECT count(*) FROM chunks WHERE doc_id = ?",
                                  (doc_id,)).fetchone()[0]
 
+    def bundle_from_c(month):
+        number = score(c, config["c_org"], month, "c")
+        path = Path(config["bundles"]) / f"{number}.bundle"
+        export_bundle(c.replica, [config["a_id"]], path, full=True)
+        return number, path
+
+    def full_disk():
+        """Fill A's disk, write until a write is refused, free it."""
+        pages = a.db.conn.execute("PRAGMA page_count").fetchone()[0]
+        a.db.conn.execute(f"PRAGMA max_page_count = {pages}")
+        for _attempt in range(500):
+            if rng.random() < 0.2:
+                month = rng.choice(MONTHS)
+                number, path = bundle_from_c(month)
+                try:
+                    import_bundle(a.replica, path)
+                except StorageError:
+                    say("full bundle")
+                    break
+                say("ack bundle", config["c_org"], month, number)
+                continue
+            org, month = rng.choice(config["orgs"]), rng.choice(MONTHS)
+            try:
+                number = score(a, org, month, "a")
+            except StorageError:
+                say("full score", org, month, counter)
+                break
+            say("ack score", org, month, number)
+        a.db.conn.execute("PRAGMA max_page_count = 1073741823")
+        say("ack free")
+
     say("ready")
     while True:
-        op = rng.choices(["score", "hot", "sync", "bundle", "reindex"], [4, 4, 2, 2, 1])[0]
+        op = first or rng.choices(["score", "hot", "sync", "bundle", "reindex", "full"],
+                                  [4, 4, 2, 2, 1, 1])[0]
+        first = None
         say("begin", op)
         if op == "score":
             org, month = rng.choice(config["orgs"]), rng.choice(MONTHS)
@@ -105,12 +143,12 @@ CHILD = textwrap.dedent('''
                 say("ack sync", config["b_org"], month, number)
         elif op == "bundle":
             month = rng.choice(MONTHS)
-            number = score(c, config["c_org"], month, "c")
-            path = Path(config["bundles"]) / f"{number}.bundle"
-            export_bundle(c.replica, [config["a_id"]], path, full=True)
+            number, path = bundle_from_c(month)
             import_bundle(a.replica, path)
             say("ack bundle", config["c_org"], month, number)
             path.unlink()
+        elif op == "full":
+            full_disk()
         else:
             count = a.replica.reindex()
             say("ack reindex", count)
@@ -204,14 +242,17 @@ def test_acknowledged_writes_survive_sigkill(tmp_path):
     home_a = Path(config["a"])
     server = serve(Path(config["b"]), port)
     acked: dict[tuple[str, str], int] = {}
-    figures = {"acks": 0, "scores": 0, "compactions": 0, "syncs": 0, "bundles": 0, "reindexes": 0}
+    refused: dict[tuple[str, str], int] = {}
+    figures = {"acks": 0, "scores": 0, "compactions": 0, "syncs": 0, "bundles": 0, "reindexes": 0,
+               "disk_full_refusals": 0, "disk_freed": 0}
     interrupted: dict[str, int] = {}
     failures: list[str] = []
     try:
         for kill in range(kills):
             child = subprocess.Popen(
                 [sys.executable, str(script), str(tmp_path / "config.json"),
-                 str((kill + 1) * 10**6), str(rng.randrange(10**9))],
+                 str((kill + 1) * 10**6), str(rng.randrange(10**9)),
+                 *(["full"] if kill % 4 == 1 else [])],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                 cwd=Path(__file__).resolve().parents[2])
             first = child.stdout.readline()
@@ -230,10 +271,19 @@ def test_acknowledged_writes_survive_sigkill(tmp_path):
                     last = words[1]
                 elif words[0] == "fail":
                     failures.append(line)
+                elif words[0] == "full":
+                    figures["disk_full_refusals"] += 1
+                    if words[1] == "score":
+                        refused[(words[2], words[3])] = int(words[4])
                 elif words[0] == "ack":
-                    last = None
-                    figures["acks"] += 1
                     kind = words[1]
+                    if kind == "free":
+                        figures["disk_freed"] += 1
+                        last = None
+                        continue
+                    if last != "full":  # writes inside the full-disk trial do not end it
+                        last = None
+                    figures["acks"] += 1
                     if kind in ("score", "sync", "bundle"):
                         acked[(words[2], words[3])] = int(words[4])
                     figures[{"score": "scores", "compact": "compactions", "sync": "syncs",
@@ -249,6 +299,8 @@ def test_acknowledged_writes_survive_sigkill(tmp_path):
             lost = {key: number for key, number in acked.items()
                     if notes.get(key, -1) < number}
             assert not lost, f"seed={seed} kill {kill}: acknowledged writes lost: {lost}"
+            kept = {key: number for key, number in refused.items() if notes.get(key) == number}
+            assert not kept, f"seed={seed} kill {kill}: writes refused on a full disk kept: {kept}"
         assert not failures, f"seed={seed}: writes failed without a crash: {failures}"
     finally:
         server.send_signal(signal.SIGINT)
@@ -274,4 +326,5 @@ def test_acknowledged_writes_survive_sigkill(tmp_path):
     checked = len(acked)
     print(f"\ncrash test seed={seed}: {kills} kills, {figures['acks']} acknowledged writes "
           f"({figures}), {checked} (organization, month) scores checked after every kill, "
-          f"0 lost; interrupted mid-write: {interrupted}; {time.monotonic() - started:.0f} s")
+          f"0 lost, {len(refused)} refused on a full disk and absent; interrupted mid-write: "
+          f"{interrupted}; {time.monotonic() - started:.0f} s")

@@ -126,7 +126,7 @@ class TestReindex:
         org = add_org(store)
         store.db.conn.execute("UPDATE organizations SET name = 'x' WHERE id = ?", (org,))
         store.db.conn.commit()
-        assert any("organizations" in p for p in store.replica.verify())
+        assert any("organizations" in str(p) for p in store.replica.verify())
 
     def test_stale_rows_are_rematerialized_on_open(self, store):
         org = add_org(store)

@@ -134,3 +134,40 @@ class TestSheet:
         sheet.drafts[f"org{PAGE + 3}"] = {"party": "2.5"}
         index, org_id, item = sheet.invalid()
         assert (index, org_id, item.key) == (PAGE + 3, f"org{PAGE + 3}", "party")
+
+
+class TestFullDisk:
+    async def test_a_save_on_a_full_disk_says_so_keeps_the_row_and_saves_once_freed(
+            self, app, demo_home):
+        from ..reliability.test_disk_full import fill_disk, free_disk
+
+        org = residents(demo_home)[0]
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen, grid = await open_month(app, pilot, org["hub_id"], "2026-11")
+            grid[org["id"]].cells[0].focus()
+            for _item in LOW:
+                await pilot.press("2", "tab")
+            fill_disk(app.store)
+            saved = 0
+            for _attempt in range(50):  # small writes may still fit in the last pages
+                await pilot.press("ctrl+s")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                if any("磁盘已满" in n for n in notices(app)):
+                    break
+                saved += 1
+                grid[org["id"]].cells[1].value = "1" if saved % 2 else "2"
+                await pilot.pause()
+            refused = [n for n in notices(app) if "磁盘已满" in n]
+            assert refused and refused[0].startswith("磁盘已满，未保存"), notices(app)
+            typed = [cell.value for cell in grid[org["id"]].cells]
+            free_disk(app.store)
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert "已保存 1 个组织的评分" in notices(app)[-1], notices(app)
+        store = open_store(demo_home)
+        assert store.verify() == []
+        stored = queries.scores(store.db, month="2026-11", org_id=org["id"])[0]["items"]
+        assert [f"{stored[key]:g}" for key in LOW] == typed
+        store.close()

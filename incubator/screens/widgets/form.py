@@ -74,7 +74,7 @@ class FormScreen(StoreAccess, ModalScreen[dict[str, Any] | None]):
     def on_save_failed(self, event: SaveFailed) -> None:
         event.prevent_default()
         self.query_one("#error", Label).update(event.message)
-        self.notify(_("Not saved: {message}").format(message=event.message), severity="error")
+        self.notify(event.notice, severity="error")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -18,7 +18,7 @@ from ...domain.models import Role
 from ...domain.settings import Settings
 from .. import files
 from ..identity import Card, Identity, new_identity
-from ..ports import SyncPort
+from ..ports import StorageError, SyncPort
 from ..replica import Clock
 from .hubs import HubCommands
 from .leaving import GraduationRefused, LeavingCommands
@@ -31,7 +31,7 @@ from .waivers import WaiverCommands
 from .warnings import ORDERED_EXIT_REASON, WarningCommands
 from .writes import set_all
 
-__all__ = ["GraduationRefused", "ORDERED_EXIT_REASON", "ScoreEntry", "Store"]
+__all__ = ["GraduationRefused", "ORDERED_EXIT_REASON", "ScoreEntry", "StorageError", "Store"]
 
 class Store(NetworkCommands, OrganizationCommands, ScoreCommands, WarningCommands,
             LeavingCommands, HubCommands, ReviewCommands, WaiverCommands, RecordCommands):

@@ -14,6 +14,15 @@ from .. import queries
 from ..replica import Replica
 
 
+def refuse_duplicate(name: str, existing: str, message: str) -> None:
+    """Refuse `name` because `existing` is the same name (`message` names it); when they
+    look different, say that they count as the same."""
+    if name == existing:
+        raise DomainError(message, name=name)
+    raise DomainError("{name} counts as the same name as {existing}, which already exists",
+                      name=name, existing=existing)
+
+
 class Commands:
     """Base of the command mixins: validate with the domain, then write documents."""
 

@@ -11,16 +11,20 @@ from ...domain.errors import N_, DomainError
 from ...domain.models import SpaceKind, parse_enum
 from ...domain.months import parse_date
 from .. import queries
-from .base import Commands
+from .base import Commands, refuse_duplicate
 from .writes import set_all, write_all
+
+
+SPACE_NAME_MAX_CHARS = 40
 
 
 class HubCommands(Commands):
     def add_hub(self, name: str, category: str | None = None) -> str:
         name = organization.clean_name(name)
         category = resolve_category(category) if category else None
-        if queries.hub_named(self.db, name):
-            raise DomainError("A hub named {name} already exists", name=name)
+        existing = queries.hub_named(self.db, name)
+        if existing is not None:
+            refuse_duplicate(name, existing, N_("A hub named {name} already exists"))
         return self._create_hub(name, category)
 
     def _create_hub(self, name: str, category: str | None) -> str:
@@ -33,14 +37,15 @@ class HubCommands(Commands):
     def add_space(self, hub: str, name: str, kind: str = "room", area: float | None = None,
                   capacity: int | None = None) -> str:
         hub_id = queries.resolve_hub(self.db, hub)
-        name = organization.clean_text(name, N_("Space name"), 40, required=True)
+        name = organization.clean_name(name, maximum=SPACE_NAME_MAX_CHARS)
         space_kind = parse_enum(SpaceKind, kind)
         if area is not None and not 0 < area <= 10000:
             raise DomainError("Area {value} m² is out of range", value=area)
         if capacity is not None and not 0 < capacity <= 1000:
             raise DomainError("Capacity {value} is out of range", value=capacity)
-        if queries.space_named_in_hub(self.db, name, hub_id):
-            raise DomainError("Hub already has a space named {name}", name=name)
+        existing = queries.space_named_in_hub(self.db, name, hub_id)
+        if existing is not None:
+            refuse_duplicate(name, existing, N_("Hub already has a space named {name}"))
         space_id = self._new_id()
         record = {"name": name, "kind": space_kind.value, "area": area, "capacity": capacity}
         self.replica.change(hub_doc(hub_id), "Added space {name}", {"name": name},

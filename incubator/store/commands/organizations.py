@@ -12,7 +12,7 @@ from ...domain.errors import N_, DomainError
 from ...domain.models import RESIDENT_STAGES, LegalStatus, PartyOrg, Stage, parse_enum
 from ...domain.months import parse_date
 from .. import queries
-from .base import Commands
+from .base import Commands, refuse_duplicate
 from .writes import set_all
 
 NEW_STAGES = frozenset({Stage.APPLICANT, *RESIDENT_STAGES})
@@ -62,9 +62,12 @@ class OrganizationCommands(Commands):
         return org_id
 
     def _check_unique_name(self, name: str, hub_id: str, except_id: str | None = None) -> None:
-        if queries.org_named_in_hub(self.db, name, hub_id, except_id):
-            raise DomainError("An organization named {name} already exists in this hub",
-                              name=name)
+        """Refuse a name that is the same as another one of the hub, however it is typed
+        (full-width, traditional characters, invisible marks: `domain.names.name_key`)."""
+        existing = queries.org_named_in_hub(self.db, name, hub_id, except_id)
+        if existing is not None:
+            refuse_duplicate(name, existing, N_("An organization named {name} already exists "
+                                                "in this hub"))
 
     def edit_org(self, org: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         """Change profile fields; returns what was written."""

@@ -37,8 +37,7 @@ class ScoreCommands(Commands):
             raise DomainError("{month} is before the organization entered ({entered})",
                               month=month, entered=entered)
         version = self.rubric_for(month)
-        values = {rubric.resolve_item(version, name).key: float(value)
-                  for name, value in entry.values.items()}
+        values = rubric.resolve_items(version, entry.values)
         total = rubric.score_total(version, values)
         note = organization.clean_text(entry.note or "", N_("Note"), 500)
         record = {"items": values, "total": total, "max_total": version.max_total,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...domain.docids import NETWORK, hub_doc, org_doc
 from ...domain.errors import DomainError
 from ...domain.errors import N_
+from ...domain.names import name_key
 from .base import Row, rows, value
 
 UNKNOWN = {
@@ -79,19 +80,21 @@ def hub_name(db, hub_id: str) -> str:
     return value(db, "SELECT name FROM hubs WHERE id = ?", (hub_id,)) or hub_id
 
 
-def hub_named(db, name: str) -> bool:
-    return value(db, "SELECT 1 FROM hubs WHERE name = ?", (name,)) is not None
+def hub_named(db, name: str) -> str | None:
+    """The name of the hub whose name is the same as `name` (`name_key`), if any."""
+    return value(db, "SELECT name FROM hubs WHERE name_key = ?", (name_key(name),))
 
 
-def org_named_in_hub(db, name: str, hub_id: str, except_id: str | None = None) -> bool:
-    """Whether another organization of the hub already has this name."""
-    return value(db, "SELECT 1 FROM organizations WHERE name = ? AND hub_id = ? AND id IS NOT ?",
-                 (name, hub_id, except_id)) is not None
+def org_named_in_hub(db, name: str, hub_id: str, except_id: str | None = None) -> str | None:
+    """The name of another organization of the hub whose name is the same as `name`."""
+    return value(db, "SELECT name FROM organizations WHERE name_key = ? AND hub_id = ? "
+                     "AND id IS NOT ?", (name_key(name), hub_id, except_id))
 
 
-def space_named_in_hub(db, name: str, hub_id: str) -> bool:
-    return value(db, "SELECT 1 FROM spaces WHERE hub_id = ? AND name = ?",
-                 (hub_id, name)) is not None
+def space_named_in_hub(db, name: str, hub_id: str) -> str | None:
+    """The name of the hub's space whose name is the same as `name`, if any."""
+    return value(db, "SELECT name FROM spaces WHERE hub_id = ? AND name_key = ?",
+                 (hub_id, name_key(name)))
 
 
 def first_hub(db) -> str | None:

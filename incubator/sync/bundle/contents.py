@@ -30,6 +30,11 @@ class BundleError(DomainError):
     """A bundle that cannot be written or is refused; nothing was changed."""
 
 
+class BundleDamaged(BundleError):
+    """A bundle addressed to this device (it opens with this device's key) whose contents
+    fail a check: it was damaged or altered on the way."""
+
+
 @dataclass(frozen=True)
 class BundleDoc:
     doc_id: str

@@ -45,7 +45,7 @@ from ...i18n import _
 from ...store.ports import SyncPort
 from ..peers import device_names
 from . import contents as bundles
-from .contents import BundleDoc, BundleError, ImportSummary
+from .contents import BundleDamaged, BundleDoc, BundleError, ImportSummary
 
 MAGIC = b"INCBNDL\x01"
 VERSION = 1
@@ -281,15 +281,20 @@ def _open(handle: BinaryIO, replica: SyncPort) -> tuple[bytes, dict, _Plaintext]
     if file_key is None:
         raise BundleError("This bundle is not addressed to this device (or it is damaged)")
     plain = _Plaintext(_opened(handle, file_key, hashlib.sha256(preamble).digest()), preamble)
-    envelope = _envelope(plain)
+    try:
+        envelope = _envelope(plain)
+    except BundleError as error:  # it opened with this device's key: it is damaged
+        raise BundleDamaged(error.text.message, **error.text.params) from None
     if replica.identity.device_id not in envelope["recipients"]:
-        raise BundleError("This bundle is not addressed to this device (or it is damaged)")
+        raise BundleDamaged("The bundle was altered: its list of recipients does not match "
+                            "the keys it was encrypted to")
     return preamble, envelope, plain
 
 
-def _documents(envelope: dict, plain: _Plaintext, certificate: str,
+def _documents(envelope: dict, plain: _Plaintext, certificate: str | None,
                progress: Progress | None) -> Iterator[BundleDoc]:
-    """Each document as it is read; finally the sender's signature is checked."""
+    """Each document as it is read; finally the sender's signature is checked (unless
+    `certificate` is None: an inspection of a bundle from an unknown sender)."""
     docs = envelope["docs"]
     for number, entry in enumerate(docs, 1):
         try:
@@ -307,6 +312,8 @@ def _documents(envelope: dict, plain: _Plaintext, certificate: str,
         if progress:
             progress(number, len(docs))
     signature = plain.signature()
+    if certificate is None:
+        return
     public = x509.load_pem_x509_certificate(certificate.encode()).public_key()
     assert isinstance(public, Ed25519PublicKey)
     try:
@@ -335,28 +342,41 @@ def import_bundle(replica: SyncPort, path: Path, progress: Progress | None = Non
 
 def inspect_bundle(path: Path, replica: SyncPort | None) -> dict:
     """Date, size and recipient count; sender and recipients too when this device is
-    one of them (only the envelope is decrypted, never the documents)."""
+    one of them (its contents are decrypted and checked to the last byte and the sender's
+    signature, but nothing is merged). A bundle this device can open that fails a check
+    is `damaged`, with the reason."""
     try:
         size = os.path.getsize(path)
         with open(path, "rb") as handle:
             _preamble_bytes, header = _read_preamble(handle)
             info = {"path": str(path), "bytes": size, "created": header["created"],
                     "recipients_count": len(header["stanzas"])}
-            if replica is not None:
-                handle.seek(0)
-                try:
-                    _p, envelope, _plain = _open(handle, replica)
-                except BundleError:
-                    return {**info, "readable": False}
-                names = device_names(replica)
-                info.update(readable=True, sender=envelope["sender"],
-                            sender_name=names.get(envelope["sender"],
-                                                  short_device_id(envelope["sender"])),
-                            recipients=[{"device_id": r, "name": names.get(r, "")}
-                                        for r in envelope["recipients"]],
-                            documents=len(envelope["docs"]))
+            if replica is None:
+                return info
+            handle.seek(0)
+            try:
+                _p, envelope, plain = _open(handle, replica)
+            except BundleDamaged as damage:
+                return {**info, "readable": False, "damaged": True, "problem": damage.render()}
+            except BundleError:
+                return {**info, "readable": False, "damaged": False}
+            names = device_names(replica)
+            info.update(readable=True, damaged=False, sender=envelope["sender"],
+                        sender_name=names.get(envelope["sender"],
+                                              short_device_id(envelope["sender"])),
+                        recipients=[{"device_id": r, "name": names.get(r, "")}
+                                    for r in envelope["recipients"]],
+                        documents=len(envelope["docs"]))
+            try:
+                _name, certificate = bundles.sender_record(replica, envelope["sender"])
+            except BundleError:
+                certificate = None  # the contents are checked, the signature cannot be
+            try:
+                for _doc in _documents(envelope, plain, certificate, None):
+                    pass
+            except BundleError as damage:
+                info.update(damaged=True, problem=damage.render(_))
             return info
     except OSError as error:
         raise BundleError("Cannot read {path}: {error}", path=str(path),
                           error=error.strerror or str(error)) from None
-
