@@ -112,8 +112,15 @@ def _add_org(store: Store, rng: random.Random, number: int, hub_id: str, hub_cat
     if len(history) >= 12 and rng.random() < 0.8:
         store.set_review(org_id, today.year - 1, rng.randint(70, 98), rng.randint(65, 95),
                          rng.randint(60, 96), rng.random() < 0.85)
-    if number % 9 == 7 and len(history) >= 4:
-        store.record_interview(org_id, (today - timedelta(days=20)).isoformat())
+    streaks = [case.id for case in queries.org_cases(store.db, org_id, today)
+               if case.kind == "monthly"] if weak else []
+    if streaks and number % 4 in (0, 2):
+        store.record_interview(org_id, (today - timedelta(days=20)).isoformat(),
+                               case=streaks[0])
+        if number % 4 == 2:
+            store.close_interview(org_id, "exit", (today - timedelta(days=5)).isoformat(),
+                                  "约谈后仍不开展活动，责令退出", case=streaks[0])
+            return
     if number % 13 == 3:
         store.exit_org(org_id, "长期未开展活动，自愿退出", (today - timedelta(days=10)).isoformat())
     elif number % 10 == 1 and not weak:
@@ -125,7 +132,7 @@ def _add_org(store: Store, rng: random.Random, number: int, hub_id: str, hub_cat
 def _score(rng: random.Random, low: bool) -> dict[str, float]:
     items = ("plan", "cleanliness", "activities", "archives", "party")
     if low:
-        return {item: rng.choice((0.5, 1.0, 1.0, 1.5)) for item in items}
+        return {item: rng.choice((0.5, 1.0, 1.0, 1.0)) for item in items}
     return {item: rng.choice((1.0, 1.5, 1.5, 2.0, 2.0, 2.0)) for item in items}
 
 
@@ -135,8 +142,13 @@ def _add_waivers(store: Store, rng: random.Random, org_id: str, entered: date,
     end = today + timedelta(days=rng.choice((10, 25, 90, 200, 365)))
     roll = rng.random()
     if roll < 0.35:
-        store.add_waiver(org_id, "rent", start.isoformat(), end.isoformat(),
-                         rng.choice((800.0, 1200.0, 1500.0)), approved_by="中心主任")
+        value = rng.choice((800.0, 1200.0, 1500.0))
+        if value < 1500:
+            store.add_waiver(org_id, "rent-free", start.isoformat(), end.isoformat(), value,
+                             approved_by="中心主任")
+        else:
+            store.add_waiver(org_id, "low-rent", start.isoformat(), end.isoformat(),
+                             approved_by="中心主任", rent_charged=500.0, standard_rent=value)
     elif roll < 0.55:
         store.add_waiver(org_id, "service-for-rent", start.isoformat(), end.isoformat(),
                          1000.0, hours_per_month=20.0, approved_by="中心主任")

@@ -12,7 +12,7 @@ from ..domain.categories import CATEGORIES
 from ..domain.device import parse_device_id, short_device_id
 from ..domain.errors import N_, DomainError
 from ..domain.models import Role, parse_enum
-from ..domain.months import parse_month
+from ..domain.months import month_of, parse_month
 from ..domain.rubric import parse_item_spec, rubric_for
 from ..domain.settings import SETTING_LABELS, parse_changes
 from ..i18n import _
@@ -94,26 +94,36 @@ settings_app = group("settings", "Thresholds and weights shared by the whole net
 
 
 @command(settings_app, "show")
-def settings_show(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
-    """Show every setting with its value."""
-    values = open_store(ctx).settings().to_mapping()
+def settings_show(
+    ctx: typer.Context,
+    month: Annotated[Optional[str], typer.Option("--month", help="The version in force that month (YYYY-MM; default this month).")] = None,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Show every setting in force (this month or another), and since when."""
+    store = open_store(ctx)
+    wanted = parse_month(month) if month else month_of(store.today())
+    timeline = store.timeline()
+    values = timeline.at(wanted).to_mapping()
     index = 0 if i18n.language() == "zh" else 1
-    rows = [{"key": k, "value": v, "label": SETTING_LABELS.get(k, ("", ""))[index]}
-            for k, v in values.items()]
+    rows = [{"key": k, "value": v, "since": timeline.since(k, wanted) or _("the beginning"),
+             "label": SETTING_LABELS.get(k, ("", ""))[index]} for k, v in values.items()]
     if wants_json(ctx, json_flag):
         print_json(values)
     else:
-        print_table(rows, [("key", N_("Key")), ("value", N_("Value")), ("label", N_("Meaning"))])
+        print_table(rows, [("key", N_("Key")), ("value", N_("Value")), ("since", N_("Since")),
+                           ("label", N_("Meaning"))],
+                    title=_("Settings in force in {month}").format(month=wanted))
 
 
 @command(settings_app, "set")
 def settings_set(ctx: typer.Context,
-                 changes: Annotated[list[str], typer.Argument(help="KEY VALUE, or KEY=VALUE pairs changed together (e.g. the review weights).")]) -> None:
-    """Change settings (they apply on every replica after sync)."""
+                 changes: Annotated[list[str], typer.Argument(help="KEY VALUE, or KEY=VALUE pairs changed together (e.g. the review weights).")],
+                 from_month: Annotated[Optional[str], typer.Option("--from", help="First month the change applies to (YYYY-MM; default and earliest: next month; a review year follows its December).")] = None) -> None:
+    """Change settings from a month on (this month and the past keep theirs; every replica after sync)."""
     texts = parse_changes(changes)
-    open_store(ctx).set_settings(texts)
-    for key, value in texts.items():
-        typer.echo(_("Saved {key} = {value}").format(key=key, value=value))
+    updated = open_store(ctx).set_settings(texts, from_month)
+    for key in texts:
+        typer.echo(_("Saved {key} = {value}").format(key=key, value=getattr(updated, key)))
 
 
 rubric_app = group("rubric", "The monthly-score rubric and its versions.")

@@ -10,7 +10,11 @@ from ..domain.categories import resolve_category
 from ..domain.errors import N_
 from ..domain.models import Stage, parse_enum
 from ..i18n import _
-from ..present.labels import category_text, enum_label
+from ..domain.warnings import pressing_status
+from ..present.labels import (
+    case_row, case_status_text, category_text, enum_label, exit_kind_text, rating_text,
+    stage_text, warning_status_text,
+)
 from ..store import queries
 from .args import JsonFlag, OrgArg
 from .output import emit, print_json, wants_json
@@ -27,7 +31,8 @@ SHOW_FIELDS = [
     ("contact", N_("Contact")), ("phone", N_("Phone")), ("members", N_("Members")),
     ("party_org", N_("Party organization")), ("entered", N_("Entered")),
     ("last_month", N_("Last scored month")), ("last_score10", N_("Last score")),
-    ("stars", N_("Stars")), ("warning", N_("Warning status"))]
+    ("stars", N_("Stars")), ("graduated_on", N_("Graduated")), ("exit", N_("Exited")),
+    ("warning", N_("Warning status"))]
 
 
 @command(org_app, "add")
@@ -69,37 +74,52 @@ def org_list(
         category=resolve_category(category) if category else None, search=search, sort=sort,
         limit=limit)
     emit(ctx, json_flag, rows, ORG_COLUMNS, shown=lambda row: dict(
-        row, category=category_text(row["category"]), stage=enum_label(row["stage"]),
-        legal_status=enum_label(row["legal_status"])))
+        row, category=category_text(row["category"]), stage=stage_text(row),
+        legal_status=enum_label(row["legal_status"]), stars=rating_text(row["stars"])))
 
 
 @command(org_app, "show")
 def org_show(ctx: typer.Context, org: OrgArg, json_flag: JsonFlag = False) -> None:
-    """Show one organization with its scores, waivers, interviews and reviews."""
+    """Show one organization with its scores, waivers, warning cases and reviews."""
     store = open_store(ctx)
     org_id = queries.resolve_org(store.db, org)
     row = queries.org_row(store.db, org_id)
     row.pop("doc_id", None)
+    cases = queries.org_cases(store.db, org_id, store.today())
     detail = {
         **row,
+        "exit": {"on": row["exited_on"], "reason": row["exit_reason"],
+                 "ordered": bool(row["exit_ordered"])} if row["exited_on"] else None,
         "scores": queries.scores(store.db, org_id=org_id),
         "waivers": queries.waivers(store.db, store.today(), org_id=org_id),
         "interviews": queries.interviews(store.db, org_id),
         "reviews": queries.org_reviews(store.db, org_id),
-        "warning": queries.warning_state(store.db, org_id, store.settings(), store.today()).status,
+        "cases": [case_row(row, case) for case in cases],
+        "warning": pressing_status(cases).value,
     }
     if wants_json(ctx, json_flag):
         print_json(detail)
         return
-    shown = dict(detail, category=category_text(row["category"]),
-                 stage=enum_label(row["stage"]), legal_status=enum_label(row["legal_status"]),
+    exit_ = detail["exit"]
+    shown = dict(detail, category=category_text(row["category"]), stage=stage_text(row),
+                 legal_status=enum_label(row["legal_status"]),
                  party_org=enum_label(row["party_org"]),
-                 hub_id=queries.hub_name(store.db, row["hub_id"]))
+                 hub_id=queries.hub_name(store.db, row["hub_id"]),
+                 stars=rating_text(row["stars"]), warning=warning_status_text(detail["warning"]),
+                 graduated_on=" ".join(filter(None, (row["graduated_on"], row["destination"]))),
+                 exit=f"{exit_['on']} {exit_kind_text(exit_['ordered'])}: {exit_['reason']}"
+                 if exit_ else None)
     for key, header in SHOW_FIELDS:
-        typer.echo(f"{_(header)}: {'' if shown.get(key) is None else shown[key]}")
+        if shown.get(key) not in (None, ""):
+            typer.echo(f"{_(header)}: {shown[key]}")
     typer.echo(_("{count} monthly scores, {waivers} waivers, {reviews} annual reviews").format(
         count=len(detail["scores"]), waivers=len(detail["waivers"]),
         reviews=len(detail["reviews"])))
+    for case in detail["cases"]:
+        typer.echo(_("Warning case {case} ({kind}): {status}").format(
+            case=case["case"], kind=enum_label(case["kind"]), status=case_status_text(case)))
+        for step in case["transitions"]:
+            typer.echo(f"  {step['at']}  {step['text']}")
 
 
 @command(org_app, "edit")

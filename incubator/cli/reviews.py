@@ -9,6 +9,7 @@ import typer
 from ..domain.errors import N_, DomainError
 from ..i18n import _
 from ..store import queries
+from ..present.labels import rating_text
 from .args import JsonFlag, OrgArg, YearOption
 from .output import emit
 from .root import app, command, group, open_store
@@ -33,23 +34,31 @@ def review_set(
     self_score: Annotated[float, typer.Option("--self", help="Self-evaluation, 0–100.")],
     peer: Annotated[float, typer.Option("--peer", help="Peer evaluation, 0–100.")],
     public: Annotated[float, typer.Option("--public", help="Public evaluation, 0–100.")],
-    party: Annotated[str, typer.Option("--party", help="Party-building compliance: yes or no.")] = "yes",
+    party: Annotated[Optional[str], typer.Option("--party", help="Party-building compliance, asked for every review (party building first): yes or no.")] = None,
 ) -> None:
-    """Record an annual review; prints the stars and why."""
-    result = open_store(ctx).set_review(org, year, self_score, peer, public, parse_yes_no(party))
-    typer.echo(_("{stars} stars (composite {composite})").format(
-        stars=result.stars, composite=result.composite))
+    """Record an annual review; prints the rating and why (party building first)."""
+    result = open_store(ctx).set_review(org, year, self_score, peer, public,
+                                        parse_yes_no(party) if party is not None else None)
+    typer.echo(_("{stars} (composite {composite})").format(
+        stars=rating_text(result.stars, result.scale), composite=result.composite))
     for reason in result.reasons:
         typer.echo(f"  - {reason.render(_)}")
 
 
 @command(review_app, "list")
-def review_list(ctx: typer.Context, year: YearOption, json_flag: JsonFlag = False) -> None:
-    """List the year's reviews, best first."""
-    emit(ctx, json_flag, queries.reviews(open_store(ctx).db, year),
+def review_list(
+    ctx: typer.Context,
+    year: YearOption,
+    stars: Annotated[Optional[int], typer.Option("--stars", min=1, max=5, help="Only this level (5: the priority list for project matching).")] = None,
+    json_flag: JsonFlag = False,
+) -> None:
+    """List the year's reviews, best first (评星定级)."""
+    emit(ctx, json_flag, queries.reviews(open_store(ctx).db, year, stars),
          [("org_name", N_("Organization")), ("hub", N_("Hub")), ("self", N_("Self")),
-          ("peer", N_("Peer")), ("public", N_("Public")), ("composite", N_("Composite")),
-          ("stars", N_("Stars"))])
+          ("peer", N_("Peer")), ("public", N_("Public")), ("party", N_("Party building")),
+          ("composite", N_("Composite")), ("stars", N_("Rating"))],
+         shown=lambda row: dict(row, stars=rating_text(row["stars"], row["scale"]),
+                                party=_("met") if row["party"] else _("not met")))
 
 
 @command(app, "graduate")
@@ -76,6 +85,7 @@ def exit_org(
     on: Annotated[Optional[str], typer.Option("--date", help="Exit date (default today).")] = None,
     ordered: Annotated[bool, typer.Option("--ordered", help="An ordered exit (责令退出).")] = False,
 ) -> None:
-    """Record that an organization leaves the centre; its spaces are released."""
+    """Record that an organization leaves the centre; its spaces are released, its waivers
+    end and its open warning cases close."""
     open_store(ctx).exit_org(org, reason, on, ordered)
     typer.echo(_("Exited"))

@@ -7,11 +7,12 @@ from typing import Annotated, Optional
 import typer
 
 from ..domain.errors import N_
-from ..domain.models import WarningStatus
+from ..domain.models import CaseKind, parse_enum
 from ..domain.months import parse_month
 from ..domain.rubric import parse_score_items
+from ..domain.warnings import is_open
 from ..i18n import _
-from ..present.labels import warning_status_text
+from ..present.labels import case_row, case_status_text, enum_label
 from ..store import queries
 from ..store.commands import ScoreEntry
 from .args import JsonFlag, OrgArg
@@ -49,24 +50,28 @@ def score_list(ctx: typer.Context,
 
 
 @command(app, "warnings")
-def warnings_list(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
-    """Low-score streaks, open warnings with deadlines, overdue rectifications."""
+def warnings_list(
+    ctx: typer.Context,
+    all_cases: Annotated[bool, typer.Option("--all", help="Every case, closed ones too (rectified, dismissed, exits).")] = False,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only monthly or annual cases.")] = None,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Open warning cases: low streaks and low ratings, interviews, deadlines, failures."""
     store = open_store(ctx)
-    found = queries.warning_states(store.db, store.settings(), store.today())
-    rows = [{"org_id": org["id"], "name": org["name"], "hub": org["hub"], "status": state.status,
-             "streak": list(state.streak),
-             "deadline": state.interview.deadline.isoformat() if state.interview else None,
-             "check_month": state.check_month}
-            for org, state in found
-            if state.status not in (WarningStatus.RECTIFIED, WarningStatus.EXIT)]
+    wanted = parse_enum(CaseKind, kind) if kind else None
+    rows = [case_row(org, case) for org, case in queries.warning_states(store.db, store.today())
+            if (all_cases or is_open(case)) and wanted in (None, case.kind)]
     emit(ctx, json_flag, rows, [("org_id", N_("ID")), ("name", N_("Organization")),
-                                ("hub", N_("Hub")), ("status", N_("Status")),
-                                ("streak", N_("Low months")), ("deadline", N_("Deadline"))],
-         shown=lambda row: dict(row, status=warning_status_text(row["status"]),
-                                streak=" ".join(row["streak"])))
+                                ("hub", N_("Hub")), ("kind", N_("Kind")), ("case", N_("Case")),
+                                ("status", N_("Status")), ("streak", N_("Low months")),
+                                ("deadline", N_("Deadline"))],
+         shown=lambda row: dict(row, kind=enum_label(row["kind"]),
+                                status=case_status_text(row), streak=" ".join(row["streak"])))
 
 
 interview_app = group("interview", "Warning interviews (约谈提醒) and their outcomes.")
+
+CaseOption = Annotated[Optional[str], typer.Option("--case", help="The warning case (its first low month YYYY-MM, or the review year), when there are several.")]
 
 
 @command(interview_app, "record")
@@ -75,11 +80,13 @@ def interview_record(
     org: OrgArg,
     on: Annotated[Optional[str], typer.Option("--date", help="Interview date (default today).")] = None,
     deadline: Annotated[Optional[str], typer.Option("--deadline", help="Rectification deadline (default one month later).")] = None,
-    outcome: Annotated[Optional[str], typer.Option("--outcome", help="rectified or exit, if already known.")] = None,
+    outcome: Annotated[Optional[str], typer.Option("--outcome", help="rectified (needs --reason) or exit, if already known.")] = None,
     note: Annotated[Optional[str], typer.Option("--note")] = None,
+    case: CaseOption = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it counts as rectified, or why it is ordered to leave.")] = None,
 ) -> None:
-    """Record a warning interview with its rectification deadline."""
-    typer.echo(open_store(ctx).record_interview(org, on, deadline, outcome, note))
+    """Record a warning interview with its rectification deadline (again: a new deadline)."""
+    typer.echo(open_store(ctx).record_interview(org, on, deadline, outcome, note, case, reason))
 
 
 @command(interview_app, "close")
@@ -87,9 +94,23 @@ def interview_close(
     ctx: typer.Context,
     org: OrgArg,
     outcome: Annotated[str, typer.Option("--outcome", help="rectified or exit.")],
-    on: Annotated[Optional[str], typer.Option("--date", help="Exit date when ordered to leave.")] = None,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is ordered to leave.")] = None,
+    on: Annotated[Optional[str], typer.Option("--date", help="Closing date, and the exit date when ordered to leave (default today).")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it counts as rectified (required: an override), or why it is ordered to leave.")] = None,
+    case: CaseOption = None,
 ) -> None:
-    """Record the outcome of the open warning interview."""
-    open_store(ctx).close_interview(org, outcome, on, reason)
+    """Close a warning case after its interview (约谈办结): rectified or ordered exit."""
+    open_store(ctx).close_interview(org, outcome, on, reason, case)
     typer.echo(_("Saved"))
+
+
+@command(interview_app, "dismiss")
+def interview_dismiss(
+    ctx: typer.Context,
+    org: OrgArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why no interview is needed.")],
+    by: Annotated[str, typer.Option("--by", help="The person who decided.")],
+    case: CaseOption = None,
+) -> None:
+    """Dismiss a warning case that needs an interview, with a reason (recorded and shown)."""
+    case_id = open_store(ctx).dismiss_case(org, reason, by, case)
+    typer.echo(_("Dismissed warning case {case}").format(case=case_id))

@@ -8,6 +8,7 @@ from datetime import date
 from .errors import Text
 from .models import RESIDENT_STAGES, LegalStatus, Stage, english_label
 from .months import full_months_between
+from .review import rating_text
 from .settings import Settings
 
 
@@ -23,6 +24,7 @@ def graduation_check(entered: date | None, on: date, stage: Stage, legal_status:
                      settings: Settings) -> list[Criterion]:
     """Every criterion, met or not, in a fixed order."""
     months = full_months_between(entered, on) if entered else 0
+    scale = settings.rating_scale
     criteria = [
         Criterion("resident", stage in RESIDENT_STAGES,
                   Text("Resident in the startup or growth stage (now {stage})",
@@ -32,16 +34,17 @@ def graduation_check(entered: date | None, on: date, stage: Stage, legal_status:
                        {"minimum": settings.graduation_min_months, "months": months})),
         Criterion("stars",
                   latest_stars is not None and latest_stars >= settings.graduation_min_stars,
-                  Text("Latest rating at least {minimum} stars (now {stars})",
-                       {"minimum": settings.graduation_min_stars,
-                        "stars": latest_stars if latest_stars is not None else "-"})),
+                  Text("Latest rating at least {minimum} (now {stars})",
+                       {"minimum": rating_text(settings.graduation_min_stars, scale),
+                        "stars": rating_text(latest_stars, scale)
+                        if latest_stars is not None else "-"})),
     ]
     if settings.graduation_require_registered:
         criteria.append(Criterion("registered", legal_status == LegalStatus.REGISTERED,
                                   Text("Registered legal status (now {status})",
                                        {"status": Text(english_label(legal_status))})))
     criteria.append(Criterion("no_warning", not open_warning,
-                              Text("No open warning interview")))
+                              Text("No open warning case")))
     return criteria
 
 

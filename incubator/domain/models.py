@@ -31,7 +31,8 @@ class PartyOrg(StrEnum):
 
 
 class WaiverKind(StrEnum):
-    RENT = "rent"
+    RENT_FREE = "rent-free"
+    LOW_RENT = "low-rent"
     UTILITIES = "utilities"
     SERVICE_FOR_RENT = "service-for-rent"
 
@@ -54,7 +55,7 @@ class InterviewOutcome(StrEnum):
 
 
 class WarningStatus(StrEnum):
-    """Where an organization stands in the warning process (derived, never stored)."""
+    """Where a warning case stands (derived from the documents, never stored)."""
 
     OK = "ok"
     NEEDS_INTERVIEW = "needs_interview"
@@ -63,6 +64,16 @@ class WarningStatus(StrEnum):
     FAILED = "failed"
     RECTIFIED = "rectified"
     EXIT = "exit"
+    DISMISSED = "dismissed"
+    LEFT = "left"
+
+
+class CaseKind(StrEnum):
+    """What opened a warning case: a monthly low streak, or an annual rating at or below the
+    line (三星级以下)."""
+
+    MONTHLY = "monthly"
+    ANNUAL = "annual"
 
 
 class OrgForm(StrEnum):
@@ -84,24 +95,29 @@ LABELS: dict[StrEnum, tuple[str, str]] = {
     PartyOrg.INDEPENDENT: ("独立党组织", "Independent party organization"),
     PartyOrg.JOINT: ("联合党组织", "Joint party organization"),
     PartyOrg.NONE: ("无党组织", "No party organization"),
-    WaiverKind.RENT: ("免租金/低租金", "Rent waiver"),
+    WaiverKind.RENT_FREE: ("免租金", "Rent-free"),
+    WaiverKind.LOW_RENT: ("低租金", "Low rent"),
     WaiverKind.UTILITIES: ("水电减免", "Utility waiver"),
     WaiverKind.SERVICE_FOR_RENT: ("以服务换租金", "Service for rent"),
     SpaceKind.ROOM: ("独立房间", "Room"),
     SpaceKind.DESK: ("工位", "Desk"),
     SpaceKind.SHARED: ("共享空间", "Shared space"),
     Role.HUB: ("孵化中心", "Hub"),
-    Role.FIELD: ("社工外勤", "Field staff"),
+    Role.FIELD: ("社工/督导", "Field staff"),
     Role.VIEWER: ("只读", "Viewer"),
-    InterviewOutcome.RECTIFIED: ("已整改", "Rectified"),
+    InterviewOutcome.RECTIFIED: ("整改到位", "Rectified"),
     InterviewOutcome.EXIT: ("责令退出", "Ordered exit"),
     WarningStatus.OK: ("无约谈", "no warning"),
     WarningStatus.NEEDS_INTERVIEW: ("需约谈提醒", "needs a warning interview"),
     WarningStatus.OPEN: ("整改中", "rectification under way"),
     WarningStatus.OVERDUE: ("整改逾期", "rectification overdue"),
-    WarningStatus.FAILED: ("整改未达标：应责令退出", "rectification failed: order an exit"),
-    WarningStatus.RECTIFIED: ("已整改", "rectified"),
+    WarningStatus.FAILED: ("整改不到位，应责令退出", "rectification failed: order an exit"),
+    WarningStatus.RECTIFIED: ("整改到位", "rectified"),
     WarningStatus.EXIT: ("责令退出", "ordered to leave"),
+    WarningStatus.DISMISSED: ("已撤销（有理由）", "dismissed with a reason"),
+    WarningStatus.LEFT: ("约谈办结：组织已离开", "closed: the organization left"),
+    CaseKind.MONTHLY: ("月度", "monthly"),
+    CaseKind.ANNUAL: ("年度", "annual"),
     OrgForm.SOCIAL_GROUP: ("社会团体", "Social group"),
     OrgForm.NON_ENTERPRISE: ("民办非企业单位", "Private non-enterprise unit"),
     OrgForm.FOUNDATION: ("基金会", "Foundation"),
@@ -111,6 +127,7 @@ KIND_NAMES = {
     LegalStatus: N_("legal status"), Stage: N_("stage"), PartyOrg: N_("party organization"),
     WaiverKind: N_("waiver kind"), SpaceKind: N_("space kind"), Role: N_("role"),
     InterviewOutcome: N_("interview outcome"), WarningStatus: N_("warning status"),
+    CaseKind: N_("warning kind"),
     OrgForm: N_("organization form"),
 }
 

@@ -76,6 +76,15 @@ def check_not_future(month: str, today: date) -> None:
         raise DomainError("Month {month} is in the future", month=month)
 
 
+def check_scoreable(month: str, today: date, opens_day: int) -> None:
+    """Refuse a month that may not be scored yet: a future one, or the current one before
+    its `opens_day` (a score judges a month's work, which its first days do not show)."""
+    check_not_future(month, today)
+    if month == month_of(today) and today.day < opens_day:
+        raise DomainError("{month} may be scored from {date} on", month=month,
+                          date=month_start(month).replace(day=opens_day).isoformat())
+
+
 def add_months(day: date, n: int) -> date:
     """The same day `n` months later, clamped to the month's end (Jan 31 + 1 → Feb 28/29)."""
     month = month_add(month_of(day), n)

@@ -1,11 +1,15 @@
-"""Labels of stored values (stages, kinds, statuses, categories) in the current language."""
+"""Labels of stored values (stages, kinds, statuses, ratings) in the current language, and
+the warning cases as the CLI and the app both show them."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from ..domain.categories import CATEGORIES, category_label
-from ..domain.models import LABELS, InterviewOutcome, WarningStatus, label
+from ..domain.models import LABELS, Stage, WarningStatus, label
+from ..domain.review import rating_label
+from ..domain.warnings import Case
 from ..i18n import _, language
 
 
@@ -27,12 +31,65 @@ def warning_status_text(status: str) -> str:
     return label_of(WarningStatus(status))
 
 
-def outcome_text(outcome: str | None) -> str:
-    """An interview's outcome in the words of the warning statuses."""
-    if not outcome:
-        return ""
-    return warning_status_text(WarningStatus.RECTIFIED if outcome == InterviewOutcome.RECTIFIED
-                               else WarningStatus.EXIT)
+def rating_text(stars: int | None, scale: str = "five-star") -> str:
+    """A rating level in the reports' words (五星级 … 一星级, or 达标 on the Beijing scale)."""
+    return "" if stars is None else _(rating_label(int(stars), scale))
+
+
+def exit_kind_text(ordered: Any) -> str:
+    return _("ordered exit (责令退出)") if ordered else _("voluntary exit")
+
+
+def stage_text(row: dict) -> str:
+    """An organization's stage; an exit says whether it was ordered."""
+    if row.get("stage") == Stage.EXITED:
+        return f"{enum_label(row['stage'])}（{exit_kind_text(row.get('exit_ordered'))}）"
+    return enum_label(row.get("stage"))
+
+
+def case_row(org: dict, case: Case) -> dict[str, Any]:
+    """One case as the `warnings` listing and `org show --json` give it."""
+    return {
+        "org_id": org["id"], "name": org["name"], "hub": org.get("hub"),
+        "kind": case.kind.value, "case": case.id, "status": case.status.value,
+        "streak": list(case.streak), "stars": case.stars,
+        "interview": case.interview.on.isoformat() if case.interview else None,
+        "interviews": len(case.interviews),
+        "deadline": case.deadline.isoformat() if case.deadline else None,
+        "check_month": case.check_month, "override": case.override,
+        "dismissed": ({"on": case.dismissal.on.isoformat(), "reason": case.dismissal.reason,
+                       "by": case.dismissal.by}
+                      if case.status == WarningStatus.DISMISSED and case.dismissal else None),
+        "transitions": [{"at": t.at, "status": t.status.value, "text": t.text.render(_)}
+                        for t in case.transitions],
+    }
+
+
+def end_reason_text(waiver: dict) -> str:
+    """Why a waiver ended early: a person's words, or the exit or graduation that ended it
+    (stored as its msgid)."""
+    return _(waiver["end_reason"]) if waiver.get("end_reason") else ""
+
+
+def case_status_text(row: dict) -> str:
+    """A case's status in words (from `case_row`): a person's closing as rectified shows
+    as an override, a dismissal with who decided and why."""
+    text = warning_status_text(row["status"])
+    if row["override"] is not None:
+        text = _("{status} (override: {reason})").format(status=text, reason=row["override"])
+    if row["dismissed"]:
+        text = _("{status} by {by}: {reason}").format(status=text, **row["dismissed"])
+    return text
+
+
+def case_summary(case: Case) -> str:
+    """What opened the case, in a few words: its low months or its rating."""
+    if case.streak:
+        return _("{count} months from {first}").format(count=len(case.streak),
+                                                       first=case.streak[0])
+    if case.stars is not None:
+        return _("review {year}: {stars}").format(year=case.id, stars=rating_text(case.stars))
+    return case.id
 
 
 def role_text(role: str | None) -> str:

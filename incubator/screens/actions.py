@@ -36,7 +36,7 @@ AREAS: tuple[tuple[str, str, str], ...] = (
     ("warnings", "4", N_("Warnings")),
     ("spaces", "5", N_("Space map")),
     ("waivers", "6", N_("Waivers")),
-    ("review", "7", N_("Annual review")),
+    ("review", "7", N_("Annual review and star rating")),
     ("graduation", "8", N_("Graduation")),
     ("sync", "9", N_("Sync")),
 )
@@ -74,6 +74,7 @@ SCORING_ACTIONS: tuple[Action, ...] = (
 WARNINGS_ACTIONS: tuple[Action, ...] = (
     Action("i", "interview", N_("Record interview")),
     Action("c", "close", N_("Close interview")),
+    Action("d", "dismiss", N_("Dismiss")),
     Action("x", "exit", N_("Order exit")),
 )
 
@@ -91,6 +92,7 @@ SPACE_MAP_ACTIONS: tuple[Action, ...] = (
 
 WAIVERS_ACTIONS: tuple[Action, ...] = (
     Action("a", "add", N_("Add waiver")),
+    Action("e", "end", N_("End waiver")),
 )
 
 REVIEW_ACTIONS: tuple[Action, ...] = (

@@ -91,11 +91,11 @@ class IncubatorApp(App[None]):
         return queries.data_version(self.reader)
 
     def warning_states(self) -> list:
-        """Every organization's warning state, computed once per change of the replica."""
+        """Every warning case (with its organization), computed once per change of the
+        replica."""
         version = self.data_version()
         if self._warnings_cache is None or self._warnings_cache[0] != version:
-            states = queries.warning_states(self.reader, queries.settings(self.reader),
-                                            self.today())
+            states = queries.warning_states(self.reader, self.today())
             self._warnings_cache = (version, states)
         return self._warnings_cache[1]
 

@@ -1,14 +1,23 @@
 """Documents to query-table rows: a pure function of one document's tree.
 
 Document layouts (all maps of scalars):
-- network: `settings/<key>`, `rubrics/<from month>/<item key>/{label,maximum,position}`,
+- network: `settings/<key>` (the value from the beginning) and `settings/<key>@<YYYY-MM>`
+  (the value from that month on: one flat key each, so concurrent changes merge key by key
+  and builds that predate versions read the values from the beginning),
+  `rubrics/<from month>/<item key>/{label,maximum,position}`,
   `members/<device id>/{name,role,added_by,added_at,revoked_at,certificate,bundle_key,
   address}`.
 - hub: `profile/{name,category,created_at}`, `spaces/<id>/{name,kind,area,capacity}`,
   `allocations/<id>/{space,org,start,end}`.
 - org: `profile/{name,hub,category,…,stage}`, `scores/<month>` (a JSON string of
-  {items, total, max_total, rubric_from, note}: one month is one value), `waivers/<id>/…`, `service/<month>`, `interviews/<id>/…`,
-  `reviews/<year>/…`, `graduation/…`, `exit/…`.
+  {items, total, max_total, rubric_from, note}: one month is one value),
+  `waivers/<id>/{kind,start,end,monthly_value,rent_charged,standard_rent,hours_per_month,
+  approved_by,ended_on,end_reason}`, `service/<month>`,
+  `interviews/<id>/{on,deadline,case,outcome,closed_on,reason,note}` and, in the same map
+  (containers must exist from a document's creation), dismissals of a warning case
+  `interviews/<id>/{kind: dismissal,case,on,reason,by}`,
+  `reviews/<year>/{self,peer,public,party,monthly_avg,composite,stars,scale}`,
+  `graduation/…`, `exit/{on,reason,ordered}`.
 Every document also has `log/…` and `clock/…` (see `journal`).
 
 Organizations, hubs and spaces carry `name_key` (`domain.names.name_key`), so a duplicate
@@ -25,9 +34,16 @@ import json
 from typing import Any
 
 from ..domain.docids import DocKind, entity_id, kind_of
+from ..domain.models import WaiverKind
+from ..domain.months import parse_date
 from ..domain.names import name_key
 from ..domain.rubric import ten_point
+from ..domain.settings import BEGINNING
+from ..domain.waivers import last_day
 from . import journal
+
+DISMISSAL = "dismissal"  # the `kind` of a dismissal kept in the interviews map
+LEGACY_RENT = "rent"  # the one rent kind of earlier builds: no rents recorded, so rent-free
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -35,8 +51,8 @@ TABLES_BY_KIND = {
     DocKind.NETWORK: ("settings", "rubric_items", "members", "conflicts"),
     DocKind.HUB: ("hubs", "spaces", "allocations", "conflicts"),
     DocKind.ORG: (
-        "organizations", "scores", "waivers", "service_hours", "interviews", "reviews",
-        "conflicts",
+        "organizations", "scores", "waivers", "service_hours", "interviews", "dismissals",
+        "reviews", "conflicts",
     ),
 }
 
@@ -80,8 +96,10 @@ def rows_for(doc_id: str, tree: dict) -> Rows:
 
 
 def _network_rows(tree: dict, rows: Rows) -> None:
-    for key, value in sorted(tree.get("settings", {}).items()):
-        rows["settings"].append({"key": key, "value": json.dumps(value)})
+    for stored, value in sorted(tree.get("settings", {}).items()):
+        key, _at, from_month = stored.partition("@")
+        rows["settings"].append({"key": key, "from_month": from_month or BEGINNING,
+                                 "value": json.dumps(value)})
     for from_month, items in sorted(tree.get("rubrics", {}).items()):
         for key, item in items.items():
             rows["rubric_items"].append({
@@ -133,20 +151,34 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
             "note": score.get("note") or None,
         })
     for waiver_id, waiver in sorted(tree.get("waivers", {}).items()):
+        kind = waiver.get("kind", "")
         rows["waivers"].append({
-            "id": waiver_id, "org_id": org_id, "kind": waiver.get("kind", ""),
+            "id": waiver_id, "org_id": org_id,
+            "kind": WaiverKind.RENT_FREE.value if kind == LEGACY_RENT else kind,
             "start": waiver.get("start", ""), "end": waiver.get("end", ""),
+            "last_day": _waiver_last_day(waiver),
             "monthly_value": float(waiver.get("monthly_value", 0)),
+            "rent_charged": waiver.get("rent_charged"),
+            "standard_rent": waiver.get("standard_rent"),
             "hours_per_month": waiver.get("hours_per_month"),
             "approved_by": waiver.get("approved_by"),
+            "ended_on": waiver.get("ended_on"), "end_reason": waiver.get("end_reason") or None,
         })
     for month, hours in sorted(tree.get("service", {}).items()):
         rows["service_hours"].append({"org_id": org_id, "month": month, "hours": float(hours)})
-    for interview_id, interview in sorted(tree.get("interviews", {}).items()):
+    for record_id, record in sorted(tree.get("interviews", {}).items()):
+        if record.get("kind") == DISMISSAL:
+            rows["dismissals"].append({
+                "id": record_id, "org_id": org_id, "case_id": record.get("case", ""),
+                "on_date": record.get("on", ""), "reason": record.get("reason", ""),
+                "dismissed_by": record.get("by", ""),
+            })
+            continue
         rows["interviews"].append({
-            "id": interview_id, "org_id": org_id, "on_date": interview.get("on", ""),
-            "deadline": interview.get("deadline", ""), "outcome": interview.get("outcome"),
-            "note": interview.get("note") or None,
+            "id": record_id, "org_id": org_id, "on_date": record.get("on", ""),
+            "deadline": record.get("deadline", ""), "case_id": record.get("case"),
+            "outcome": record.get("outcome"), "closed_on": record.get("closed_on"),
+            "reason": record.get("reason") or None, "note": record.get("note") or None,
         })
     for year, review in sorted(tree.get("reviews", {}).items()):
         rows["reviews"].append({
@@ -155,6 +187,7 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
             "party": int(bool(review.get("party", False))),
             "monthly_avg": review.get("monthly_avg"),
             "composite": float(review.get("composite", 0)), "stars": int(review.get("stars", 1)),
+            "scale": review.get("scale", "five-star"),
         })
     last = rows["scores"][-1] if rows["scores"] else None
     latest_review = rows["reviews"][-1] if rows["reviews"] else None
@@ -178,6 +211,7 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
         "destination": graduation.get("destination"),
         "exited_on": exit_.get("on"),
         "exit_reason": exit_.get("reason"),
+        "exit_ordered": int(bool(exit_.get("ordered"))) if exit_ else None,
         "last_month": last["month"] if last else None,
         "last_score10": last["score10"] if last else None,
         "stars": latest_review["stars"] if latest_review else None,
@@ -185,3 +219,11 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
         "conflict_count": len(rows["conflicts"]),
         "name_key": name_key(profile.get("name", org_id)),
     })
+
+
+def _waiver_last_day(waiver: dict) -> str:
+    """The last day the waiver is in force (its end, or the day before it was ended)."""
+    end, ended_on = waiver.get("end", ""), waiver.get("ended_on")
+    if not ended_on or not end:
+        return end
+    return last_day(parse_date(end), parse_date(ended_on)).isoformat()

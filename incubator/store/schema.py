@@ -93,7 +93,7 @@ QUERY_TABLES: dict[str, str] = {
         category TEXT, legal_status TEXT, stage TEXT, community TEXT, contact TEXT,
         phone TEXT, members INTEGER, party_org TEXT, entered TEXT, notes TEXT,
         graduated_on TEXT, destination TEXT, exited_on TEXT, exit_reason TEXT,
-        last_month TEXT, last_score10 REAL, stars INTEGER, stars_year INTEGER,
+        exit_ordered INTEGER, last_month TEXT, last_score10 REAL, stars INTEGER, stars_year INTEGER,
         conflict_count INTEGER NOT NULL DEFAULT 0, name_key TEXT NOT NULL""",
     "scores": """
         doc_id TEXT NOT NULL, org_id TEXT NOT NULL, month TEXT NOT NULL, total REAL NOT NULL,
@@ -101,21 +101,27 @@ QUERY_TABLES: dict[str, str] = {
         items TEXT NOT NULL, note TEXT, PRIMARY KEY (org_id, month)""",
     "waivers": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, org_id TEXT NOT NULL, kind TEXT NOT NULL,
-        start TEXT NOT NULL, end TEXT NOT NULL, monthly_value REAL NOT NULL,
-        hours_per_month REAL, approved_by TEXT""",
+        start TEXT NOT NULL, end TEXT NOT NULL, last_day TEXT NOT NULL,
+        monthly_value REAL NOT NULL, rent_charged REAL, standard_rent REAL,
+        hours_per_month REAL, approved_by TEXT, ended_on TEXT, end_reason TEXT""",
     "service_hours": """
         doc_id TEXT NOT NULL, org_id TEXT NOT NULL, month TEXT NOT NULL, hours REAL NOT NULL,
         PRIMARY KEY (org_id, month)""",
     "interviews": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, org_id TEXT NOT NULL, on_date TEXT NOT NULL,
-        deadline TEXT NOT NULL, outcome TEXT, note TEXT""",
+        deadline TEXT NOT NULL, case_id TEXT, outcome TEXT, closed_on TEXT, reason TEXT,
+        note TEXT""",
+    "dismissals": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, org_id TEXT NOT NULL, case_id TEXT NOT NULL,
+        on_date TEXT NOT NULL, reason TEXT NOT NULL, dismissed_by TEXT NOT NULL""",
     "reviews": """
         doc_id TEXT NOT NULL, org_id TEXT NOT NULL, year INTEGER NOT NULL, self REAL NOT NULL,
         peer REAL NOT NULL, public REAL NOT NULL, party INTEGER NOT NULL,
-        monthly_avg REAL, composite REAL NOT NULL, stars INTEGER NOT NULL,
+        monthly_avg REAL, composite REAL NOT NULL, stars INTEGER NOT NULL, scale TEXT NOT NULL,
         PRIMARY KEY (org_id, year)""",
     "settings": """
-        doc_id TEXT NOT NULL, key TEXT PRIMARY KEY, value TEXT NOT NULL""",
+        doc_id TEXT NOT NULL, key TEXT NOT NULL, from_month TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (key, from_month)""",
     "rubric_items": """
         doc_id TEXT NOT NULL, from_month TEXT NOT NULL, key TEXT NOT NULL, label TEXT NOT NULL,
         maximum REAL NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (from_month, key)""",
@@ -135,6 +141,8 @@ CREATE INDEX IF NOT EXISTS organizations_name_key ON organizations (hub_id, name
 CREATE INDEX IF NOT EXISTS hubs_name_key ON hubs (name_key);
 CREATE INDEX IF NOT EXISTS spaces_name_key ON spaces (hub_id, name_key);
 CREATE INDEX IF NOT EXISTS scores_month ON scores (month, score10);
+CREATE INDEX IF NOT EXISTS scores_low ON scores (score10, org_id, month);
+CREATE INDEX IF NOT EXISTS reviews_stars ON reviews (stars, year);
 CREATE INDEX IF NOT EXISTS waivers_org ON waivers (org_id);
 CREATE INDEX IF NOT EXISTS allocations_space ON allocations (space_id);
 CREATE INDEX IF NOT EXISTS allocations_org ON allocations (org_id);

@@ -116,7 +116,8 @@ class TestScores:
 class TestWaiversAndSpaces:
     def test_waivers_and_service_hours(self, network):
         run("waiver", "add", network, "--kind", "service-for-rent", "--from", "2026-08-01",
-            "--to", "2026-12-10", "--monthly-value", "1000", "--hours-per-month", "20")
+            "--to", "2026-12-10", "--monthly-value", "1000", "--hours-per-month", "20",
+            "--approved-by", "李主任")
         run("service", "log", network, "--month", "2026-09", "--hours", "12")
         assert len(run_json("waiver", "list", "--expiring-within", "30")) == 1
         ledger, = run_json("service", "ledger")
@@ -136,7 +137,7 @@ class TestReviewGraduationExit:
         run("score", "set", network, "--month", "2025-06", *FULL)
         out = run("review", "set", network, "--year", "2025", "--self", "90", "--peer", "85",
                   "--public", "88", "--party", "no").stdout
-        assert "3" in out.splitlines()[0]
+        assert out.splitlines()[0].startswith("三星级")
         assert run_json("review", "list", "--year", "2025")[0]["stars"] == 3
 
     def test_graduation_refused_with_reasons_then_forced(self, isolated_home):
@@ -181,8 +182,9 @@ class TestBadInput:
         ("future month", ["score", "set", "{org}", "--month", "2027-01", *FULL]),
         ("malformed month", ["score", "set", "{org}", "--month", "2026-13", *FULL]),
         ("malformed item", ["score", "set", "{org}", "--month", "2026-10", "--item", "plan"]),
-        ("waiver ends first", ["waiver", "add", "{org}", "--kind", "rent", "--from",
-                               "2026-05-01", "--to", "2026-04-01", "--monthly-value", "100"]),
+        ("waiver ends first", ["waiver", "add", "{org}", "--kind", "rent-free", "--from",
+                               "2026-05-01", "--to", "2026-04-01", "--monthly-value", "100",
+                               "--approved-by", "李主任"]),
         ("overlapping allocation", ["space", "assign", "301室", "{org}", "--from", "2026-03-01"]),
         ("duplicate name", ["org", "add", "--name", "桂花社区书画社", "--category", "culture",
                             "--hub", "阳光孵化中心"]),
@@ -281,15 +283,17 @@ class TestRemainingCommands:
             "--item", "安全管理=6")
         assert run_json("score", "list", "--month", "2026-11")[0]["rubric_from"] == "2026-11"
 
-    def test_settings_change_the_rules(self, network):
+    def test_settings_change_the_rules(self, network, monkeypatch):
+        # A change applies from next month on (issue 11: it never rewrites the past).
         run("settings", "set", "warning_streak_months", "2")
-        assert run_json("settings", "show")["warning_streak_months"] == 2
+        assert run_json("settings", "show", "--month", "2026-12")["warning_streak_months"] == 2
         refused = run("settings", "set", "review_weight_self", "30", ok=False)
         assert refused.exit_code == 2
         run("settings", "set", "review_weight_self=30", "review_weight_peer=10")
-        shown = run_json("settings", "show")
+        shown = run_json("settings", "show", "--month", "2026-12")
         assert (shown["review_weight_self"], shown["review_weight_peer"]) == (30, 10)
-        for month in ("2026-09", "2026-10"):
+        monkeypatch.setenv("INCUBATOR_NOW", "2027-01-20T09:30:00+00:00")
+        for month in ("2026-12", "2027-01"):
             run("score", "set", network, "--month", month, *LOW)
         assert run_json("warnings")[0]["status"] == "needs_interview"
 

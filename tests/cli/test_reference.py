@@ -14,6 +14,6 @@ def test_the_cli_reference_is_up_to_date():
 
 def test_the_reference_names_every_command_and_option():
     text = markdown()
-    for expected in ("### `incubator init`", "`incubator org add`", "`--monthly-value` (required)",
+    for expected in ("### `incubator init`", "`incubator org add`", "`--approved-by` (required)",
                      "`incubator bundle import`", "`--item` (required, repeatable)"):
         assert expected in text

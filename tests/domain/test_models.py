@@ -4,11 +4,12 @@ import pytest
 
 from incubator.domain.errors import DomainError
 from incubator.domain.models import (
-    RESIDENT_STAGES, InterviewOutcome, LegalStatus, PartyOrg, Role, SpaceKind, Stage, WaiverKind,
-    label, parse_enum,
+    RESIDENT_STAGES, CaseKind, InterviewOutcome, LegalStatus, PartyOrg, Role, SpaceKind, Stage,
+    WaiverKind, WarningStatus, label, parse_enum,
 )
 
-ALL_ENUMS = [LegalStatus, Stage, PartyOrg, WaiverKind, SpaceKind, Role, InterviewOutcome]
+ALL_ENUMS = [LegalStatus, Stage, PartyOrg, WaiverKind, SpaceKind, Role, InterviewOutcome,
+             WarningStatus, CaseKind]
 
 
 @pytest.mark.parametrize("member,value,zh", [
@@ -18,12 +19,16 @@ ALL_ENUMS = [LegalStatus, Stage, PartyOrg, WaiverKind, SpaceKind, Role, Intervie
     (Stage.EXITED, "exited", "已退出"),
     (PartyOrg.INDEPENDENT, "independent", "独立党组织"), (PartyOrg.JOINT, "joint", "联合党组织"),
     (PartyOrg.NONE, "none", "无党组织"),
-    (WaiverKind.RENT, "rent", "免租金/低租金"), (WaiverKind.UTILITIES, "utilities", "水电减免"),
+    (WaiverKind.RENT_FREE, "rent-free", "免租金"), (WaiverKind.LOW_RENT, "low-rent", "低租金"),
+    (WaiverKind.UTILITIES, "utilities", "水电减免"),
     (WaiverKind.SERVICE_FOR_RENT, "service-for-rent", "以服务换租金"),
     (SpaceKind.ROOM, "room", "独立房间"), (SpaceKind.DESK, "desk", "工位"),
     (SpaceKind.SHARED, "shared", "共享空间"),
-    (Role.HUB, "hub", "孵化中心"), (Role.FIELD, "field", "社工外勤"), (Role.VIEWER, "viewer", "只读"),
-    (InterviewOutcome.RECTIFIED, "rectified", "已整改"), (InterviewOutcome.EXIT, "exit", "责令退出"),
+    (Role.HUB, "hub", "孵化中心"), (Role.FIELD, "field", "社工/督导"), (Role.VIEWER, "viewer", "只读"),
+    (InterviewOutcome.RECTIFIED, "rectified", "整改到位"), (InterviewOutcome.EXIT, "exit", "责令退出"),
+    (WarningStatus.FAILED, "failed", "整改不到位，应责令退出"),
+    (WarningStatus.RECTIFIED, "rectified", "整改到位"),
+    (CaseKind.ANNUAL, "annual", "年度"),
 ])
 def test_values_and_chinese_labels(member, value, zh):
     assert member.value == value
@@ -33,8 +38,11 @@ def test_values_and_chinese_labels(member, value, zh):
     assert parse_enum(type(member), label(member, "en").upper()) is member
 
 
-def test_rent_waiver_english_label():
-    assert label(WaiverKind.RENT, "en") == "Rent waiver"
+def test_rent_free_and_low_rent_are_two_kinds():
+    assert (label(WaiverKind.RENT_FREE, "en"), label(WaiverKind.LOW_RENT, "en")) == (
+        "Rent-free", "Low rent")
+    with pytest.raises(DomainError):
+        parse_enum(WaiverKind, "rent")
 
 
 def test_resident_stages():

@@ -3,7 +3,11 @@
 import pytest
 
 from incubator.domain.errors import DomainError
-from incubator.domain.review import compute_review, has_priority, needs_rectification
+from datetime import date
+
+from incubator.domain.review import (
+    check_review_year, compute_review, has_priority, needs_interview, rating_label,
+)
 from incubator.domain.settings import Settings
 
 S = Settings()
@@ -29,7 +33,7 @@ S = Settings()
 def test_composite_and_stars(monthly, self_, peer, public, composite, stars):
     result = compute_review(monthly, self_, peer, public, True, S)
     assert (result.composite, result.stars) == (composite, stars)
-    assert result.reasons[0].params["composite"] == composite
+    assert result.reasons[1].params["composite"] == composite
 
 
 @pytest.mark.parametrize("monthly,composite,uncapped,stars", [
@@ -53,9 +57,33 @@ def test_the_cap_says_why_and_is_configurable():
     assert result.reasons[-1].render() == "Capped at 4 stars: no party-building compliance"
 
 
+@pytest.mark.parametrize("party,has_party_org,first", [
+    (True, True, "Party building first: the party-building requirements are met"),
+    (False, True, "Party building first: the party-building requirements are not met"),
+    (False, False, "Party building first: the party-building requirements are not met "
+                   "(the organization has no party organization of its own)"),
+])
+def test_party_building_comes_first_in_the_reasons(party, has_party_org, first):
+    result = compute_review([8.0], 80, 80, 80, party, S, has_party_org=has_party_org)
+    assert result.reasons[0].render() == first
+
+
+@pytest.mark.parametrize("party", [None, "yes", 1])
+def test_party_building_has_no_default(party):
+    with pytest.raises(DomainError, match="asked for every review"):
+        compute_review([8.0], 80, 80, 80, party, S)
+
+
+def test_a_3_star_review_without_party_building_says_the_interview_follows():
+    result = compute_review([10.0] * 12, 95, 95, 95, False, S)
+    assert result.stars == 3
+    assert result.reasons[-1].render() == (
+        "At or below 3 stars: a warning interview with a rectification deadline follows")
+
+
 def test_reasons_explain_the_composite():
     result = compute_review([9.0, 8.0], 90, 80, 70, True, S)
-    assert result.reasons[0].render() == (
+    assert result.reasons[1].render() == (
         "Composite 82.0 = monthly 85.0 × 40.0% + self 90.0 × 20.0% + peer 80.0 × 20.0% "
         "+ public 70.0 × 20.0%")
 
@@ -86,13 +114,48 @@ def test_scores_out_of_range_are_refused(monthly, self_, peer, public):
         compute_review(monthly, self_, peer, public, True, S)
 
 
-@pytest.mark.parametrize("stars,priority,rectify", [
-    (5, True, False), (4, False, False), (3, False, False), (2, False, True), (1, False, True),
+@pytest.mark.parametrize("stars,priority,interview", [
+    # 三星级以下的约谈限期整改: 以下 includes the number, so 3 stars and below
+    (5, True, False), (4, False, False), (3, False, True), (2, False, True), (1, False, True),
 ])
-def test_priority_and_rectification(stars, priority, rectify):
+def test_priority_and_interview(stars, priority, interview):
     assert has_priority(stars) is priority
-    assert needs_rectification(stars, S) is rectify
+    assert needs_interview(stars, S) is interview
 
 
-def test_rectification_line_is_configurable():
-    assert needs_rectification(3, Settings(rectify_below_stars=4))
+def test_the_interview_line_is_configurable():
+    assert not needs_interview(3, Settings(low_star_interview_max=2))
+    assert needs_interview(4, Settings(low_star_interview_max=4))
+
+
+@pytest.mark.parametrize("scale,labels", [
+    ("five-star", ["5 stars", "4 stars", "3 stars", "2 stars", "1 star"]),
+    ("beijing", ["3 stars", "2 stars", "1 star", "meets the standard", "below the standard"]),
+])
+def test_rating_scales_name_the_five_levels(scale, labels):
+    assert [rating_label(level, scale) for level in (5, 4, 3, 2, 1)] == labels
+    result = compute_review([9.0] * 12, 95, 95, 95, True, Settings(rating_scale=scale))
+    assert (result.stars, result.scale) == (5, scale)
+    assert result.reasons[2].params["stars"].message == labels[0]
+
+
+@pytest.mark.parametrize("year,today,entered,left,refused", [
+    (2025, date(2026, 11, 15), date(2024, 3, 15), None, None),
+    (2023, date(2026, 11, 15), date(2024, 3, 15), None, "before the organization entered"),
+    (2024, date(2026, 11, 15), date(2024, 3, 15), None, None),     # the entry year itself
+    (2026, date(2026, 11, 30), date(2024, 3, 15), None, "opens on"),
+    (2026, date(2026, 12, 1), date(2024, 3, 15), None, None),      # opening day: 1 December
+    (2027, date(2026, 12, 1), date(2024, 3, 15), None, "opens on"),
+    (2026, date(2026, 12, 5), date(2024, 3, 15), date(2025, 6, 1), "after the organization left"),
+])
+def test_which_years_may_be_reviewed(year, today, entered, left, refused):
+    if refused:
+        with pytest.raises(DomainError, match=refused):
+            check_review_year(year, today, entered, left, S)
+    else:
+        check_review_year(year, today, entered, left, S)
+
+
+def test_the_opening_day_is_a_setting():
+    check_review_year(2026, date(2026, 11, 20), None, None,
+                      Settings(review_opening_day="11-15"))

@@ -129,6 +129,6 @@ def test_four_replicas_converge_in_a_ring(devices):
                 for conflict in conflicts] == [("profile/notes", sorted([c.name, d.name]))]
         history = device.json("history", org)
         authors = {entry["summary"]: entry["device_name"] for entry in history}
-        assert authors["登记了 东湖村书画社"] == a.name
+        assert authors["入驻登记：东湖村书画社"] == a.name
         by_device = {entry["device_name"] for entry in history}
         assert {a.name, c.name, d.name} <= by_device

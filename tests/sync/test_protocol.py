@@ -234,7 +234,7 @@ class TestMembership:
         a, b = session(first, hub), session(hub, first)
         pump(a, b)
         assert a.refused == [] and b.refused == []
-        assert first.settings().warning_threshold == 5.5
+        assert first.settings("2026-12").warning_threshold == 5.5  # from next month on
         assert tables(first) == tables(hub) == tables(late)
 
     def test_a_member_added_by_a_field_device_is_not_accepted(self, tmp_path):

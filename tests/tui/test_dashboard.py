@@ -18,7 +18,7 @@ class TestFigures:
             texts = figure_texts(app)
             assert len([t for t in texts if t.startswith("初创期")]) == 4
             for words in ("空间使用", "2026-10 缺评分", "约谈中", "30 天内到期的减免",
-                          "以服务换租金欠缺", "本网络暂无其他副本"):
+                          "以服务换租金有未完成时数", "本网络暂无其他副本"):
                 assert any(words in text for text in texts), words
 
     async def test_a_missing_score_shows_after_a_change_elsewhere(self, app, demo_home):

@@ -30,7 +30,7 @@ class TestTabs:
             assert 0 < len(trend.data) <= 24
             assert "月度评分" in str(screen.query_one("#trend-title", Label).render())
             history = screen.query_one("#history-table", DataTable)
-            assert any("登记了" in str(history.get_row_at(i)[2]) for i in range(history.row_count))
+            assert any("入驻登记" in str(history.get_row_at(i)[2]) for i in range(history.row_count))
             assert "阶段：" in str(screen.query_one("#profile-text", Static).render())
 
     async def test_escape_goes_back_to_the_list(self, app, demo_home):

@@ -66,12 +66,19 @@ def warnings_form(key: str, interviewed: bool = False):
         streak(home, org)
         if interviewed:
             store = open_store(home)
-            store.record_interview(org["id"], "2026-11-01")
+            store.record_interview(org["id"], "2026-11-01", case="2026-08")
             store.close()
         await choose(app, pilot, org)
         await pilot.press(key)
 
     return open_form
+
+
+async def waiver_end(app, pilot, home):
+    await pilot.press("f6")
+    await pilot.pause()
+    app.screen.query_one("#waivers", DataTable).focus()
+    await pilot.press("e")
 
 
 async def assign_space(app, pilot, home):
@@ -102,7 +109,8 @@ async def bundle_import(app, pilot, home):
 
 FORMS = {"profile": profile, "waiver": waiver, "graduation": graduation,
          "interview": warnings_form("i"), "close interview": warnings_form("c", True),
-         "order exit": warnings_form("x"),
+         "order exit": warnings_form("x"), "dismiss": warnings_form("d"),
+         "end waiver": waiver_end,
          "assign space": assign_space, "bundle export": bundle_export,
          "bundle import": bundle_import}
 

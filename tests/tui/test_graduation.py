@@ -4,8 +4,9 @@ import pytest
 from textual.widgets import DataTable, Input, Label, Static
 
 from incubator.store import queries
+from incubator.store.commands import ScoreEntry
 
-from .helpers import SIZES, notices, open_store, residents, rows, snapshot
+from .helpers import LOW, SIZES, notices, open_store, residents, rows, snapshot
 
 
 def prepare(home, ready, unready):
@@ -14,6 +15,7 @@ def prepare(home, ready, unready):
         if queries.org_row(store.db, org["id"])["legal_status"] != status:
             store.edit_org(org["id"], {"legal_status": status})
     store.edit_org(ready["id"], {"entered": "2024-01-01"})
+    store.set_scores([ScoreEntry(ready["id"], "2025-06", dict.fromkeys(LOW, 2))])
     store.set_review(ready["id"], 2025, 90, 90, 90, True)
     store.close()
 
@@ -53,6 +55,21 @@ class TestGraduate:
             assert alumni[ready["name"]][2:] == ("2026-11-15", "独立运营")
             left = rows(app.screen.query_one("#candidates"))
             assert ready["name"] not in [row[0] for row in left]
+
+
+class TestExits:
+    async def test_ordered_and_voluntary_exits_are_told_apart(self, app, demo_home):
+        store = open_store(demo_home)
+        exited = {row["name"]: bool(row["exit_ordered"])
+                  for row in queries.organizations(store.db, stage="exited")}
+        store.close()
+        assert set(exited.values()) == {True, False}      # the demo has both
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("f8")
+            await pilot.pause()
+            listed = {row[0]: row[3] for row in rows(app.screen.query_one("#exits"))}
+        assert listed == {name: "责令退出" if ordered else "自愿退出"
+                          for name, ordered in exited.items()}
 
 
 class TestCriteriaText:

@@ -48,8 +48,8 @@ class TestScoreAMonth:
             assert totals[fine[0]["id"]] == "10/10"
             await pilot.press("f4")
             await pilot.pause()
-            warned = {row[0]: row[2] for row in rows(app.screen.query_one(DataTable))}
-            assert warned[low["name"]] == "需约谈提醒"
+            warned = {row[:3:2]: row[3] for row in rows(app.screen.query_one(DataTable))}
+            assert warned[(low["name"], "月度")] == "需约谈提醒"
 
 
 def saved_total(org, home) -> float:

@@ -26,9 +26,11 @@ class TestListAndFilter:
             assert all("2026-11-15" <= row[4] <= "2026-12-15" for row in soon)
             totals = rows(screen.query_one("#totals", DataTable))
             assert len(totals) == 4
-            assert all(float(row[4]) == sum(float(v) for v in row[1:4]) for row in totals)
+            assert all(float(row[5]) == sum(float(v) for v in row[1:5]) for row in totals)
             ledger = rows(screen.query_one("#ledger", DataTable))
-            assert ledger and all(float(r[3]) >= float(r[1]) - float(r[2]) for r in ledger)
+            # owed − delivered = shortfall − surplus, for every row
+            assert ledger and all(float(r[1]) - float(r[2]) == float(r[3]) - float(r[4])
+                                  for r in ledger)
 
 
 class TestAddWaiver:
@@ -45,10 +47,15 @@ class TestAddWaiver:
             form.query_one("#kind", Select).value = "service-for-rent"
             form.query_one("#end", Input).value = "2027-06-30"
             form.query_one("#value", Input).value = "900"
+            form.query_one("#approved", Input).value = "李主任"
             await submit(app, pilot)
             assert app.screen is form and str(form.query_one("#error", Label).render())
             assert form.query_one("#value", Input).value == "900"
             form.query_one("#hours", Input).value = "20"
+            form.query_one("#approved", Input).value = ""
+            await submit(app, pilot)   # a waiver needs the person who approved it
+            assert app.screen is form and "批准人" in str(form.query_one("#error").render())
+            form.query_one("#approved", Input).value = "李主任"
             await submit(app, pilot)
             assert any("减免已保存" in n for n in notices(app)), notices(app)
             for _ in range(20):  # the list refreshes once the form has closed

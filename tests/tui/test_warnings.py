@@ -1,4 +1,4 @@
-"""约谈 driven through Pilot: record an interview, close it, order an exit."""
+"""约谈 driven through Pilot: record an interview, close the case, dismiss it, order an exit."""
 
 import pytest
 from textual.widgets import DataTable, Input, Select
@@ -15,11 +15,13 @@ def streak(home, org, months=("2026-08", "2026-09", "2026-10")):
     store.close()
 
 
-async def choose(app, pilot, org):
+async def choose(app, pilot, org, kind="月度"):
+    """The warnings area with the organization's case of `kind` highlighted."""
     await pilot.press("f4")
     await pilot.pause()
     table = app.screen.query_one(DataTable)
-    table.move_cursor(row=[row[0] for row in rows(table)].index(org["name"]))
+    table.move_cursor(row=[row[:3:2] for row in rows(table)].index((org["name"], kind)))
+    await pilot.pause()
     return table
 
 
@@ -51,9 +53,11 @@ class TestRecordInterview:
             form.query_one("#note", Input).value = "负责人到场"
             await submit(app, pilot)
             assert any("已记录与" in n for n in notices(app)), notices(app)
-            status = {row[0]: (row[2], row[4], row[5])
+            status = {row[:3:2]: (row[3], row[5], row[6])
                       for row in rows(app.screen.query_one(DataTable))}
-            assert status[org["name"]] == ("整改中", "2026-11-10", "2026-12-10")
+            assert status[(org["name"], "月度")] == ("整改中", "2026-11-10", "2026-12-10")
+            steps = str(app.screen.query_one("#steps").render())
+            assert "2026-11-10  约谈提醒，整改期限 2026-12-10" in steps
 
     async def test_a_bad_date_is_refused_and_kept(self, app, demo_home):
         org = residents(demo_home)[0]
@@ -72,16 +76,21 @@ class TestCloseAndExit:
         for org in (first, second):
             streak(demo_home, org)
         store = open_store(demo_home)
-        store.record_interview(first["id"], "2026-11-01")
+        store.record_interview(first["id"], "2026-11-01", case="2026-08")
         store.close()
         async with app.run_test(size=(120, 40)) as pilot:
             await choose(app, pilot, first)
             await pilot.press("c")
             await pilot.pause()
-            assert app.screen.query_one("#outcome", Select).value == "rectified"
+            form = app.screen
+            assert form.query_one("#outcome", Select).value == "rectified"
+            await submit(app, pilot)      # rectified is a person's judgement: a reason first
+            assert app.screen is form and "理由" in str(form.query_one("#error").render())
+            form.query_one("#reason", Input).value = "活动已恢复，区里复核"
             await submit(app, pilot)
-            assert any("已结案" in n for n in notices(app)), notices(app)
-            assert first["name"] not in [row[0] for row in rows(app.screen.query_one(DataTable))]
+            assert any("已办结" in n for n in notices(app)), notices(app)
+            listed = [row[:3:2] for row in rows(app.screen.query_one(DataTable))]
+            assert (first["name"], "月度") not in listed
             await choose(app, pilot, second)
             await pilot.press("x")
             await pilot.pause()
@@ -89,6 +98,24 @@ class TestCloseAndExit:
             await submit(app, pilot)
             assert any("已责令" in n for n in notices(app)), notices(app)
             assert second["name"] not in [row[0] for row in rows(app.screen.query_one(DataTable))]
+
+    async def test_dismiss_with_a_reason_then_find_it_among_the_dismissed(self, app, demo_home):
+        org = residents(demo_home)[0]
+        streak(demo_home, org)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await choose(app, pilot, org)
+            await pilot.press("d")
+            await pilot.pause()
+            app.screen.query_one("#reason", Input).value = "评分录入错误，已更正纸质记录"
+            app.screen.query_one("#by", Input).value = "王主任"
+            await submit(app, pilot)
+            assert any("已撤销" in n for n in notices(app)), notices(app)
+            table = app.screen.query_one(DataTable)
+            assert (org["name"], "月度") not in [row[:3:2] for row in rows(table)]
+            app.screen.query_one("#status", Select).value = "dismissed"
+            await pilot.pause()
+            dismissed = {row[:3:2]: row[3] for row in rows(table)}
+            assert "王主任：评分录入错误" in dismissed[(org["name"], "月度")]
 
 
 class TestStatusFilter:
@@ -100,7 +127,7 @@ class TestStatusFilter:
             app.screen.query_one("#status", Select).value = "needs_interview"
             await pilot.pause()
             listed = rows(app.screen.query_one(DataTable))
-            assert listed and {row[2] for row in listed} == {"需约谈提醒"}
+            assert listed and {row[3] for row in listed} == {"需约谈提醒"}
 
 
 @pytest.mark.parametrize(**SIZES)

@@ -64,7 +64,7 @@ class DashboardScreen(AreaScreen):
 
     def _hub_panels(self) -> list[Vertical]:
         today = self.today
-        settings = queries.settings(self.reader)
+        settings = queries.settings(self.reader, month_of(today))
         last_month = month_add(month_of(today), -1)
         stages = queries.stage_counts(self.reader)
         missing = Counter(r["hub"] for r in queries.missing_scores(self.reader, last_month))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from ...domain import warnings
 from ...domain.graduation import Criterion, graduation_check
 from ...domain.models import RESIDENT_STAGES, LegalStatus, Stage
-from ...domain.months import parse_date
+from ...domain.months import month_of, parse_date
 from ...i18n import N_, _
+from ...present.labels import exit_kind_text
 from ...store import queries
 from ..actions import GRADUATION_ACTIONS, area_title, bindings
 from ..base import AreaScreen
@@ -42,13 +44,19 @@ class GraduationScreen(AreaScreen):
         yield data_table("candidates", N_("Organization"),
                          *[title for _k, title in COLUMNS], N_("Ready"))
         yield Static("", id="criteria")
-        yield Label(_("Alumni"), classes="hint")
-        yield data_table("alumni", N_("Organization"), N_("Hub"), N_("Graduated"),
-                         N_("Destination"))
+        with Horizontal(id="leavers"):
+            with Vertical():
+                yield Label(_("Alumni"), classes="hint")
+                yield data_table("alumni", N_("Organization"), N_("Hub"), N_("Graduated"),
+                                 N_("Destination"))
+            with Vertical():
+                yield Label(_("Exits: ordered (责令退出) or voluntary"), classes="hint")
+                yield data_table("exits", N_("Organization"), N_("Hub"), N_("Exited"),
+                                 N_("Kind"), N_("Reason"))
         yield Footer()
 
     def refresh_data(self) -> None:
-        settings = queries.settings(self.reader)
+        settings = queries.settings(self.reader, month_of(self.today))
         open_warning = {org["id"] for org, state in self.incubator.warning_states()
                         if warnings.is_open(state)}
         table = self.query_one("#candidates", DataTable)
@@ -76,6 +84,13 @@ class GraduationScreen(AreaScreen):
         for org in queries.organizations(self.reader, stage="graduated"):
             alumni.add_row(org["name"], org["hub"] or "", org["graduated_on"] or "",
                            org["destination"] or "", key=org["id"])
+        exits = self.query_one("#exits", DataTable)
+        exits.clear()
+        for org in queries.organizations(self.reader, stage="exited", sort="exited_on",
+                                         descending=True):
+            exits.add_row(org["name"], org["hub"] or "", org["exited_on"] or "",
+                          exit_kind_text(org["exit_ordered"]), org["exit_reason"] or "",
+                          key=org["id"])
 
     @on(DataTable.RowHighlighted, "#candidates")
     def show_criteria(self) -> None:

@@ -9,11 +9,15 @@ from textual.widgets import (
 )
 
 from ...domain.categories import category_label
-from ...domain.models import LegalStatus, PartyOrg, Stage, WaiverKind, label
+from ...domain.models import LegalStatus, PartyOrg, WaiverKind, label
 from ...domain.months import month_add, month_of, month_range
 from ...domain.docids import org_doc
 from ...i18n import N_, _, language, render_summary
-from ...present.labels import outcome_text, warning_status_text
+from ...domain.warnings import pressing_status
+from ...present.labels import (
+    case_row, case_status_text, enum_label, exit_kind_text, rating_text, stage_text,
+    warning_status_text,
+)
 from ...store import queries
 from ..actions import DETAIL_ACTIONS, bindings
 from ..base import AreaScreen
@@ -46,10 +50,11 @@ class OrganizationDetailScreen(AreaScreen):
                 yield data_table("allocations", N_("Space"), N_("From"), N_("To"))
             with TabPane(_("Waivers"), id="waivers"):
                 yield data_table("waiver-table", N_("Kind"), N_("From"), N_("To"),
-                                 N_("Yuan per month"), N_("Hours per month"), N_("Approved by"))
+                                 N_("Yuan per month"), N_("Hours per month"), N_("Approved by"),
+                                 N_("Ended early"))
                 yield Label(_("Service hours"), classes="hint")
                 yield data_table("service-table", N_("Month"), N_("Hours owed"),
-                                 N_("Hours delivered"), N_("Shortfall"))
+                                 N_("Hours delivered"), N_("Shortfall"), N_("Surplus"))
             with TabPane(_("Scores"), id="scores"):
                 yield Label(_("Last 24 months (out of 10)"), id="trend-title", classes="hint")
                 yield Sparkline([], id="trend")
@@ -57,8 +62,8 @@ class OrganizationDetailScreen(AreaScreen):
                                  N_("Note"))
             with TabPane(_("Warnings"), id="warnings"):
                 yield Label("", id="warning-state")
-                yield data_table("interview-table", N_("Date"), N_("Deadline"), N_("Outcome"),
-                                 N_("Note"))
+                yield data_table("case-table", N_("Case"), N_("Kind"), N_("Status"),
+                                 N_("When"), N_("What"))
             with TabPane(_("Reviews"), id="reviews"):
                 yield data_table("review-table", N_("Year"), N_("Self"), N_("Peer"),
                                  N_("Public"), N_("Composite"), N_("Stars"))
@@ -80,7 +85,8 @@ class OrganizationDetailScreen(AreaScreen):
         self._show_scores()
         self._show_warnings()
         self._fill("review-table", [
-            (r["year"], r["self"], r["peer"], r["public"], r["composite"], r["stars"])
+            (r["year"], r["self"], r["peer"], r["public"], r["composite"],
+             rating_text(r["stars"], r["scale"]))
             for r in reversed(queries.org_reviews(self.reader, self.org_id))])
         self._show_conflicts()
         self.load_history()
@@ -95,7 +101,7 @@ class OrganizationDetailScreen(AreaScreen):
         lines = [
             (_("Category"), category_label(org["category"], lang) if org["category"] else ""),
             (_("Hub"), queries.hub_name(self.reader, org["hub_id"])),
-            (_("Stage"), label(Stage(org["stage"]), lang)),
+            (_("Stage"), stage_text(org)),
             (_("Legal status"), label(LegalStatus(org["legal_status"]), lang)),
             (_("Party organization"), label(PartyOrg(org["party_org"] or "none"), lang)),
             (_("Community"), org["community"] or ""), (_("Contact"), org["contact"] or ""),
@@ -103,8 +109,8 @@ class OrganizationDetailScreen(AreaScreen):
             (_("Entered"), org["entered"] or ""),
             (_("Graduated"), f"{org['graduated_on']} {org['destination'] or ''}"
              if org["graduated_on"] else ""),
-            (_("Exited"), f"{org['exited_on']} {org['exit_reason'] or ''}"
-             if org["exited_on"] else ""),
+            (_("Exited"), f"{org['exited_on']} {exit_kind_text(org['exit_ordered'])}："
+             f"{org['exit_reason'] or ''}" if org["exited_on"] else ""),
         ]
         self.query_one("#profile-text", Static).update(
             "\n".join(f"{name}：{value}" for name, value in lines if value not in ("", None)))
@@ -112,11 +118,11 @@ class OrganizationDetailScreen(AreaScreen):
     def _show_waivers(self) -> None:
         lang = language()
         self._fill("waiver-table", [
-            (label(WaiverKind(w["kind"]), lang), w["start"], w["end"], w["monthly_value"],
-             w["hours_per_month"], w["approved_by"])
+            (label(WaiverKind(w["kind"]), lang), w["start"], w["last_day"], w["monthly_value"],
+             w["hours_per_month"], w["approved_by"], w["ended_on"])
             for w in queries.waivers(self.reader, self.today, org_id=self.org_id)])
         self._fill("service-table", [
-            (m["month"], m["owed"], m["delivered"], m["shortfall"])
+            (m["month"], m["owed"], m["delivered"], m["shortfall"], m["surplus"])
             for ledger in queries.service_ledger(self.reader, self.today, self.org_id)
             for m in ledger["months"]])
 
@@ -134,13 +140,14 @@ class OrganizationDetailScreen(AreaScreen):
             .format(first=first, last=last))
 
     def _show_warnings(self) -> None:
-        state = queries.warning_state(self.reader, self.org_id, queries.settings(self.reader),
-                                      self.today)
-        self.query_one("#warning-state", Label).update(
-            _("Warning status: {status}").format(status=warning_status_text(state.status)))
-        self._fill("interview-table", [
-            (i["on_date"], i["deadline"], outcome_text(i["outcome"]), i["note"])
-            for i in reversed(queries.interviews(self.reader, self.org_id))])
+        """Every warning case, newest first, each step of it on its own line."""
+        cases = queries.org_cases(self.reader, self.org_id, self.today)
+        self.query_one("#warning-state", Label).update(_("Warning status: {status}").format(
+            status=warning_status_text(pressing_status(cases))))
+        self._fill("case-table", [
+            (case.id, enum_label(case.kind), case_status_text(case_row(self.org, case)),
+             step.at, step.text.render(_))
+            for case in reversed(cases) for step in reversed(case.transitions)])
 
     def _show_conflicts(self) -> None:
         rows, self._conflicts = [], []

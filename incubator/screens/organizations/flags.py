@@ -19,11 +19,11 @@ FLAGS = (N_("warning"), N_("overdue"), N_("zombie"), N_("conflict"))
 def organization_flags(reader, today: date, warning_states) -> dict[str, list[str]]:
     """Flag words per organization id (only organizations that have any)."""
     flags: dict[str, list[str]] = {}
-    for org, state in warning_states:
-        if state.status in WARNED:
-            flags.setdefault(org["id"], []).append(_("warning"))
-        elif state.status in OVERDUE:
-            flags.setdefault(org["id"], []).append(_("overdue"))
+    for org, case in warning_states:
+        word = _("warning") if case.status in WARNED else \
+            _("overdue") if case.status in OVERDUE else None
+        if word and word not in flags.get(org["id"], []):
+            flags.setdefault(org["id"], []).append(word)
     since = month_add(month_of(today), -4)
     for org_id, values in queries.activities_since(reader, since).items():
         if zombie(values):

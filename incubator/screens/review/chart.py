@@ -8,24 +8,24 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Static
 
+from ...domain.review import LEVELS
 from ...i18n import _
-
-LEVELS = (5, 4, 3, 2, 1)
-
-
-def stars_text(stars: int) -> str:
-    return _("{stars} stars").format(stars=stars)
+from ...present.labels import rating_text
 
 
 class StarChart(Vertical):
     """A legend line, then per hub its name and a bar whose segments count each star level."""
 
+    def __init__(self, scale: str, **options) -> None:
+        super().__init__(**options)
+        self.scale = scale
+
     def compose(self) -> ComposeResult:
-        yield Label(_("Stars per hub"), classes="chart-title")
+        yield Label(_("Ratings per hub"), classes="chart-title")
         with Horizontal(classes="chart-row"):
             yield Label("", classes="chart-hub")
             for stars in LEVELS:
-                yield Label(stars_text(stars), classes=f"legend stars{stars}")
+                yield Label(rating_text(stars, self.scale), classes=f"legend stars{stars}")
         yield Vertical(id="chart-bars")
 
     async def show(self, rows: list[dict]) -> None:

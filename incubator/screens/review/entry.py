@@ -1,11 +1,12 @@
-"""The review form row: three evaluations (0-100) and party-building compliance."""
+"""The review form row: three evaluations (0-100) and party-building compliance, which
+has no default: it is asked for every review (party building first)."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.validation import Number
-from textual.widgets import Button, Input, Label, Switch
+from textual.widgets import Button, Input, Label, Select
 
 from ...i18n import N_, _
 from ..widgets.pickers import is_valid
@@ -22,7 +23,8 @@ class ReviewEntry(Horizontal):
             yield Input(id=key, placeholder="0-100", max_length=5, restrict=r"[0-9.]*",
                         validators=[Number(0, 100)], classes="score")
         yield Label(_("Party building"), classes="entry-label")
-        yield Switch(value=True, id="party")
+        yield Select([(_("met"), "yes"), (_("not met"), "no")], prompt=_("choose"),
+                     id="party")
         yield Button(_("Save"), variant="primary", id="save")
 
     def values(self) -> dict[str, float] | None:
@@ -32,11 +34,13 @@ class ReviewEntry(Horizontal):
             return None
         return {key: float(f.value) for key, f in fields.items()}
 
-    def party(self) -> bool:
-        return self.query_one("#party", Switch).value
+    def party(self) -> bool | None:
+        """Whether party building complies; None until a person chose."""
+        value = self.query_one("#party", Select).value
+        return None if value == Select.NULL else value == "yes"
 
     def fill(self, review: dict) -> None:
         """Show a stored review's values."""
         for key, _t in SCORES:
             self.query_one(f"#{key}", Input).value = f"{review[key]:g}"
-        self.query_one("#party", Switch).value = bool(review["party"])
+        self.query_one("#party", Select).value = "yes" if review["party"] else "no"

@@ -1,4 +1,5 @@
-"""年度考核: enter the evaluations, see the stars and why before saving; the year's ratings."""
+"""年度考核·评星定级: enter the evaluations, see the rating and why before saving; the
+year's ratings, the priority list and the low ratings with their warning cases."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import Integer
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static, Switch
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from ...domain.errors import DomainError
-from ...domain.models import RESIDENT_STAGES, Stage
-from ...domain.review import compute_review, has_priority, needs_rectification
+from ...domain.models import RESIDENT_STAGES, CaseKind, PartyOrg, Stage
+from ...domain.months import month_of, parse_date
+from ...domain.review import check_review_year, compute_review, has_priority, needs_interview
 from ...i18n import N_, _
+from ...present.labels import rating_text, warning_status_text
 from ...store import queries
 from ..actions import REVIEW_ACTIONS, area_title, bindings
 from ..base import AreaScreen
@@ -19,14 +22,14 @@ from ..widgets.chrome import AppHeader
 from ..widgets.org_select import OrgSelect
 from ..widgets.pickers import is_valid
 from ..widgets.tables import data_table
-from .chart import StarChart, stars_text
+from .chart import StarChart
 from .entry import ReviewEntry
 
 REVIEWED_STAGES = (*sorted(RESIDENT_STAGES), Stage.GRADUATED)  # residents and alumni
 
 
 class ReviewScreen(AreaScreen):
-    """Pick a year and an organization, type the evaluations; the stars follow as you type."""
+    """Pick a year and an organization, type the evaluations; the rating follows as you type."""
 
     CSS_PATH = "review.tcss"
     ACTIONS = REVIEW_ACTIONS
@@ -41,16 +44,17 @@ class ReviewScreen(AreaScreen):
                         validators=[Integer(2000, self.today.year)])
             yield OrgSelect(self.reader, stages=REVIEWED_STAGES, id="org")
         yield ReviewEntry(id="entry")
+        yield Label("", id="party-note")
         yield Static("", id="result")
         with Horizontal(id="lower"):
-            yield StarChart(id="chart")
+            yield StarChart(queries.settings(self.reader, month_of(self.today)).rating_scale,
+                            id="chart")
             with Vertical(id="lists"):
-                yield Label(_("5 stars: priority in project matching"), classes="hint")
+                yield Label("", id="priority-title", classes="hint")
                 yield data_table("priority", N_("Organization"), N_("Hub"), N_("Composite"))
-                yield Label(_("Below {stars}: interview and rectification").format(
-                    stars=stars_text(queries.settings(self.reader).rectify_below_stars)),
-                    classes="hint")
-                yield data_table("rectify", N_("Organization"), N_("Hub"), N_("Stars"))
+                yield Label("", id="rectify-title", classes="hint")
+                yield data_table("rectify", N_("Organization"), N_("Hub"), N_("Rating"),
+                                 N_("Warning case"))
         yield Footer()
 
     def year(self) -> int | None:
@@ -65,10 +69,19 @@ class ReviewScreen(AreaScreen):
         self.call_later(self.show_year)
 
     async def show_year(self) -> None:
-        """The chart and the two follow-up lists of the chosen year."""
+        """The chart and the two follow-up lists of the chosen year, with its settings."""
         year = self.year()
         rows = queries.reviews(self.reader, year) if year else []
-        settings = queries.settings(self.reader)
+        settings = queries.settings_timeline(self.reader).for_review_year(
+            year or self.today.year)
+        scale = settings.rating_scale
+        self.query_one("#priority-title", Label).update(
+            _("{stars}: priority in project matching").format(stars=rating_text(5, scale)))
+        self.query_one("#rectify-title", Label).update(
+            _("{stars} and below: warning interview with a rectification deadline").format(
+                stars=rating_text(settings.low_star_interview_max, scale)))
+        cases = {org["id"]: case for org, case in self.incubator.warning_states()
+                 if case.kind is CaseKind.ANNUAL and case.id == str(year)}
         priority = self.query_one("#priority", DataTable)
         rectify = self.query_one("#rectify", DataTable)
         priority.clear()
@@ -76,8 +89,11 @@ class ReviewScreen(AreaScreen):
         for row in rows:
             if has_priority(row["stars"]):
                 priority.add_row(row["org_name"], row["hub"] or "", f"{row['composite']:.1f}")
-            elif needs_rectification(row["stars"], settings):
-                rectify.add_row(row["org_name"], row["hub"] or "", stars_text(row["stars"]))
+            elif needs_interview(row["stars"], settings):
+                case = cases.get(row["org_id"])
+                rectify.add_row(row["org_name"], row["hub"] or "",
+                                rating_text(row["stars"], row["scale"]),
+                                warning_status_text(case.status) if case else "")
         await self.query_one(StarChart).show(rows)
         self.preview()
 
@@ -91,45 +107,58 @@ class ReviewScreen(AreaScreen):
         self.fill()
 
     def fill(self) -> None:
-        """Show the organization's stored review of the year; without one, keep what is typed."""
+        """Show the organization's stored review of the year; without one, keep what is
+        typed. Say so when it has no party organization."""
         org, year = self.org(), self.year()
         stored = queries.review_of(self.reader, org, year) if org and year else None
         if stored:
             self.query_one(ReviewEntry).fill(stored)
+        row = queries.org_row(self.reader, org) if org else None
+        self.query_one("#party-note", Label).update(
+            _("{name} has no party organization: say whether it meets the party-building "
+              "requirements anyway").format(name=row["name"])
+            if row and row["party_org"] in (None, PartyOrg.NONE) else "")
 
     @on(Input.Changed, ".score")
-    @on(Switch.Changed, "#party")
+    @on(Select.Changed, "#party")
     def preview(self) -> None:
-        """The stars and their reasons from what is typed now (a pure computation)."""
+        """The rating and its reasons from what is typed now (a pure computation)."""
         result = self.query_one("#result", Static)
         entry = self.query_one(ReviewEntry)
         org, year, values = self.org(), self.year(), entry.values()
-        if org is None or year is None or values is None:
-            result.update(_("Choose a year and an organization, then enter the three "
-                            "evaluations (0-100)"))
+        if org is None or year is None or values is None or entry.party() is None:
+            result.update(_("Choose a year and an organization, enter the three evaluations "
+                            "(0-100) and say whether party building complies"))
             return
+        row = queries.org_row(self.reader, org)
+        settings = queries.settings_timeline(self.reader).for_review_year(year)
         monthly = queries.year_scores10(self.reader, org, year)
+        left = row["exited_on"] or row["graduated_on"]
         try:
+            check_review_year(year, self.today,
+                              parse_date(row["entered"]) if row["entered"] else None,
+                              parse_date(left) if left else None, settings)
             review = compute_review(monthly, values["self"], values["peer"], values["public"],
-                                    entry.party(), queries.settings(self.reader))
+                                    entry.party(), settings,
+                                    row["party_org"] not in (None, PartyOrg.NONE))
         except DomainError as error:
             result.update(error.render(_))
             return
         result.update("\n".join(
-            [_("{stars} stars (composite {composite})").format(
-                stars=review.stars, composite=review.composite)]
+            [_("{stars} (composite {composite})").format(
+                stars=rating_text(review.stars, review.scale), composite=review.composite)]
             + [reason.render(_) for reason in review.reasons]))
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         entry = self.query_one(ReviewEntry)
-        org, year, values = self.org(), self.year(), entry.values()
-        if org is None or year is None or values is None:
-            self.notify(_("Choose a year and an organization, then enter the three "
-                          "evaluations (0-100)"), severity="error")
+        org, year, values, party = self.org(), self.year(), entry.values(), entry.party()
+        if org is None or year is None or values is None or party is None:
+            self.notify(_("Choose a year and an organization, enter the three evaluations "
+                          "(0-100) and say whether party building complies"), severity="error")
             return
-        party = entry.party()
         self.save(lambda: self.store.set_review(org, year, values["self"], values["peer"],
                                                 values["public"], party),
-                  lambda result: _("Review saved: {stars} stars (composite {composite})").format(
-                      stars=result.stars, composite=result.composite))
+                  lambda result: _("Review saved: {stars} (composite {composite})").format(
+                      stars=rating_text(result.stars, result.scale),
+                      composite=result.composite))

@@ -133,7 +133,7 @@ class ScoringScreen(AreaScreen):
         old = self.sheets.get(choice)
         self.sheets[choice] = Sheet(version, residents, stored,
                                     old.drafts if old and old.version == version else {})
-        threshold = queries.settings(self.reader).warning_threshold
+        threshold = queries.settings(self.reader, month).warning_threshold
         self.query_one("#rubric", Label).update(
             _("Rubric from {since}: {items}. Tab moves between cells; rows below {threshold} "
               "of 10 are highlighted").format(
@@ -148,7 +148,7 @@ class ScoringScreen(AreaScreen):
             return
         sheet = self.sheets[choice]
         if threshold is None:
-            threshold = queries.settings(self.reader).warning_threshold
+            threshold = queries.settings(self.reader, choice[1]).warning_threshold
         pages = max(1, math.ceil(len(sheet.residents) / PAGE))
         self.page = min(max(self.page, 0), pages - 1)
         chunk = sheet.residents[self.page * PAGE:(self.page + 1) * PAGE]

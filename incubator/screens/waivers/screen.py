@@ -10,6 +10,7 @@ from textual.validation import Number
 from textual.widgets import DataTable, Footer, Input, Label, Select, Switch
 
 from ...domain.models import WaiverKind, label
+from ...domain.months import month_of
 from ...i18n import N_, _, language
 from ...store import queries
 from ..actions import WAIVERS_ACTIONS, area_title, bindings
@@ -39,38 +40,40 @@ class WaiversScreen(AreaScreen):
             yield Switch(id="expiring")
             yield Label("", id="expiring-label")
         yield data_table("waivers", N_("Organization"), N_("Hub"), N_("Kind"), N_("From"),
-                         N_("To"), N_("Yuan per month"), N_("Approved by"))
+                         N_("To"), N_("Yuan per month"), N_("Approved by"), N_("Ended early"))
         with Horizontal(id="lower"):
             with Vertical(id="totals-box"):
                 yield Label(_("Yuan per month in force today, per hub"), classes="hint")
-                yield data_table("totals", N_("Hub"), N_("Rent"), N_("Utilities"),
-                                 N_("Service"), N_("Sum"))
+                yield data_table("totals", N_("Hub"), N_("Rent-free"), N_("Low rent"),
+                                 N_("Utilities"), N_("Service"), N_("Sum"))
             with Vertical(id="ledger-box"):
-                yield Label(_("Service for rent: hours owed and delivered"), classes="hint")
+                yield Label(_("Service for rent: hours owed and delivered "
+                              "(owed − delivered = shortfall − surplus)"), classes="hint")
                 yield data_table("ledger", N_("Organization"), N_("Hours owed"),
-                                 N_("Hours delivered"), N_("Shortfall"))
+                                 N_("Hours delivered"), N_("Shortfall"), N_("Surplus"))
         yield Footer()
 
     def refresh_data(self) -> None:
-        days = queries.settings(self.reader).expiring_days
+        days = queries.settings(self.reader, month_of(self.today)).expiring_days
         self.query_one("#expiring-label", Label).update(
             _("Only those ending within {days} days").format(days=days))
         soon = days if self.query_one("#expiring", Switch).value else None
         table = self.query_one("#waivers", DataTable)
         table.clear()
-        for w in queries.waivers(self.reader, self.today, expiring_within=soon):
+        self.listed = queries.waivers(self.reader, self.today, expiring_within=soon)
+        for w in self.listed:
             table.add_row(w["org_name"], w["hub"] or "", kind_text(w["kind"]), w["start"],
-                          w["end"], f"{w['monthly_value']:g}", w["approved_by"] or "",
-                          key=w["id"])
+                          w["last_day"], f"{w['monthly_value']:g}", w["approved_by"] or "",
+                          w["ended_on"] or "", key=w["id"])
         self.show_totals()
         ledger = self.query_one("#ledger", DataTable)
         ledger.clear()
         for row in queries.service_ledger(self.reader, self.today):
             ledger.add_row(row["org_name"], f"{row['owed']:g}", f"{row['delivered']:g}",
-                           f"{row['shortfall']:g}", key=row["id"])
+                           f"{row['shortfall']:g}", f"{row['surplus']:g}", key=row["id"])
 
     def show_totals(self) -> None:
-        """Monthly value of the waivers in force today, per hub and kind."""
+        """Monthly value of the residents' waivers in force today, per hub and kind."""
         totals = self.query_one("#totals", DataTable)
         totals.clear()
         for hub, kinds in sorted(queries.monthly_totals(self.reader, self.today).items()):
@@ -89,21 +92,43 @@ class WaiversScreen(AreaScreen):
         kinds = [(kind_text(k), k.value) for k in WaiverKind]
         fields = [
             ("org", N_("Organization"), OrgSelect(self.reader)),
-            ("kind", N_("Kind"), Select(kinds, allow_blank=False, value=WaiverKind.RENT.value)),
+            ("kind", N_("Kind"), Select(kinds, allow_blank=False,
+                                        value=WaiverKind.RENT_FREE.value)),
             ("start", N_("From"), DateInput(self.today.isoformat())),
             ("end", N_("To"), DateInput()),
             ("value", N_("Yuan per month"), Input(validators=[Number(0, 1_000_000)],
-                                                  restrict=r"[0-9.]*")),
+                                                  valid_empty=True, restrict=r"[0-9.]*")),
+            ("charged", N_("Rent charged (low rent)"),
+             Input(validators=[Number(0, 1_000_000)], valid_empty=True, restrict=r"[0-9.]*")),
+            ("standard", N_("Standard rent (low rent)"),
+             Input(validators=[Number(0, 1_000_000)], valid_empty=True, restrict=r"[0-9.]*")),
             ("hours", N_("Hours per month (service for rent)"),
              Input(validators=[Number(0, 744)], valid_empty=True, restrict=r"[0-9.]*")),
             ("approved", N_("Approved by"), Input(max_length=40)),
         ]
 
+        def number(text: str) -> float | None:
+            return float(text) if text else None
+
         def write(v: dict) -> str:
             return self.store.add_waiver(OrgSelect.chosen(v["org"]), v["kind"], v["start"],
-                                         v["end"], float(v["value"]),
-                                         float(v["hours"]) if v["hours"] else None,
-                                         v["approved"] or None)
+                                         v["end"], number(v["value"]), number(v["hours"]),
+                                         v["approved"], rent_charged=number(v["charged"]),
+                                         standard_rent=number(v["standard"]))
 
         self.app.push_screen(FormScreen(_("Add a waiver"), fields, write,
                                         lambda _r: _("Waiver saved")))
+
+    def action_end(self) -> None:
+        """End the highlighted waiver early (the first day without it, and why)."""
+        table = self.query_one("#waivers", DataTable)
+        if not self.listed or not 0 <= table.cursor_row < len(self.listed):
+            self.notify(_("Choose a waiver first"), severity="warning")
+            return
+        waiver = self.listed[table.cursor_row]
+        fields = [("on", N_("First day without it"), DateInput(self.today.isoformat())),
+                  ("reason", N_("Reason"), Input(max_length=500))]
+        self.app.push_screen(FormScreen(
+            _("End the waiver of {name}").format(name=waiver["org_name"]), fields,
+            lambda v: self.store.end_waiver(waiver["id"], v["on"], v["reason"]),
+            lambda _r: _("Waiver ended")))

@@ -1,4 +1,4 @@
-"""The warning-interview forms: record an interview, close it, order an exit."""
+"""The warning-case forms: record an interview, close the case, dismiss it, order an exit."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from textual.widgets import Input, Select
 
 from ...domain.errors import DomainError
 from ...domain.models import InterviewOutcome, label
-from ...domain.months import parse_date
-from ...domain.settings import Settings
-from ...domain.warnings import default_deadline
+from ...domain.months import month_of, parse_date
+from ...domain.settings import SettingsTimeline
+from ...domain.warnings import Case, default_deadline
 from ...i18n import N_, _, language
 from ..widgets.form import FormScreen
 from ..widgets.pickers import DateInput
@@ -20,16 +20,22 @@ from ..widgets.pickers import DateInput
 class InterviewForm(FormScreen):
     """Date, deadline and note; the deadline follows the date until it is edited by hand."""
 
-    def __init__(self, store_call, org: dict, today: date, settings: Settings) -> None:
-        self.settings = settings
-        self.auto_deadline = default_deadline(today, settings).isoformat()
+    def __init__(self, store_call, org: dict, case: Case, today: date,
+                 timeline: SettingsTimeline) -> None:
+        self.timeline = timeline
+        self.auto_deadline = self.deadline_for(today)
+        title = _("Another warning interview: {name}") if case.interviews else \
+            _("Warning interview: {name}")
         super().__init__(
-            _("Warning interview: {name}").format(name=org["name"]),
+            title.format(name=org["name"]),
             [("on", N_("Date"), DateInput(today.isoformat())),
              ("deadline", N_("Rectification deadline"), DateInput(self.auto_deadline)),
              ("note", N_("Note"), Input(max_length=500))],
-            lambda v: store_call(org["id"], v["on"], v["deadline"], note=v["note"]),
+            lambda v: store_call(org["id"], v["on"], v["deadline"], note=v["note"], case=case.id),
             lambda _r: _("Interview with {name} recorded").format(name=org["name"]))
+
+    def deadline_for(self, day: date) -> str:
+        return default_deadline(day, self.timeline.at(month_of(day))).isoformat()
 
     @on(Input.Changed, "#on")
     def follow_date(self, event: Input.Changed) -> None:
@@ -37,23 +43,35 @@ class InterviewForm(FormScreen):
         if deadline.value != self.auto_deadline:
             return
         try:
-            self.auto_deadline = default_deadline(parse_date(event.value),
-                                                  self.settings).isoformat()
+            self.auto_deadline = self.deadline_for(parse_date(event.value))
         except DomainError:
             return
         deadline.value = self.auto_deadline
 
 
-def close_form(store_call, org: dict, today: date) -> FormScreen:
-    """Close the open interview as rectified or as an ordered exit."""
+def close_form(store_call, org: dict, case: Case, today: date) -> FormScreen:
+    """Close the case (约谈办结): rectified (a person's judgement, with its reason) or an
+    ordered exit."""
     outcomes = [(label(o, language()), o.value) for o in InterviewOutcome]
     return FormScreen(
-        _("Close the interview: {name}").format(name=org["name"]),
+        _("Close the warning case: {name}").format(name=org["name"]),
         [("outcome", N_("Outcome"), Select(outcomes, allow_blank=False,
                                             value=InterviewOutcome.RECTIFIED.value)),
+         ("reason", N_("Reason"), Input(max_length=500)),
          ("on", N_("Date"), DateInput(today.isoformat()))],
-        lambda v: store_call(org["id"], v["outcome"], on=v["on"]),
-        lambda _r: _("Interview with {name} closed").format(name=org["name"]))
+        lambda v: store_call(org["id"], v["outcome"], on=v["on"], reason=v["reason"],
+                             case=case.id),
+        lambda _r: _("Warning case of {name} closed").format(name=org["name"]))
+
+
+def dismiss_form(store_call, org: dict, case: Case) -> FormScreen:
+    """Dismiss a case that needs an interview: who decided, and why."""
+    return FormScreen(
+        _("Dismiss the warning case: {name}").format(name=org["name"]),
+        [("reason", N_("Reason"), Input(max_length=500)),
+         ("by", N_("Dismissed by"), Input(max_length=40))],
+        lambda v: store_call(org["id"], v["reason"], v["by"], case=case.id),
+        lambda _r: _("Warning case of {name} dismissed").format(name=org["name"]))
 
 
 def exit_form(store_call, org: dict, today: date) -> FormScreen:

@@ -1,4 +1,4 @@
-"""约谈: low-score streaks, open warnings with deadlines, overdue and failed rectifications."""
+"""约谈: warning cases — low streaks and low ratings, interviews, deadlines, outcomes."""
 
 from __future__ import annotations
 
@@ -6,29 +6,27 @@ from collections import Counter
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Label, Select
+from textual.widgets import DataTable, Footer, Label, Select, Static
 
-from ...domain.warnings import OPEN_STATUSES
+from ...domain.models import WarningStatus
+from ...domain.warnings import OPEN_STATUSES, Case
 from ...i18n import N_, _
+from ...present.labels import (
+    case_row, case_status_text, case_summary, enum_label, warning_status_text,
+)
 from ...store import queries
 from ..actions import WARNINGS_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
-from ...present.labels import warning_status_text
 from ..widgets.tables import data_table
-from .forms import InterviewForm, close_form, exit_form
+from .forms import InterviewForm, close_form, dismiss_form, exit_form
 
 STATUSES = ("needs_interview", "open", "overdue", "failed")
-
-
-def streak_text(streak: tuple[str, ...]) -> str:
-    """A low streak in a few characters: its length and first month."""
-    return _("{count} months from {first}").format(count=len(streak), first=streak[0]) \
-        if streak else ""
+CLOSED = tuple(s.value for s in WarningStatus if s not in OPEN_STATUSES and s != "ok")
 
 
 class WarningsScreen(AreaScreen):
-    """Every resident organization whose warning still stands, filterable by status."""
+    """Every open warning case (or the closed ones of one status), one row per case."""
 
     CSS_PATH = "warnings.tcss"
     ACTIONS = WARNINGS_ACTIONS
@@ -37,55 +35,70 @@ class WarningsScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Label(area_title("warnings"), classes="area-title")
-        yield Select([(warning_status_text(s), s) for s in STATUSES],
+        yield Select([(warning_status_text(s), s) for s in (*STATUSES, *CLOSED)],
                      prompt=_("Every open warning"), id="status")
         yield Label("", id="counts", classes="hint")
-        yield data_table("warnings", N_("Organization"), N_("Hub"), N_("Status"),
-                         N_("Low months"), N_("Interview"), N_("Deadline"))
-        yield Label(_("i record an interview, c close it, x order an exit"), classes="hint")
+        yield data_table("warnings", N_("Organization"), N_("Hub"), N_("Kind"), N_("Status"),
+                         N_("Why"), N_("Interview"), N_("Deadline"))
+        yield Static("", id="steps")
+        yield Label(_("i record an interview, c close the case, d dismiss it, x order an exit"),
+                    classes="hint")
         yield Footer()
 
     def refresh_data(self) -> None:
-        states = [(org, state) for org, state in self.incubator.warning_states()
-                  if state.status in OPEN_STATUSES]
-        counts = Counter(state.status for _org, state in states)
+        cases = self.incubator.warning_states()
+        counts = Counter(case.status for _org, case in cases)
         self.query_one("#counts", Label).update("  ".join(
             f"{warning_status_text(s)} {counts[s]}" for s in STATUSES))
         wanted = self.query_one("#status", Select).value
-        self.rows = [(org, state) for org, state in states
-                     if wanted == Select.NULL or state.status == wanted]
+        shown = OPEN_STATUSES if wanted == Select.NULL else {wanted}
+        self.rows: list[tuple[dict, Case]] = [(org, case) for org, case in cases
+                                              if case.status in shown]
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
-        for org, state in self.rows:
-            table.add_row(org["name"], org["hub"] or "", warning_status_text(state.status),
-                          streak_text(state.streak),
-                          state.interview.on.isoformat() if state.interview else "",
-                          state.interview.deadline.isoformat() if state.interview else "",
-                          key=org["id"])
+        for org, case in self.rows:
+            table.add_row(org["name"], org["hub"] or "", enum_label(case.kind),
+                          case_status_text(case_row(org, case)), case_summary(case),
+                          case.interview.on.isoformat() if case.interview else "",
+                          case.deadline.isoformat() if case.deadline else "",
+                          key=f"{org['id']}/{case.id}")
         if self.rows:
-            table.move_cursor(row=min(cursor, len(self.rows) - 1))
+            table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
+        self.show_steps()
 
     @on(Select.Changed, "#status")
     def status_changed(self) -> None:
         self.refresh_data()
 
-    def selected(self) -> dict | None:
+    @on(DataTable.RowHighlighted, "#warnings")
+    def show_steps(self) -> None:
+        """The highlighted case's history, one step per line."""
+        chosen = self.selected(quiet=True)
+        self.query_one("#steps", Static).update("" if chosen is None else "\n".join(
+            f"{step.at}  {step.text.render(_)}" for step in chosen[1].transitions))
+
+    def selected(self, quiet: bool = False) -> tuple[dict, Case] | None:
         table = self.query_one(DataTable)
-        if not self.rows or table.cursor_row < 0:
+        if self.rows and 0 <= table.cursor_row < len(self.rows):
+            return self.rows[table.cursor_row]
+        if not quiet:
             self.notify(_("Choose an organization first"), severity="warning")
-            return None
-        return self.rows[table.cursor_row][0]
+        return None
 
     def action_interview(self) -> None:
-        if org := self.selected():
-            self.app.push_screen(InterviewForm(self.store.record_interview, org, self.today,
-                                               queries.settings(self.reader)))
+        if chosen := self.selected():
+            self.app.push_screen(InterviewForm(self.store.record_interview, *chosen, self.today,
+                                               queries.settings_timeline(self.reader)))
 
     def action_close(self) -> None:
-        if org := self.selected():
-            self.app.push_screen(close_form(self.store.close_interview, org, self.today))
+        if chosen := self.selected():
+            self.app.push_screen(close_form(self.store.close_interview, *chosen, self.today))
+
+    def action_dismiss(self) -> None:
+        if chosen := self.selected():
+            self.app.push_screen(dismiss_form(self.store.dismiss_case, *chosen))
 
     def action_exit(self) -> None:
-        if org := self.selected():
-            self.app.push_screen(exit_form(self.store.exit_org, org, self.today))
+        if chosen := self.selected():
+            self.app.push_screen(exit_form(self.store.exit_org, chosen[0], self.today))

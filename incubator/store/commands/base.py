@@ -9,7 +9,8 @@ from datetime import date, datetime
 from ...domain import rubric
 from ...domain.errors import DomainError, Text
 from ...domain.models import RESIDENT_STAGES, Stage, english_label
-from ...domain.settings import Settings
+from ...domain.months import month_of
+from ...domain.settings import Settings, SettingsTimeline
 from .. import queries
 from ..replica import Replica
 
@@ -50,8 +51,12 @@ class Commands:
         """Now, as the UTC ISO time stored in records and the sync log."""
         return self.replica.now_iso()
 
-    def settings(self) -> Settings:
-        return queries.settings(self.db)
+    def settings(self, month: str | None = None) -> Settings:
+        """The settings in force in `month` (default: this month)."""
+        return self.timeline().at(month or month_of(self.today()))
+
+    def timeline(self) -> SettingsTimeline:
+        return queries.settings_timeline(self.db)
 
     def rubric_for(self, month: str) -> rubric.RubricVersion:
         return rubric.rubric_for(queries.rubric_versions(self.db), month)

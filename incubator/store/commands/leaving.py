@@ -8,7 +8,7 @@ from ...domain import graduation, organization, warnings
 from ...domain.docids import org_doc
 from ...domain.errors import N_, DomainError, Text
 from ...domain.models import RESIDENT_STAGES, LegalStatus, Stage, english_label
-from ...domain.months import parse_date
+from ...domain.months import month_of, parse_date
 from .. import queries
 from .hubs import HubCommands
 from .writes import set_all
@@ -33,14 +33,16 @@ class LeavingCommands(HubCommands):
     """Leaving ends allocations, which live in hub documents: built on the hub commands."""
 
     def graduation_criteria(self, org: str, on: date | None = None) -> list[graduation.Criterion]:
+        """Every criterion on `on` (default today), with the settings in force that month."""
         org_id = queries.resolve_org(self.db, org)
         row = queries.org_row(self.db, org_id)
         day = on or self.today()
-        state = queries.warning_state(self.db, org_id, self.settings(), day)
+        open_case = any(warnings.is_open(case)
+                        for case in queries.org_cases(self.db, org_id, day))
         return graduation.graduation_check(
             parse_date(row["entered"]) if row["entered"] else None, day, Stage(row["stage"]),
-            LegalStatus(row["legal_status"]), row["stars"], warnings.is_open(state),
-            self.settings(),
+            LegalStatus(row["legal_status"]), row["stars"], open_case,
+            self.settings(month_of(day)),
         )
 
     def graduate(self, org: str, on: str | None = None, destination: str | None = None,
@@ -60,11 +62,13 @@ class LeavingCommands(HubCommands):
                   "destination": organization.clean_text(destination or "", N_("Destination")),
                   "forced": bool(force and unmet),
                   "reason": organization.clean_text(reason or "", N_("Reason"), 500)}
+        self._check_leaving_day(org_id, day)
         with self.replica.transaction():
             self.replica.change(
                 org_doc(org_id), "Graduated on {date}", {"date": day.isoformat()},
                 lambda ed: set_all(ed, {("graduation",): record,
-                                        ("profile", "stage"): Stage.GRADUATED.value}))
+                                        ("profile", "stage"): Stage.GRADUATED.value,
+                                        **self._waiver_ends(org_id, day, N_("Graduated"))}))
             self._release_all(org_id, day)
         return unmet if force else []
 
@@ -77,11 +81,31 @@ class LeavingCommands(HubCommands):
                               name=row["name"], stage=Text(english_label(Stage(row["stage"]))))
         text = organization.clean_text(reason, N_("Reason"), 500, required=True)
         day = parse_date(on) if on else self.today()
-        record = {"on": day.isoformat(), "reason": text, "ordered": ordered}
+        self._check_leaving_day(org_id, day)
+        record = {"on": day.isoformat(), "reason": text, "ordered": bool(ordered)}
+        summary = N_("Ordered to leave on {date}: {reason}") if ordered else \
+            N_("Exited on {date}: {reason}")
         with self.replica.transaction():
             self.replica.change(
-                org_doc(org_id), "Exited on {date}: {reason}",
-                {"date": day.isoformat(), "reason": text},
+                org_doc(org_id), summary, {"date": day.isoformat(), "reason": text},
                 lambda ed: set_all(ed, {("exit",): record,
-                                        ("profile", "stage"): Stage.EXITED.value}))
+                                        ("profile", "stage"): Stage.EXITED.value,
+                                        **self._waiver_ends(org_id, day, N_("Exited"))}))
             self._release_all(org_id, day)
+
+    def _check_leaving_day(self, org_id: str, day: date) -> None:
+        """An organization leaves no earlier than it entered."""
+        entered = queries.org_row(self.db, org_id)["entered"]
+        if entered and day.isoformat() < entered:
+            raise DomainError("{date} is before the organization entered ({entered})",
+                              date=day.isoformat(), entered=entered)
+
+    def _waiver_ends(self, org_id: str, day: date, reason: str) -> dict[tuple[str, ...], str]:
+        """Writes that end every waiver of the organization still in force on `day`
+        (or starting later) from `day` on, as exit and graduation do."""
+        writes: dict[tuple[str, ...], str] = {}
+        for waiver in queries.waivers(self.db, day, org_id=org_id):
+            if waiver["last_day"] >= day.isoformat() and not waiver["ended_on"]:
+                writes[("waivers", waiver["id"], "ended_on")] = day.isoformat()
+                writes[("waivers", waiver["id"], "end_reason")] = reason
+        return writes

@@ -11,7 +11,7 @@ from ...domain.device import parse_device_id
 from ...domain.docids import NETWORK
 from ...domain.errors import N_, DomainError
 from ...domain.models import Role, parse_enum
-from ...domain.months import parse_month
+from ...domain.months import month_add, month_of, parse_month
 from ...domain.settings import Settings
 from .. import queries
 from ..identity import Card, protect
@@ -68,17 +68,25 @@ class NetworkCommands(Commands):
         self.replica.set_keys(protect(identity.private_key_pem, passphrase),
                               protect(identity.bundle_key_pem, passphrase))
 
-    def set_settings(self, texts: Mapping[str, str]) -> Settings:
-        """Change settings together (the review weights must still add up to 100)."""
+    def set_settings(self, texts: Mapping[str, str], from_month: str | None = None) -> Settings:
+        """Change settings together from a month on (default and earliest: next month; the
+        review weights must still add up to 100). The months up to this one keep the
+        settings in force then: they may already be scored and judged."""
         if not texts:
             raise DomainError("Nothing to change")
-        updated = self.settings().with_values(texts)
-        values = {key: updated.to_mapping()[key] for key in texts}
+        first = month_add(month_of(self.today()), 1)
+        month = parse_month(from_month) if from_month else first
+        if month < first:
+            raise DomainError("Settings change from next month ({first}) or a later one: this "
+                              "month and the past keep the settings in force then",
+                              first=first)
+        updated = self.timeline().with_change(month, texts)
+        values = {key: updated.at(month).to_mapping()[key] for key in texts}
         self.replica.change(
-            NETWORK, "Changed settings: {changes}",
-            {"changes": ", ".join(f"{k}={v}" for k, v in values.items())},
-            lambda ed: set_all(ed, {("settings", k): v for k, v in values.items()}))
-        return updated
+            NETWORK, "Changed settings from {month}: {changes}",
+            {"month": month, "changes": ", ".join(f"{k}={v}" for k, v in values.items())},
+            lambda ed: set_all(ed, {("settings", f"{k}@{month}"): v for k, v in values.items()}))
+        return updated.at(month)
 
     def set_rubric(self, from_month: str, items: Iterable[rubric.RubricItem]
                    ) -> rubric.RubricVersion:

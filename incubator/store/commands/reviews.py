@@ -1,10 +1,12 @@
-"""Annual reviews (年考核) and their star ratings."""
+"""Annual reviews (年考核) and their star ratings (评星定级)."""
 
 from __future__ import annotations
 
 from ...domain import review
 from ...domain.docids import org_doc
 from ...domain.errors import DomainError
+from ...domain.models import PartyOrg
+from ...domain.months import parse_date
 from .. import queries
 from .base import Commands
 from .writes import replace
@@ -12,17 +14,38 @@ from .writes import replace
 
 class ReviewCommands(Commands):
     def set_review(self, org: str, year: int, self_score: float, peer: float, public: float,
-                   party: bool) -> review.ReviewResult:
+                   party: bool | None) -> review.ReviewResult:
+        """Rate a year with the settings of that year (its December's version).
+
+        Party-building compliance has no default: `party` None is refused."""
         org_id = queries.resolve_org(self.db, org)
+        row = queries.org_row(self.db, org_id)
+        if party is None:
+            if row["party_org"] in (None, PartyOrg.NONE):
+                raise DomainError("Party-building compliance is asked for every review (party "
+                                  "building comes first): {name} has no party organization, "
+                                  "so say whether it meets the party-building requirements "
+                                  "with --party yes or --party no", name=row["name"])
+            raise DomainError("Party-building compliance is asked for every review (party "
+                              "building comes first): --party yes or --party no")
         if not 2000 <= int(year) <= self.today().year:
             raise DomainError("Year {year} is out of range", year=year)
+        settings = self.timeline().for_review_year(int(year))
+        left = row["exited_on"] or row["graduated_on"]
+        review.check_review_year(int(year), self.today(),
+                                 parse_date(row["entered"]) if row["entered"] else None,
+                                 parse_date(left) if left else None, settings)
         monthly = queries.year_scores10(self.db, org_id, int(year))
-        result = review.compute_review(monthly, self_score, peer, public, party, self.settings())
+        result = review.compute_review(monthly, self_score, peer, public, party, settings,
+                                       has_party_org=row["party_org"] not in (None,
+                                                                              PartyOrg.NONE))
         record = {"self": float(self_score), "peer": float(peer), "public": float(public),
                   "party": bool(party),
                   "monthly_avg": round(sum(monthly) / len(monthly), 4) if monthly else None,
-                  "composite": result.composite, "stars": result.stars}
-        self.replica.change(org_doc(org_id), "Annual review {year}: {stars} stars",
-                            {"year": int(year), "stars": result.stars},
+                  "composite": result.composite, "stars": result.stars, "scale": result.scale}
+        self.replica.change(org_doc(org_id), "Annual review {year}: {stars}",
+                            {"year": int(year),
+                             "stars": {"msgid": review.rating_label(result.stars,
+                                                                    result.scale)}},
                             lambda ed: replace(ed, ("reviews", str(int(year))), record))
         return result

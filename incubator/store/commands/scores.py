@@ -10,7 +10,8 @@ from typing import Any
 from ...domain import organization, rubric
 from ...domain.docids import org_doc
 from ...domain.errors import N_, DomainError
-from ...domain.months import check_not_future, parse_month
+from ...domain.months import check_scoreable, parse_month
+from ...domain.settings import SettingsTimeline
 from .. import queries
 from .base import Commands
 from .writes import set_all
@@ -27,11 +28,13 @@ class ScoreEntry:
 
 
 class ScoreCommands(Commands):
-    def prepare_score(self, entry: ScoreEntry) -> tuple[str, str, dict[str, Any]]:
+    def prepare_score(self, entry: ScoreEntry, timeline: SettingsTimeline | None = None
+                      ) -> tuple[str, str, dict[str, Any]]:
         """Validate one score entry; returns (org id, month, stored record)."""
         org_id = self._resident(entry.org)
         month = parse_month(entry.month)
-        check_not_future(month, self.today())
+        check_scoreable(month, self.today(),
+                        (timeline or self.timeline()).at(month).scoring_opens_day)
         entered = queries.org_row(self.db, org_id)["entered"]
         if entered and month < entered[:7]:
             raise DomainError("{month} is before the organization entered ({entered})",
@@ -46,7 +49,8 @@ class ScoreCommands(Commands):
 
     def set_scores(self, entries: Iterable[ScoreEntry]) -> list[dict[str, Any]]:
         """Validate every entry, then save them all in one transaction (one change per org)."""
-        prepared = [self.prepare_score(entry) for entry in entries]
+        timeline = self.timeline()
+        prepared = [self.prepare_score(entry, timeline) for entry in entries]
         by_org: dict[str, dict[str, dict[str, Any]]] = {}
         for org_id, month, record in prepared:
             by_org.setdefault(org_id, {})[month] = record

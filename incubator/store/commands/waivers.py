@@ -13,23 +13,45 @@ from .writes import set_all
 
 
 class WaiverCommands(Commands):
-    def add_waiver(self, org: str, kind: str, start: str, end: str, monthly_value: float,
-                   hours_per_month: float | None = None, approved_by: str | None = None) -> str:
+    def add_waiver(self, org: str, kind: str, start: str, end: str,
+                   monthly_value: float | None = None, hours_per_month: float | None = None,
+                   approved_by: str | None = None, *, rent_charged: float | None = None,
+                   standard_rent: float | None = None) -> str:
+        """Grant a waiver approved by a person (named; never this device's name)."""
         org_id = queries.resolve_org(self.db, org)
         waiver_kind = parse_enum(WaiverKind, kind)
         start_date, end_date = parse_date(start), parse_date(end)
-        waivers.validate_waiver(waiver_kind, start_date, end_date, monthly_value, hours_per_month)
-        approver = organization.clean_text(approved_by or self.replica.identity.device_name,
-                                           N_("Approved by"), 40, required=True)
+        value = waivers.waiver_value(waiver_kind, monthly_value, rent_charged, standard_rent)
+        waivers.validate_waiver(waiver_kind, start_date, end_date, value, hours_per_month)
+        approver = organization.clean_text(approved_by, N_("Approved by"), 40, required=True)
+        if approver == self.replica.identity.device_name:
+            raise DomainError("Approved by names the person who approved the waiver, not this "
+                              "device ({device})", device=approver)
         waiver_id = self._new_id()
         record = {"kind": waiver_kind.value, "start": start_date.isoformat(),
-                  "end": end_date.isoformat(), "monthly_value": float(monthly_value),
+                  "end": end_date.isoformat(), "monthly_value": value,
                   "hours_per_month": float(hours_per_month) if hours_per_month else None,
                   "approved_by": approver}
+        if waiver_kind == WaiverKind.LOW_RENT:
+            record.update(rent_charged=float(rent_charged), standard_rent=float(standard_rent))
         self.replica.change(org_doc(org_id), "Granted a waiver: {kind}",
                             {"kind": {"msgid": english_label(waiver_kind)}},
                             lambda ed: set_all(ed, {("waivers", waiver_id): record}))
         return waiver_id
+
+    def end_waiver(self, waiver: str, on: str | None = None, reason: str | None = None) -> str:
+        """End a waiver early: `on` (default today) is the first day without it."""
+        row = queries.resolve_waiver(self.db, waiver)
+        day = parse_date(on) if on else self.today()
+        waivers.check_end(parse_date(row["start"]), parse_date(row["end"]),
+                          parse_date(row["ended_on"]) if row["ended_on"] else None, day)
+        text = organization.clean_text(reason or "", N_("Reason"), 500)
+        self.replica.change(
+            org_doc(row["org_id"]), "Ended a waiver ({kind}) from {date}",
+            {"kind": {"msgid": english_label(WaiverKind(row["kind"]))}, "date": day.isoformat()},
+            lambda ed: set_all(ed, {("waivers", row["id"], "ended_on"): day.isoformat(),
+                                    ("waivers", row["id"], "end_reason"): text}))
+        return row["id"]
 
     def log_service(self, org: str, month: str, hours: float) -> None:
         org_id = queries.resolve_org(self.db, org)

@@ -14,6 +14,7 @@ from .lookup import (
 )
 from .network import (
     member_records, members, membership, rubric_versions, scored_before_rubric, settings,
+    settings_timeline,
 )
 from .organizations import (
     ORG_SORTS, count_organizations, find_by_name, org_options, organizations,
@@ -23,19 +24,21 @@ from .reviews import org_reviews, review_of, reviews
 from .scores import activities_since, missing_scores, scores, year_scores10
 from .sync import last_sync, sync_log, sync_peers
 from .waivers import (
-    monthly_totals, orgs_with_waiver, service_ledger, service_waiver_covers, waivers,
+    monthly_totals, orgs_with_waiver, resolve_waiver, service_ledger, service_waiver_covers,
+    waivers,
 )
-from .warnings import interviews, open_interview, warning_state, warning_states
+from .warnings import dismissals, interviews, org_cases, warning_states
 
 __all__ = [
     "ORG_SORTS", "Reader", "Row", "activities_since", "allocations_from", "conflicts", "count_organizations",
-    "data_version", "find_by_name", "first_hub", "hub_name", "hub_named", "hub_options", "hubs",
+    "data_version", "dismissals", "find_by_name", "first_hub", "hub_name", "hub_named", "hub_options", "hubs",
     "interviews", "last_sync", "member_records", "members", "membership", "missing_scores",
-    "monthly_totals", "open_interview", "open_reader", "org_allocations", "org_name",
+    "monthly_totals", "open_reader", "org_allocations", "org_cases", "org_name",
     "org_named_in_hub", "org_options", "org_reviews", "org_row", "organizations",
     "orgs_with_waiver", "residents_of_hub", "resolve_doc", "resolve_hub", "resolve_org",
-    "resolve_space", "review_of", "reviews", "rubric_versions", "scored_before_rubric",
-    "scores", "service_ledger", "service_waiver_covers", "settings", "space_periods", "spaces",
-    "stage_counts", "summary", "sync_log", "sync_peers", "warning_state", "warning_states",
+    "resolve_space", "resolve_waiver", "review_of", "reviews", "rubric_versions", "scored_before_rubric",
+    "scores", "service_ledger", "service_waiver_covers", "settings", "settings_timeline",
+    "space_periods", "spaces", "stage_counts", "summary", "sync_log", "sync_peers",
+    "warning_states",
     "waivers", "with_conflicts", "year_scores10",
 ]

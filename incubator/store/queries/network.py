@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 
 from ...domain import rubric
-from ...domain.settings import Settings
+from ...domain.settings import Settings, SettingsTimeline
 from .base import Row, rows, value
 
 
-def settings(db) -> Settings:
-    stored = {row["key"]: json.loads(row["value"]) for row in db.query("SELECT * FROM settings")}
-    return Settings.from_mapping(stored)
+def settings_timeline(db) -> SettingsTimeline:
+    """Every setting's values over time (the network's settings, versioned by month)."""
+    return SettingsTimeline.from_rows(
+        (row["key"], row["from_month"], json.loads(row["value"]))
+        for row in db.query("SELECT key, from_month, value FROM settings"))
+
+
+def settings(db, month: str) -> Settings:
+    """The settings in force in `month` (YYYY-MM)."""
+    return settings_timeline(db).at(month)
 
 
 def rubric_versions(db) -> list[rubric.RubricVersion]:

@@ -5,17 +5,19 @@ from __future__ import annotations
 from .base import Row, rows
 
 
-def reviews(db, year: int) -> list[Row]:
+def reviews(db, year: int, stars: int | None = None) -> list[Row]:
+    """The year's reviews (only those rated `stars`), best first."""
     return rows(db, """
         SELECT r.*, o.name AS org_name, h.name AS hub FROM reviews r
         JOIN organizations o ON o.id = r.org_id LEFT JOIN hubs h ON h.id = o.hub_id
-        WHERE r.year = ? ORDER BY r.stars DESC, r.composite DESC, o.name""", (year,))
+        WHERE r.year = ? AND (? IS NULL OR r.stars = ?)
+        ORDER BY r.stars DESC, r.composite DESC, o.name""", (year, stars, stars))
 
 
 def org_reviews(db, org_id: str) -> list[Row]:
     """An organization's reviews, oldest first."""
-    return rows(db, "SELECT year, self, peer, public, party, composite, stars FROM reviews"
-                    " WHERE org_id = ? ORDER BY year", [org_id])
+    return rows(db, "SELECT year, self, peer, public, party, composite, stars, scale"
+                    " FROM reviews WHERE org_id = ? ORDER BY year", [org_id])
 
 
 def review_of(db, org_id: str, year: int) -> Row | None:

@@ -1,73 +1,104 @@
-"""Fee waivers and the service-for-rent ledger."""
+"""Fee waivers and the service-for-rent ledger.
+
+A waiver is in force from `start` to `last_day` (its end, or the day before it was ended
+early, by `waiver end`, an exit or a graduation). Dashboards, totals and the ledger count
+only the waivers of resident organizations.
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 
 from ...domain import waivers as waiver_rules
+from ...domain.errors import DomainError
 from ...domain.models import WaiverKind
 from ...domain.months import parse_date
-from .base import Row, rows, value, where
+from .base import RESIDENT_SQL, Row, rows, value, where
+from .network import settings_timeline
+
+WAIVER_COLUMNS = """w.id, w.org_id, o.name AS org_name, h.name AS hub, w.kind, w.start, w.end,
+    w.last_day, w.monthly_value, w.rent_charged, w.standard_rent, w.hours_per_month,
+    w.approved_by, w.ended_on, w.end_reason"""
 
 
 def waivers(db, today: date, *, expiring_within: int | None = None,
-            org_id: str | None = None) -> list[Row]:
+            org_id: str | None = None, residents: bool = False) -> list[Row]:
+    """Waivers (of one organization; of residents only; only those in force that end
+    within `expiring_within` days), by last day."""
     window = (waiver_rules.expiry_window(today, expiring_within)
               if expiring_within is not None else None)
     clause, params = where(
-        ("w.end >= ? AND w.end <= ?", [d.isoformat() for d in window] if window else None),
-        ("w.org_id = ?", [org_id] if org_id else None))
+        ("w.last_day >= ? AND w.last_day <= ? AND w.start <= w.last_day",
+         [d.isoformat() for d in window] if window else None),
+        ("w.org_id = ?", [org_id] if org_id else None),
+        (f"o.stage IN ({RESIDENT_SQL})", [] if residents or window else None))
     return rows(db, f"""
-        SELECT w.id, w.org_id, o.name AS org_name, h.name AS hub, w.kind, w.start, w.end,
-          w.monthly_value, w.hours_per_month, w.approved_by
+        SELECT {WAIVER_COLUMNS}
         FROM waivers w JOIN organizations o ON o.id = w.org_id
         LEFT JOIN hubs h ON h.id = o.hub_id
-        {clause} ORDER BY w.end, o.name""", params)
+        {clause} ORDER BY w.last_day, o.name""", params)
+
+
+def resolve_waiver(db, text: str) -> Row:
+    """A waiver by its id or an unambiguous id prefix."""
+    wanted = (text or "").strip().lower().replace("%", "").replace("_", "")
+    found = rows(db, "SELECT id, org_id, kind, start, end, ended_on FROM waivers"
+                     " WHERE id = ? OR id LIKE ? LIMIT 6", [wanted, wanted + "%"]) if wanted else []
+    exact = [row for row in found if row["id"] == wanted]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0]
+    if found:
+        raise DomainError("{value} matches several: {matches}", value=text,
+                          matches=", ".join(row["id"] for row in found))
+    raise DomainError("Unknown waiver: {value}", value=text)
 
 
 def orgs_with_waiver(db, day: date) -> set[str]:
-    """Organizations with a waiver in force on `day`."""
+    """Resident organizations with a waiver in force on `day`."""
     return {row[0] for row in db.execute(
-        "SELECT org_id FROM waivers WHERE start <= ? AND end >= ?",
+        f"SELECT w.org_id FROM waivers w JOIN organizations o ON o.id = w.org_id"
+        f" WHERE w.start <= ? AND w.last_day >= ? AND o.stage IN ({RESIDENT_SQL})",
         [day.isoformat(), day.isoformat()])}
 
 
 def monthly_totals(db, day: date) -> dict[str, dict[str, float]]:
-    """Hub name → waiver kind → monthly value of the waivers in force on `day`."""
+    """Hub name → waiver kind → monthly value of the residents' waivers in force on `day`."""
     totals: dict[str, dict[str, float]] = {}
     for row in db.query(
             "SELECT h.name AS hub, w.kind, sum(w.monthly_value) AS value FROM waivers w "
             "JOIN organizations o ON o.id = w.org_id JOIN hubs h ON h.id = o.hub_id "
-            "WHERE w.start <= ? AND w.end >= ? GROUP BY h.name, w.kind",
-            [day.isoformat(), day.isoformat()]):
+            f"WHERE w.start <= ? AND w.last_day >= ? AND o.stage IN ({RESIDENT_SQL}) "
+            "GROUP BY h.name, w.kind", [day.isoformat(), day.isoformat()]):
         totals.setdefault(row["hub"], {})[row["kind"]] = row["value"]
     return totals
 
 
 def service_waiver_covers(db, org_id: str, month: str) -> bool:
-    """Whether a service-for-rent waiver of the organization covers `month`."""
+    """Whether a service-for-rent waiver of the organization is in force in `month`."""
     return value(db, "SELECT 1 FROM waivers WHERE org_id = ? AND kind = ?"
-                     " AND substr(start, 1, 7) <= ? AND substr(end, 1, 7) >= ?",
+                     " AND substr(start, 1, 7) <= ? AND substr(last_day, 1, 7) >= ?"
+                     " AND start <= last_day",
                  (org_id, WaiverKind.SERVICE_FOR_RENT.value, month, month)) is not None
 
 
 def service_ledger(db, today: date, org_id: str | None = None) -> list[Row]:
-    """Hours owed against hours delivered for every service-for-rent waiver."""
+    """Hours owed against hours delivered, month by month, for every service-for-rent
+    waiver of a resident organization, with totals that add up
+    (owed − delivered = shortfall − surplus)."""
     delivered_by_org: dict[str, dict[str, float]] = {}
     clause, params = where(("org_id = ?", [org_id] if org_id else None))
     for r in db.query(f"SELECT org_id, month, hours FROM service_hours {clause}", params):
         delivered_by_org.setdefault(r["org_id"], {})[r["month"]] = r["hours"]
+    timeline = settings_timeline(db)
     out = []
-    for waiver in waivers(db, today, org_id=org_id):
-        if waiver["kind"] != WaiverKind.SERVICE_FOR_RENT:
+    for waiver in waivers(db, today, org_id=org_id, residents=True):
+        if waiver["kind"] != WaiverKind.SERVICE_FOR_RENT or waiver["start"] > waiver["last_day"]:
             continue
-        delivered = delivered_by_org.get(waiver["org_id"], {})
         months = waiver_rules.service_ledger(
-            parse_date(waiver["start"]), parse_date(waiver["end"]),
-            waiver["hours_per_month"] or 0, delivered, today)
-        out.append({**waiver,
-                    "owed": sum(r.owed for r in months),
-                    "delivered": sum(r.delivered for r in months),
-                    "shortfall": sum(r.shortfall for r in months),
-                    "months": [r.__dict__ for r in months]})
+            parse_date(waiver["start"]), parse_date(waiver["last_day"]),
+            waiver["hours_per_month"] or 0, delivered_by_org.get(waiver["org_id"], {}), today,
+            lambda month: timeline.at(month).service_surplus_carries_over)
+        totals = waiver_rules.ledger_totals(months)
+        out.append({**waiver, **asdict(totals), "months": [asdict(r) for r in months]})
     return out
