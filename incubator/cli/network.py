@@ -8,7 +8,6 @@ from typing import Annotated, Optional
 import typer
 
 from .. import i18n
-from ..domain.categories import CATEGORIES
 from ..domain.device import parse_device_id, short_device_id
 from ..domain.errors import N_, DomainError
 from ..domain.models import Role, parse_enum
@@ -81,13 +80,6 @@ def demo(
     store.close()
     if not no_tui:
         open_app(ctx)
-
-
-@command(app, "categories")
-def categories(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
-    """List category keys with their labels."""
-    rows = [{"key": key, "zh": zh, "en": en} for key, (zh, en) in CATEGORIES.items()]
-    emit(ctx, json_flag, rows, [("key", N_("Key")), ("zh", N_("Chinese")), ("en", N_("English"))])
 
 
 settings_app = group("settings", "Thresholds and weights shared by the whole network.")

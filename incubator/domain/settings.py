@@ -6,9 +6,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 
+from .archives import DEFAULT_ITEMS_TEXT, parse_items
 from .errors import N_, DomainError, Text
 
 VALUE_KINDS = {"float": N_("a number"), "int": N_("a whole number"), "bool": N_("yes or no")}
+RANKING_WEIGHTS = ("ranking_weight_activity", "ranking_weight_standardization",
+                   "ranking_weight_coverage", "ranking_weight_influence")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,13 @@ class Settings:
     graduation_min_stars: int = 3
     graduation_require_registered: bool = True
     expiring_days: int = 30
+    zombie_months: int = 3
+    ranking_months: int = 12
+    ranking_weight_activity: float = 25.0
+    ranking_weight_standardization: float = 25.0
+    ranking_weight_coverage: float = 25.0
+    ranking_weight_influence: float = 25.0
+    archive_items: str = DEFAULT_ITEMS_TEXT
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> Settings:
@@ -74,7 +84,12 @@ class Settings:
         for key in ("party_cap_stars", "rectify_below_stars", "graduation_min_stars"):
             if not 1 <= getattr(self, key) <= 5:
                 raise DomainError("{key} must be between 1 and 5 stars", key=key)
-        for key in ("warning_streak_months", "rectification_months", "graduation_min_months"):
+        ranking = [getattr(self, key) for key in RANKING_WEIGHTS]
+        if any(w < 0 for w in ranking) or abs(sum(ranking) - 100) > 1e-9:
+            raise DomainError("The four ranking weights must be at least 0 and add up to 100")
+        parse_items(self.archive_items)
+        for key in ("warning_streak_months", "rectification_months", "graduation_min_months",
+                    "zombie_months", "ranking_months"):
             if not 1 <= getattr(self, key) <= 120:
                 raise DomainError("{key} must be between 1 and 120 months", key=key)
         if not 0 <= self.warning_threshold <= 10:
@@ -97,6 +112,8 @@ def parse_changes(args: list[str]) -> dict[str, str]:
 
 
 def _parse(key: str, kind: str, text: str) -> object:
+    if kind == "str":
+        return str(text).strip()
     cleaned = str(text).strip().lower()
     try:
         if kind == "bool":
@@ -116,6 +133,8 @@ def _parse(key: str, kind: str, text: str) -> object:
 
 def _coerce(key: str, kind: str, value: object) -> object:
     if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind == "str" and isinstance(value, str):
         return value
     if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -143,4 +162,12 @@ SETTING_LABELS: dict[str, tuple[str, str]] = {
     "graduation_min_stars": ("出壳最低星级", "Graduation: minimum stars"),
     "graduation_require_registered": ("出壳须登记注册", "Graduation requires registration"),
     "expiring_days": ("减免到期提醒天数", "Waiver expiry warning (days)"),
+    "zombie_months": ("几个月无活动即为僵尸组织", "Months without activity before a zombie flag"),
+    "ranking_months": ("排位统计最近几个月", "Ranking: months counted"),
+    "ranking_weight_activity": ("排位：活跃度权重%", "Ranking weight: activity %"),
+    "ranking_weight_standardization": ("排位：规范化权重%", "Ranking weight: standardization %"),
+    "ranking_weight_coverage": ("排位：覆盖率权重%", "Ranking weight: coverage %"),
+    "ranking_weight_influence": ("排位：影响力权重%", "Ranking weight: influence %"),
+    "archive_items": ("档案资料清单（键=名称，逗号分隔）",
+                      "Archive checklist (key=label, separated by commas)"),
 }

@@ -6,9 +6,15 @@ Document layouts (all maps of scalars):
   address}`.
 - hub: `profile/{name,category,created_at}`, `spaces/<id>/{name,kind,area,capacity}`,
   `allocations/<id>/{space,org,start,end}`.
+- network also: `categories/<key>/{zh,en}` (the network's additions to the defaults).
 - org: `profile/{name,hub,category,…,stage}`, `scores/<month>` (a JSON string of
   {items, total, max_total, rubric_from, note}: one month is one value), `waivers/<id>/…`, `service/<month>`, `interviews/<id>/…`,
-  `reviews/<year>/…`, `graduation/…`, `exit/…`.
+  `reviews/<year>/…`, `graduation/…`, `exit/…`,
+  `activities/<id>/{on,title,kind,place,participants,beneficiaries,person_times,hours,note,by}`,
+  `visits/<id>/{on,purpose,findings,follow_up,by,checks}` (`checks`: a JSON string of
+  item → state), `trainings/<training id>/{on,topic,people,organizations}` (a training of
+  several organizations is copied into each one's document under the same id),
+  `archives/<item>/{state,on,by,note,visit}`.
 Every document also has `log/…` and `clock/…` (see `journal`).
 
 Every container map is created with its document (`CONTAINERS`): two replicas that
@@ -22,26 +28,27 @@ import json
 from typing import Any
 
 from ..domain.docids import DocKind, entity_id, kind_of
+from ..domain.register import REGISTER_FIELDS, existed_since
 from ..domain.rubric import ten_point
 from . import journal
 
 Rows = dict[str, list[dict[str, Any]]]
 
 TABLES_BY_KIND = {
-    DocKind.NETWORK: ("settings", "rubric_items", "members", "conflicts"),
+    DocKind.NETWORK: ("settings", "rubric_items", "members", "categories", "conflicts"),
     DocKind.HUB: ("hubs", "spaces", "allocations", "conflicts"),
     DocKind.ORG: (
         "organizations", "scores", "waivers", "service_hours", "interviews", "reviews",
-        "conflicts",
+        "activities", "visits", "trainings", "archive_checks", "conflicts",
     ),
 }
 
 
 CONTAINERS = {
-    DocKind.NETWORK: ("settings", "rubrics", "members"),
+    DocKind.NETWORK: ("settings", "rubrics", "members", "categories"),
     DocKind.HUB: ("profile", "spaces", "allocations"),
     DocKind.ORG: ("profile", "scores", "waivers", "service", "interviews", "reviews", "graduation",
-            "exit"),
+            "exit", "activities", "visits", "trainings", "archives"),
 }
 
 
@@ -92,6 +99,9 @@ def _network_rows(tree: dict, rows: Rows) -> None:
             "certificate": member.get("certificate"), "bundle_key": member.get("bundle_key"),
             "address": member.get("address"),
         })
+    for key, category in sorted(tree.get("categories", {}).items()):
+        rows["categories"].append({"key": key, "zh": category.get("zh", key),
+                                   "en": category.get("en") or category.get("zh", key)})
 
 
 def _hub_rows(hub_id: str, tree: dict, rows: Rows) -> None:
@@ -151,6 +161,7 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
             "monthly_avg": review.get("monthly_avg"),
             "composite": float(review.get("composite", 0)), "stars": int(review.get("stars", 1)),
         })
+    _fieldwork_rows(org_id, tree, rows)
     last = rows["scores"][-1] if rows["scores"] else None
     latest_review = rows["reviews"][-1] if rows["reviews"] else None
     graduation = tree.get("graduation", {})
@@ -178,4 +189,40 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
         "stars": latest_review["stars"] if latest_review else None,
         "stars_year": latest_review["year"] if latest_review else None,
         "conflict_count": len(rows["conflicts"]),
+        **{key: profile.get(key) or None for key in REGISTER_FIELDS},
+        "since": existed_since(profile.get("registered_on"), profile.get("entered")),
     })
+
+
+def _fieldwork_rows(org_id: str, tree: dict, rows: Rows) -> None:
+    """Activities, visits, trainings and archive checks of one organization."""
+    for activity_id, activity in sorted(tree.get("activities", {}).items()):
+        rows["activities"].append({
+            "id": activity_id, "org_id": org_id, "on_date": activity.get("on", ""),
+            "title": activity.get("title", ""), "kind": activity.get("kind") or None,
+            "place": activity.get("place") or None,
+            "participants": int(activity.get("participants", 0)),
+            "beneficiaries": int(activity.get("beneficiaries", 0)),
+            "person_times": int(activity.get("person_times", 0)),
+            "hours": float(activity.get("hours", 0)), "note": activity.get("note") or None,
+            "recorded_by": activity.get("by"),
+        })
+    for visit_id, visit in sorted(tree.get("visits", {}).items()):
+        rows["visits"].append({
+            "id": visit_id, "org_id": org_id, "on_date": visit.get("on", ""),
+            "purpose": visit.get("purpose", ""), "findings": visit.get("findings", ""),
+            "follow_up": visit.get("follow_up") or None, "visitor": visit.get("by"),
+            "checks": json.dumps(json.loads(visit.get("checks") or "{}"), sort_keys=True),
+        })
+    for training_id, training in sorted(tree.get("trainings", {}).items()):
+        rows["trainings"].append({
+            "id": training_id, "org_id": org_id, "on_date": training.get("on", ""),
+            "topic": training.get("topic", ""), "people": int(training.get("people", 0)),
+            "organizations": int(training.get("organizations", 1)),
+        })
+    for item, check in sorted(tree.get("archives", {}).items()):
+        rows["archive_checks"].append({
+            "org_id": org_id, "item": item, "state": check.get("state", "missing"),
+            "on_date": check.get("on", ""), "checked_by": check.get("by"),
+            "note": check.get("note") or None, "visit_id": check.get("visit") or None,
+        })

@@ -170,9 +170,10 @@ class Replica(PeerRecords):
             before = doc.heads()
             clock = doc.tree((journal.CLOCK,))
             with doc.edit() as editor:
-                if not before:
-                    for container in (*CONTAINERS[kind_of(doc_id)], journal.LOG, journal.CLOCK):
-                        editor.ensure_map((container,))
+                # with the document, and on the first change to one made by a build
+                # that had fewer containers
+                for container in (*CONTAINERS[kind_of(doc_id)], journal.LOG, journal.CLOCK):
+                    editor.ensure_map((container,))
                 fields = apply(editor)
                 key, entry, count = journal.new_entry(
                     clock, self.identity.actor_hex, self.now_iso(), self.identity.device_id,

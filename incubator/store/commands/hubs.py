@@ -18,7 +18,7 @@ from .writes import set_all, write_all
 class HubCommands(Commands):
     def add_hub(self, name: str, category: str | None = None) -> str:
         name = organization.clean_name(name)
-        category = resolve_category(category) if category else None
+        category = resolve_category(category, queries.categories(self.db)) if category else None
         if queries.hub_named(self.db, name):
             raise DomainError("A hub named {name} already exists", name=name)
         return self._create_hub(name, category)

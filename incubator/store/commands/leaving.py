@@ -35,6 +35,7 @@ class LeavingCommands(HubCommands):
     def graduation_criteria(self, org: str, on: date | None = None) -> list[graduation.Criterion]:
         org_id = queries.resolve_org(self.db, org)
         row = queries.org_row(self.db, org_id)
+        self._check_in_a_hub(row)
         day = on or self.today()
         state = queries.warning_state(self.db, org_id, self.settings(), day)
         return graduation.graduation_check(
@@ -72,6 +73,7 @@ class LeavingCommands(HubCommands):
                  ordered: bool = False) -> None:
         org_id = queries.resolve_org(self.db, org)
         row = queries.org_row(self.db, org_id)
+        self._check_in_a_hub(row)
         if row["stage"] in LEFT_STAGES:
             raise DomainError("{name} has already left (stage {stage})",
                               name=row["name"], stage=Text(english_label(Stage(row["stage"]))))

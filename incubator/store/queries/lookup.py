@@ -83,9 +83,10 @@ def hub_named(db, name: str) -> bool:
     return value(db, "SELECT 1 FROM hubs WHERE name = ?", (name,)) is not None
 
 
-def org_named_in_hub(db, name: str, hub_id: str, except_id: str | None = None) -> bool:
-    """Whether another organization of the hub already has this name."""
-    return value(db, "SELECT 1 FROM organizations WHERE name = ? AND hub_id = ? AND id IS NOT ?",
+def org_named_in_hub(db, name: str, hub_id: str | None, except_id: str | None = None) -> bool:
+    """Whether another organization of the hub (of the district register, for None) already
+    has this name."""
+    return value(db, "SELECT 1 FROM organizations WHERE name = ? AND hub_id IS ? AND id IS NOT ?",
                  (name, hub_id, except_id)) is not None
 
 
