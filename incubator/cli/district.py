@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..domain.categories import CATEGORIES
 from ..domain.errors import N_, DomainError
 from ..domain.models import RankDimension, english_label, parse_enum
 from ..domain.months import parse_date
@@ -13,9 +14,10 @@ from ..i18n import _, language
 from ..present.labels import enum_label
 from ..store import queries
 from ..store.commands import ActivityEntry, VisitEntry
+from ..store.home import replica_path
 from .args import JsonFlag, OrgArg
 from .output import emit, print_json, print_table, wants_json
-from .root import app, command, group, guarded, open_store
+from .root import app, command, group, guarded, open_store, session
 
 DateOption = Annotated[str, typer.Option("--date", help="YYYY-MM-DD.")]
 OrgFilter = Annotated[Optional[str], typer.Option("--org", help="Only this organization.")]
@@ -33,8 +35,9 @@ def categories_list(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
     """List category keys with their labels; every --category takes either."""
     if ctx.invoked_subcommand is not None:
         return
-    rows = [{"key": key, "zh": zh, "en": en}
-            for key, (zh, en) in queries.categories(open_store(ctx).db).items()]
+    known = (queries.categories(open_store(ctx).db)
+             if replica_path(session(ctx).home).exists() else CATEGORIES)  # the defaults
+    rows = [{"key": key, "zh": zh, "en": en} for key, (zh, en) in known.items()]
     emit(ctx, json_flag, rows, [("key", N_("Key")), ("zh", N_("Chinese")), ("en", N_("English"))])
 
 
