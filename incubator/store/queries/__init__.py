@@ -6,6 +6,7 @@ the app call these on a read connection (`open_reader`).
 """
 
 from .base import Reader, Row, data_version, open_reader
+from .charts import hub_score_stats, occupancy_by_month, review_years, star_counts
 from .conflicts import conflicts
 from .district import categories, ranking, zombies
 from .fieldwork import (
@@ -35,8 +36,9 @@ from .warnings import interviews, open_interview, warning_state, warning_states
 __all__ = [
     "COUNT_FIELDS", "ORG_SORTS", "REPORT_GROUPS", "Reader", "Row", "activities",
     "activities_by_month", "allocations_from", "archive_checklist", "archive_report",
-    "categories", "conflicts", "count_by", "count_organizations", "ranking", "trainings",
-    "visits", "zombies",
+    "categories", "conflicts", "count_by", "count_organizations", "hub_score_stats",
+    "occupancy_by_month", "ranking", "review_years", "star_counts", "trainings", "visits",
+    "zombies",
     "data_version", "find_by_name", "first_hub", "hub_name", "hub_named", "hub_options", "hubs",
     "interviews", "last_sync", "member_records", "members", "membership", "missing_scores",
     "monthly_totals", "open_interview", "open_reader", "org_allocations", "org_name",
