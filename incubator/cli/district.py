@@ -171,7 +171,7 @@ def archives_show(ctx: typer.Context, org: OrgArg, json_flag: JsonFlag = False) 
                 [("item", N_("Key")), ("label", N_("Item")), ("state", N_("State")),
                  ("on_date", N_("Checked on")), ("checked_by", N_("Checked by")),
                  ("note", N_("Note"))],
-                title=_("Archives of {name}: {completeness}% complete").format(
+                title=_("Archives of {name}: complete {completeness}%").format(
                     name=queries.org_name(store.db, org_id), completeness=completeness))
 
 

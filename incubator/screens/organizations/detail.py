@@ -208,7 +208,7 @@ class OrganizationDetailScreen(AreaScreen):
         checklist = queries.archive_checklist(self.reader, self.org_id, items)
         completeness = queries.archive_report(self.reader, items, org_id=self.org_id)[0]
         self.query_one("#archive-state", Label).update(
-            _("Archives {completeness}% complete: {present} present, {partial} partial, "
+            _("Archives complete {completeness}%: {present} present, {partial} partial, "
               "{missing} missing, {unchecked} not checked").format(**completeness))
         self._fill("archive-table", [
             (row["en"] if lang == "en" else row["zh"],
