@@ -42,8 +42,8 @@ class DistrictScreen(AreaScreen):
                                  prompt=_("By the total"), id="dimension", compact=True)
                     yield HubSelect(self.reader, allow_all=True, id="ranking-hub", compact=True)
                 yield data_table("ranking-table", N_("Position"), N_("Organization"),
-                                 N_("Hub or town"), *[label(d, "en") for d in RankDimension],
-                                 N_("Total"))
+                                 N_("Total"), *[label(d, "en") for d in RankDimension],
+                                 N_("Hub or town"))
                 yield Label("", id="ranking-count", classes="hint")
             with TabPane(_("Zombies"), id="zombies"):
                 yield data_table("zombie-table", N_("Organization"), N_("Hub"),
@@ -74,6 +74,7 @@ class DistrictScreen(AreaScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_focus(self.query_one("#ranking-table"))  # Enter opens the organization
         years = queries.review_years(self.reader)
         self.query_one("#stars-year", Select).set_options([(str(y), y) for y in years])
         if years:
@@ -107,8 +108,8 @@ class DistrictScreen(AreaScreen):
         table = self.query_one("#ranking-table", PlainTable)
         table.clear()
         table.add_keyed_rows((row["id"], (
-            str(row["position"]), row["name"], row["hub"] or row["town"] or "",
-            *[f"{row[d.value]:.0f}" for d in RankDimension], f"{row['total']:.1f}"))
+            str(row["position"]), row["name"], f"{row['total']:.1f}",
+            *[f"{row[d.value]:.0f}" for d in RankDimension], row["hub"] or row["town"] or ""))
             for row in rows[:SHOWN_ROWS])
         self.query_one("#ranking-count", Label).update(
             _("The first {shown} of {count} organizations; each dimension is a percentile "
