@@ -28,6 +28,7 @@ import json
 from typing import Any
 
 from ..domain.docids import DocKind, entity_id, kind_of
+from ..domain.months import month_index
 from ..domain.register import REGISTER_FIELDS, existed_since
 from ..domain.rubric import ten_point
 from . import journal
@@ -196,6 +197,7 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
 
 def _fieldwork_rows(org_id: str, tree: dict, rows: Rows) -> None:
     """Activities, visits, trainings and archive checks of one organization."""
+    profile = tree.get("profile", {})
     for activity_id, activity in sorted(tree.get("activities", {}).items()):
         rows["activities"].append({
             "id": activity_id, "org_id": org_id, "on_date": activity.get("on", ""),
@@ -206,6 +208,11 @@ def _fieldwork_rows(org_id: str, tree: dict, rows: Rows) -> None:
             "person_times": int(activity.get("person_times", 0)),
             "hours": float(activity.get("hours", 0)), "note": activity.get("note") or None,
             "recorded_by": activity.get("by"),
+            # derived for the ranking: the month's index, and where it served (its place,
+            # else the organization's own community or village)
+            "month_index": month_index(activity.get("on", "")[:7]),
+            "served": activity.get("place") or profile.get("village")
+            or profile.get("community") or "",
         })
     for visit_id, visit in sorted(tree.get("visits", {}).items()):
         rows["visits"].append({

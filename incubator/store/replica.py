@@ -433,9 +433,21 @@ class Replica(PeerRecords):
 
 
 def _insert_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    """Insert materialized rows (scalars only) with one prepared statement per table: a
+    save re-inserts its document's rows, so sqlite-utils' per-value inspection showed."""
     for table, table_rows in rows.items():
-        if table_rows:
-            db[table].insert_all(table_rows)
+        for columns, group in _by_columns(table_rows).items():
+            db.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                [tuple(row[column] for column in columns) for row in group])
+
+
+def _by_columns(table_rows: list[dict]) -> dict[tuple[str, ...], list[dict]]:
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for row in table_rows:
+        groups.setdefault(tuple(row), []).append(row)
+    return groups
 
 
 def dump_query_tables(conn: sqlite3.Connection) -> dict[str, list[tuple]]:

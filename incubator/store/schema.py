@@ -127,7 +127,7 @@ QUERY_TABLES: dict[str, str] = {
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, org_id TEXT NOT NULL, on_date TEXT NOT NULL,
         title TEXT NOT NULL, kind TEXT, place TEXT, participants INTEGER NOT NULL,
         beneficiaries INTEGER NOT NULL, person_times INTEGER NOT NULL, hours REAL NOT NULL,
-        note TEXT, recorded_by TEXT""",
+        note TEXT, recorded_by TEXT, month_index INTEGER NOT NULL, served TEXT NOT NULL""",
     "visits": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, org_id TEXT NOT NULL, on_date TEXT NOT NULL,
         purpose TEXT NOT NULL, findings TEXT NOT NULL, follow_up TEXT, visitor TEXT,
@@ -156,7 +156,9 @@ CREATE INDEX IF NOT EXISTS allocations_space ON allocations (space_id);
 CREATE INDEX IF NOT EXISTS allocations_org ON allocations (org_id);
 CREATE INDEX IF NOT EXISTS interviews_org ON interviews (org_id);
 CREATE INDEX IF NOT EXISTS organizations_town ON organizations (town, village);
-CREATE INDEX IF NOT EXISTS activities_org ON activities (org_id, on_date);
+-- covers the ranking's pass over a year of activities, organization by organization
+CREATE INDEX IF NOT EXISTS activities_org ON activities (org_id, on_date, month_index,
+    person_times, beneficiaries, hours, served);
 CREATE INDEX IF NOT EXISTS activities_date ON activities (on_date);
 CREATE INDEX IF NOT EXISTS visits_org ON visits (org_id, on_date);
 CREATE INDEX IF NOT EXISTS trainings_org ON trainings (org_id);

@@ -8,8 +8,11 @@ from incubator.store import queries
 from incubator.store.commands import ActivityEntry, ScoreEntry, VisitEntry
 from incubator.store.replica import ReplicaError
 
+from incubator.sync.bundle import export_bundle, import_bundle
+
 from ..conftest import NOW
 from ..sync.helpers import hub_and_member, pump, session, tables
+from .test_replica import clone, copy_chunks
 
 TODAY = NOW.date()
 FULL = {"plan": 2, "cleanliness": 2, "activities": 2, "archives": 2, "party": 2}
@@ -179,6 +182,38 @@ class TestFieldLaptop:
         assert hub.verify() == [] and laptop.verify() == []
         hub.close()
         laptop.close()
+
+
+    def test_a_day_in_the_villages_travels_by_bundle(self, tmp_path):
+        hub, laptop = hub_and_member(tmp_path, role="field")
+        orgs = [district_org(hub, f"第{n}村乡贤参事会") for n in range(3)]
+        export_bundle(hub.replica, [laptop.identity.device_id], tmp_path / "out.bundle",
+                      full=True)
+        import_bundle(laptop.replica, tmp_path / "out.bundle")
+        laptop.add_activities([activity(org, "2026-11-10", person_times=20) for org in orgs])
+        laptop.add_visit(VisitEntry(orgs[0], "2026-11-11", "rectification", "已整改",
+                                    checks=("charter=present",)))
+        laptop.add_training("2026-11-12", "村级组织培训", orgs, people=40)
+        export_bundle(laptop.replica, [hub.identity.device_id], tmp_path / "back.bundle")
+        import_bundle(hub.replica, tmp_path / "back.bundle")
+        assert len(queries.activities(hub.db)) == 3
+        assert queries.trainings(hub.db)[0]["organizations"] == 3
+        assert zombie_names(hub) == []
+        assert tables(hub) == tables(laptop)
+        hub.close()
+        laptop.close()
+
+    def test_one_item_checked_on_two_laptops_at_once_is_a_conflict(self, store, tmp_path):
+        org = district_org(store, "田家坝村乡贤参事会")
+        laptop = clone(store, tmp_path / "laptop")
+        store.set_archive(org, "charter", "present")
+        laptop.set_archive(org, "charter", "missing")
+        laptop.close()
+        copy_chunks(laptop, store.replica.path.parent)
+        store.replica.refresh()
+        conflict, = queries.conflicts(store.db)
+        assert conflict["field"] == "archives/charter"
+        assert {c["value"]["state"] for c in conflict["candidates"]} == {"present", "missing"}
 
 
 class TestRegister:
