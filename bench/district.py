@@ -22,42 +22,15 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable
-
-NOW = datetime(2026, 11, 15, 9, 30, tzinfo=timezone.utc)
+from tui import NOW, time_plain  # the yardstick of bench/tui.py: a plain DataTable app
 
 
 def figures(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
     return f"p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
-
-
-class PlainTable(App[None]):
-    """The yardstick: a plain Textual app showing the organizations."""
-
-    def __init__(self, rows: list[tuple]) -> None:
-        super().__init__()
-        self.rows = rows
-
-    def compose(self) -> ComposeResult:
-        table = DataTable()
-        table.add_columns("id", "name", "category", "hub", "town", "village", "area")
-        table.add_rows(self.rows)
-        yield table
-
-
-async def time_plain(rows: list[tuple]) -> float:
-    started = time.perf_counter()
-    app = PlainTable(rows)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        assert app.query_one(DataTable).row_count == len(rows)
-        return time.perf_counter() - started
 
 
 async def time_dashboard(home: Path) -> float:
@@ -112,8 +85,9 @@ def main() -> None:
           f"{figures(ranking)}")
     print(f"zombie list ({len(found):,} of {len(ranked):,}, "
           f"{100 * len(found) / len(ranked):.0f}%): {figures(zombies)}")
-    rows = [(r["id"], r["name"], r["category"], r["hub"] or "", r["town"] or "",
-             r["village"] or "", r["area"] or "") for r in queries.organizations(db)]
+    rows = [(r["id"], r["name"], r["category"], r["hub"] or "", r["stage"] or "",
+             r["legal_status"], str(r["last_score10"]), str(r["stars"]), "")
+            for r in queries.organizations(db)]
     store.close()
 
     with tempfile.TemporaryDirectory() as scratch:

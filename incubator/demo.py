@@ -52,21 +52,30 @@ GIVEN = ("建国", "秀英", "桂兰", "志强", "海燕", "丽华", "明", "芳
 def build_demo(home: Path, *, orgs: int = 60, months: int = 24, seed: int = 7,
                clock=None) -> Store:
     """Create the demo replica in `home` and return its open store."""
-    rng = random.Random(seed)
-    new_id = lambda: f"{rng.getrandbits(48):012x}"  # noqa: E731 - deterministic ids
-    store = Store.init(home, HUBS[0][0], "演示设备", HUBS[0][1], clock=clock, new_id=new_id,
-                       identity_seed=f"incubator-demo-{seed}".encode())
+    store, rng, hub_ids, spaces = _four_hubs(home, seed, clock, "demo")
     today = store.today()
     with store.transaction():
-        hub_ids = [queries.first_hub(store.db)]
-        hub_ids += [store.add_hub(name, category) for name, category in HUBS[1:]]
-        spaces = {hub: _add_spaces(store, hub) for hub in hub_ids}
         names: set[str] = set()
         for number in range(orgs):
             hub_index = number % len(HUBS)
             _add_org(store, rng, number, hub_ids[hub_index], HUBS[hub_index][1],
                      spaces[hub_ids[hub_index]], names, today, months)
     return store
+
+
+def _four_hubs(home: Path, seed: int, clock, kind: str
+               ) -> tuple[Store, random.Random, list[str], dict[str, list[str]]]:
+    """A new network with the four hubs and their spaces, and the random source (seeded)
+    that its ids and everything after come from."""
+    rng = random.Random(seed)
+    new_id = lambda: f"{rng.getrandbits(48):012x}"  # noqa: E731 - deterministic ids
+    store = Store.init(home, HUBS[0][0], "演示设备", HUBS[0][1], clock=clock, new_id=new_id,
+                       identity_seed=f"incubator-{kind}-{seed}".encode())
+    with store.transaction():
+        hub_ids = [queries.first_hub(store.db)]
+        hub_ids += [store.add_hub(name, category) for name, category in HUBS[1:]]
+        spaces = {hub: _add_spaces(store, hub) for hub in hub_ids}
+    return store, rng, hub_ids, spaces
 
 
 def _add_spaces(store: Store, hub_id: str) -> list[str]:
@@ -212,17 +221,10 @@ def _identified(fields: dict, status: str) -> dict:
 def build_district(home: Path, *, orgs: int = DISTRICT_ORGS, months: int = 24, seed: int = 7,
                    clock=None) -> Store:
     """The whole district in `home` (deterministic): see the module's docstring."""
-    rng = random.Random(seed)
-    new_id = lambda: f"{rng.getrandbits(48):012x}"  # noqa: E731 - deterministic ids
-    store = Store.init(home, HUBS[0][0], "演示设备", HUBS[0][1], clock=clock, new_id=new_id,
-                       identity_seed=f"incubator-district-{seed}".encode())
+    store, rng, hub_ids, spaces = _four_hubs(home, seed, clock, "district")
     today = store.today()
     rural_share = DISTRICT_RURAL / DISTRICT_ORGS
     residents = max(len(HUBS), round(orgs * DISTRICT_RESIDENTS / DISTRICT_ORGS))
-    with store.transaction():
-        hub_ids = [queries.first_hub(store.db)]
-        hub_ids += [store.add_hub(name, category) for name, category in HUBS[1:]]
-        spaces = {hub: _add_spaces(store, hub) for hub in hub_ids}
     names: set[str] = set()
     org_ids = []
     for number in range(orgs):

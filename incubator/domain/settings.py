@@ -75,7 +75,7 @@ class Settings:
     def validate(self) -> None:
         weights = (self.review_weight_monthly, self.review_weight_self,
                    self.review_weight_peer, self.review_weight_public)
-        if any(w < 0 for w in weights) or abs(sum(weights) - 100) > 1e-9:
+        if not _percent_shares(weights):
             raise DomainError("The four review weights must be at least 0 and add up to 100")
         stars = (self.stars_5, self.stars_4, self.stars_3, self.stars_2)
         if not all(0 <= s <= 100 for s in stars) or list(stars) != sorted(set(stars), reverse=True):
@@ -84,8 +84,7 @@ class Settings:
         for key in ("party_cap_stars", "rectify_below_stars", "graduation_min_stars"):
             if not 1 <= getattr(self, key) <= 5:
                 raise DomainError("{key} must be between 1 and 5 stars", key=key)
-        ranking = [getattr(self, key) for key in RANKING_WEIGHTS]
-        if any(w < 0 for w in ranking) or abs(sum(ranking) - 100) > 1e-9:
+        if not _percent_shares([getattr(self, key) for key in RANKING_WEIGHTS]):
             raise DomainError("The four ranking weights must be at least 0 and add up to 100")
         parse_items(self.archive_items)
         for key in ("warning_streak_months", "rectification_months", "graduation_min_months",
@@ -96,6 +95,11 @@ class Settings:
             raise DomainError("warning_threshold must be between 0 and 10")
         if not 0 <= self.expiring_days <= 3650:
             raise DomainError("expiring_days must be between 0 and 3650")
+
+
+def _percent_shares(weights) -> bool:
+    """Weights in percent: none below 0, together 100."""
+    return all(w >= 0 for w in weights) and abs(sum(weights) - 100) <= 1e-9
 
 
 def parse_changes(args: list[str]) -> dict[str, str]:
