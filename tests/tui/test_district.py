@@ -242,3 +242,27 @@ def test_detail_fieldwork_snapshot(snap_compare, district_home, size, tab):
     moves = {"activities": 6, "visits": 7, "archives": 8}[tab]
     assert shoot(snap_compare, district_home, size, ("0", "DistrictScreen"),
                  ("enter", "OrganizationDetailScreen"), *["right"] * moves)
+
+
+class TestTheZeroKey:
+    async def test_a_zero_typed_into_a_field_stays_there(self, app, demo_home):
+        """0 is also the district area's key: typed into a score cell or the search box it
+        is a character (F10 switches from anywhere)."""
+        from incubator.screens.scoring.screen import ScoreRow
+
+        from .test_scoring import open_month
+
+        org = residents(demo_home)[0]
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen, grid = await open_month(app, pilot, org["hub_id"], "2026-11")
+            grid[org["id"]].cells[2].focus()
+            await pilot.press("0")
+            await pilot.pause()
+            assert app.screen is screen and grid[org["id"]].cells[2].value == "0"
+            assert all(isinstance(row, ScoreRow) for row in screen.query(ScoreRow))
+            await pilot.press("f2", "slash", *"2020")
+            await pilot.pause()
+            assert app.screen.query_one("#search", Input).value == "2020"
+            await pilot.press("f10")
+            await settle(pilot)
+            assert isinstance(app.screen, DistrictScreen)
