@@ -3,6 +3,11 @@
 The same seed and the same clock (`INCUBATOR_NOW`) give the same data. Some
 organizations are in a low-score streak, some under a warning interview, some
 graduated, some exited; waivers include service-for-rent with shortfalls.
+
+`build_district` makes a whole district instead: 3,630 organizations (2,610 rural) on the
+district register, of which about 100 are residents of the four hubs, with two years of
+activities, field visits with archive checks and trainings; about half never hold an
+activity, as the bureaus found.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from .domain.credit_code import check_character
 from .domain.months import add_months, month_add, month_of, month_range
 from .store import queries
-from .store.commands import ScoreEntry, Store
+from .store.commands import ActivityEntry, ScoreEntry, Store, VisitEntry
 
 HUBS = (
     ("公益慈善孵化中心", "charity"),
@@ -46,21 +52,30 @@ GIVEN = ("建国", "秀英", "桂兰", "志强", "海燕", "丽华", "明", "芳
 def build_demo(home: Path, *, orgs: int = 60, months: int = 24, seed: int = 7,
                clock=None) -> Store:
     """Create the demo replica in `home` and return its open store."""
-    rng = random.Random(seed)
-    new_id = lambda: f"{rng.getrandbits(48):012x}"  # noqa: E731 - deterministic ids
-    store = Store.init(home, HUBS[0][0], "演示设备", HUBS[0][1], clock=clock, new_id=new_id,
-                       identity_seed=f"incubator-demo-{seed}".encode())
+    store, rng, hub_ids, spaces = _four_hubs(home, seed, clock, "demo")
     today = store.today()
     with store.transaction():
-        hub_ids = [queries.first_hub(store.db)]
-        hub_ids += [store.add_hub(name, category) for name, category in HUBS[1:]]
-        spaces = {hub: _add_spaces(store, hub) for hub in hub_ids}
         names: set[str] = set()
         for number in range(orgs):
             hub_index = number % len(HUBS)
             _add_org(store, rng, number, hub_ids[hub_index], HUBS[hub_index][1],
                      spaces[hub_ids[hub_index]], names, today, months)
     return store
+
+
+def _four_hubs(home: Path, seed: int, clock, kind: str
+               ) -> tuple[Store, random.Random, list[str], dict[str, list[str]]]:
+    """A new network with the four hubs and their spaces, and the random source (seeded)
+    that its ids and everything after come from."""
+    rng = random.Random(seed)
+    new_id = lambda: f"{rng.getrandbits(48):012x}"  # noqa: E731 - deterministic ids
+    store = Store.init(home, HUBS[0][0], "演示设备", HUBS[0][1], clock=clock, new_id=new_id,
+                       identity_seed=f"incubator-{kind}-{seed}".encode())
+    with store.transaction():
+        hub_ids = [queries.first_hub(store.db)]
+        hub_ids += [store.add_hub(name, category) for name, category in HUBS[1:]]
+        spaces = {hub: _add_spaces(store, hub) for hub in hub_ids}
+    return store, rng, hub_ids, spaces
 
 
 def _add_spaces(store: Store, hub_id: str) -> list[str]:
@@ -82,7 +97,8 @@ def _org_name(rng: random.Random, category: str, names: set[str]) -> str:
 
 
 def _add_org(store: Store, rng: random.Random, number: int, hub_id: str, hub_category: str,
-             free_spaces: list[str], names: set[str], today: date, months: int) -> None:
+             free_spaces: list[str], names: set[str], today: date, months: int,
+             register_fields: dict | None = None) -> str:
     category = hub_category if rng.random() < 0.7 else rng.choice(list(THEMES))
     profile = rng.random()
     entered = today - timedelta(days=rng.randint(40, max(41, months * 30)))
@@ -90,16 +106,17 @@ def _add_org(store: Store, rng: random.Random, number: int, hub_id: str, hub_cat
         stage = "applicant"
     else:
         stage = "growth" if (today - entered).days > 540 else "startup"
+    name = _org_name(rng, category, names)
+    status = "registered" if rng.random() < 0.45 or number % 10 == 1 else "filed"
     org_id = store.add_org(
-        _org_name(rng, category, names), category, hub_id,
-        status="registered" if rng.random() < 0.45 or number % 10 == 1 else "filed",
-        entered=entered.isoformat(), stage=stage, community=rng.choice(COMMUNITIES) + "社区",
+        name, category, hub_id, status=status, entered=entered.isoformat(), stage=stage, community=rng.choice(COMMUNITIES) + "社区",
         contact=rng.choice(CONTACTS) + rng.choice(GIVEN),
         phone=f"1{rng.randint(3, 9)}{rng.randint(0, 999999999):09d}",
         members=rng.randint(5, 120), party=rng.choice(("independent", "joint", "none", "none")),
+        register_fields=_identified(register_fields, status) if register_fields else None,
     )
     if stage == "applicant":
-        return
+        return org_id
     if free_spaces and rng.random() < 0.6:
         store.assign_space(free_spaces.pop(0), org_id, entered.isoformat())
     weak = number % 9 == 4
@@ -127,6 +144,7 @@ def _add_org(store: Store, rng: random.Random, number: int, hub_id: str, hub_cat
         criteria = store.graduation_criteria(org_id)
         if all(c.met for c in criteria):
             store.graduate(org_id, destination=rng.choice(("独立运营", "转入街道社会组织服务站")))
+    return org_id
 
 
 def _score(rng: random.Random, low: bool) -> dict[str, float]:
@@ -158,3 +176,141 @@ def _add_waivers(store: Store, rng: random.Random, org_id: str, entered: date,
         store.add_waiver(org_id, "utilities", start.isoformat(), end.isoformat(), 200.0,
                          approved_by="中心主任")
 
+
+
+DISTRICT_ORGS, DISTRICT_RURAL, DISTRICT_RESIDENTS = 3630, 2610, 100
+STREETS = ("东城街道", "西城街道", "南湖街道", "北门街道")
+TOWNS = ("青石镇", "柳营镇", "马鞍山镇", "白沙镇", "红岩乡", "黄桷镇", "清水乡", "杏林镇")
+VILLAGE_NAMES = ("田家坝", "李家湾", "石榴", "向阳", "长乐", "永安", "兴隆", "丰收", "金桥", "银杏",
+                 "枫林", "梧桐", "桂花", "春晖", "和平", "新华")
+DISTRICT_THEMES = {
+    "sports": ("广场舞队", "太极拳协会", "篮球队", "健身队"),
+    "hobbies": ("摄影协会", "书法协会", "棋牌协会", "花卉协会"),
+    "public-safety": ("治安巡逻队", "平安志愿队", "消防宣传队"),
+    "village-sages": ("乡贤参事会", "乡贤理事会"),
+    "elderly": ("老年协会", "银龄互助社"), "culture": ("文艺队", "川剧票友会", "读书会"),
+    "volunteer": ("志愿服务队", "巡河志愿队"), "mutual-aid": ("邻里互助会", "红白理事会"),
+    "governance": ("居民议事会", "村民议事会"),
+}
+ACTIVITY_KINDS = (("文艺演出", "重阳文艺汇演"), ("志愿服务", "清洁家园"), ("讲座", "防诈骗讲座"),
+                  ("体育比赛", "邻里运动会"), ("走访慰问", "慰问空巢老人"), ("议事协商", "院落议事会"))
+ACTIVE, FADING = "active", "fading"  # the rest never hold an activity (zombies)
+
+
+def _credit_code(rng: random.Random, form_char: str) -> str:
+    """A valid unified social credit code of a civil-affairs registration (51, 52, 53)."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = "5" + form_char + "510107" + "".join(rng.choice(alphabet) for _ in range(9))
+    return body + check_character(body)
+
+
+def _register_fields(rng: random.Random, number: int, rural: bool, registered: bool,
+                     today: date) -> dict:
+    """Where an organization is and what its registration or filing record says."""
+    town = rng.choice(TOWNS if rural else STREETS)
+    village = rng.choice(VILLAGE_NAMES) + ("村" if rural else "社区")
+    founded = today - timedelta(days=rng.randint(120, 3650))
+    fields = {"area": "rural" if rural else "urban", "town": town, "village": village,
+              "registered_on": founded.isoformat(), "leader": rng.choice(CONTACTS)
+              + rng.choice(GIVEN), "place": village + rng.choice(("活动室", "文化广场", "党群服务中心")),
+              "activity_area": village}
+    form = rng.choice(("1", "1", "2", "3"))
+    fields.update(credit_code=_credit_code(rng, form), org_form={
+        "1": "social-group", "2": "non-enterprise", "3": "foundation"}[form],
+        filing_number=f"{town[:2]}备{founded.year}-{number:04d}",
+        supervisor=town + ("人民政府" if rural else "办事处"))
+    return _identified(fields, "registered" if registered else "filed")
+
+
+def _identified(fields: dict, status: str) -> dict:
+    """The register fields that fit the legal status: a credit code and a form for a
+    registered organization, a filing number and a supervising unit for a filed one."""
+    dropped = ("filing_number", "supervisor") if status == "registered" else (
+        "credit_code", "org_form")
+    return {key: value for key, value in fields.items() if key not in dropped}
+
+
+def build_district(home: Path, *, orgs: int = DISTRICT_ORGS, months: int = 24, seed: int = 7,
+                   clock=None) -> Store:
+    """The whole district in `home` (deterministic): see the module's docstring."""
+    store, rng, hub_ids, spaces = _four_hubs(home, seed, clock, "district")
+    today = store.today()
+    rural_share = DISTRICT_RURAL / DISTRICT_ORGS
+    residents = max(len(HUBS), round(orgs * DISTRICT_RESIDENTS / DISTRICT_ORGS))
+    names: set[str] = set()
+    org_ids = []
+    for number in range(orgs):
+        rural = rng.random() < rural_share
+        registered = rng.random() < 0.2
+        fields = _register_fields(rng, number, rural, registered, today)
+        with store.transaction():
+            if number < residents:
+                hub_index = number % len(HUBS)
+                org_id = _add_org(store, rng, number, hub_ids[hub_index], HUBS[hub_index][1],
+                                  spaces[hub_ids[hub_index]], names, today, months, fields)
+            else:
+                category = rng.choice(list(DISTRICT_THEMES))
+                name = fields["village"] + rng.choice(DISTRICT_THEMES[category])
+                branch = 1
+                while name in names:
+                    branch += 1
+                    name = f"{fields['village']}{rng.choice(DISTRICT_THEMES[category])}{branch}队"
+                names.add(name)
+                org_id = store.add_org(
+                    name, category, status="registered" if registered else "filed",
+                    entered=fields["registered_on"], members=rng.randint(8, 200),
+                    party=rng.choice(("joint", "none", "none", "none")), register_fields=fields)
+            _add_fieldwork(store, rng, org_id, fields, today, months,
+                           ACTIVE if number < residents or rng.random() < 0.4
+                           else FADING if rng.random() < 0.25 else None)
+        org_ids.append(org_id)
+    _add_trainings(store, rng, org_ids, today)
+    return store
+
+
+def _add_fieldwork(store: Store, rng: random.Random, org_id: str, fields: dict, today: date,
+                   months: int, life: str | None) -> None:
+    """Two years of activities (none for a zombie; a fading one stops half a year ago) and
+    the field visits with what they found in the archives."""
+    since = max(date.fromisoformat(fields["registered_on"]),
+                today - timedelta(days=months * 30))
+    stop = today if life == ACTIVE else today - timedelta(days=rng.randint(120, 300))
+    per_month = rng.choice((0.5, 1, 1, 2, 3)) if life else 0
+    activities = []
+    day = since + timedelta(days=rng.randint(1, 20))
+    while life and day < stop:
+        kind, title = rng.choice(ACTIVITY_KINDS)
+        people = rng.randint(8, 60)
+        activities.append(ActivityEntry(
+            org_id, day.isoformat(), title, kind, fields["village"] if rng.random() < 0.7
+            else rng.choice(VILLAGE_NAMES) + ("村" if fields["area"] == "rural" else "社区"),
+            participants=rng.randint(5, 30), beneficiaries=people,
+            person_times=people * rng.randint(1, 3), hours=float(rng.randint(0, 40)),
+            note=rng.choice(("签到表、照片", "活动照片", ""))))
+        day += timedelta(days=max(3, int(rng.expovariate(per_month / 30))))
+    if activities:
+        store.add_activities(activities)
+    visits = []
+    for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
+        day = since + timedelta(days=rng.randint(0, max(0, (today - since).days - 1)))
+        checks = [f"{item}={rng.choice(('present', 'present', 'partial', 'missing'))}"
+                  for item in ("charter", "members", "minutes", "activities", "finance")
+                  if rng.random() < 0.6]
+        purpose = rng.choice(("routine", "routine", "pre-evaluation", "rectification"))
+        visits.append(VisitEntry(org_id, day.isoformat(), purpose, rng.choice(
+            ("活动记录不全", "章程需修订", "会员名册未更新", "运行正常", "长期未开展活动")),
+            rng.choice(("", "一个月内补齐档案", "下次走访复查")), tuple(checks)))
+    if visits:
+        store.add_visits(visits)
+
+
+def _add_trainings(store: Store, rng: random.Random, org_ids: list[str], today: date) -> None:
+    """A few district trainings, each attended by dozens of organizations."""
+    topics = ("社会组织财务规范培训", "章程与制度建设培训", "评估前集中培训", "党建引领专题培训")
+    for number, topic in enumerate(topics):
+        attending = rng.sample(org_ids, min(len(org_ids), rng.randint(20, 80)))
+        on = (today - timedelta(days=60 + 150 * number)).isoformat()
+        existed = [org_id for org_id in attending
+                   if queries.org_row(store.db, org_id)["since"] <= on]
+        if existed:
+            store.add_training(on, topic, existed, people=len(existed) * rng.randint(1, 3))

@@ -48,7 +48,7 @@ ALLOWED: dict[str, Rule] = {
     "incubator.screens": Rule((DOMAIN, "incubator.i18n", "incubator.present", *STORE_API,
                                "incubator.sync.bundle", "incubator.sync.service",
                                "incubator.sync.transport", "incubator.screens"),
-                              ("textual", "rich")),
+                              ("textual", "rich", "textual_plotext")),
     "incubator.cli": Rule((DOMAIN, "incubator.i18n", "incubator.present", *STORE_API,
                            "incubator.store.files", "incubator.sync.bundle",
                            "incubator.sync.service", "incubator.sync.transport",

@@ -8,7 +8,6 @@ from typing import Annotated, Optional
 import typer
 
 from .. import i18n
-from ..domain.categories import CATEGORIES
 from ..domain.device import parse_device_id, short_device_id
 from ..domain.errors import N_, DomainError
 from ..domain.models import Role, parse_enum
@@ -55,14 +54,15 @@ def init(
 @command(app, "demo")
 def demo(
     ctx: typer.Context,
-    orgs: Annotated[int, typer.Option("--orgs", min=4, max=5000, help="Organizations to generate.")] = 60,
+    orgs: Annotated[Optional[int], typer.Option("--orgs", min=4, max=5000, help="Organizations to generate (default 60, or 3,630 with --district).")] = None,
     months: Annotated[int, typer.Option("--months", min=1, max=240, help="Months of score history.")] = 24,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 7,
     no_tui: Annotated[bool, typer.Option("--no-tui", help="Only build the demo; do not open the app.")] = False,
     replace: Annotated[bool, typer.Option("--replace", help="Replace an existing demo replica in this home.")] = False,
+    district: Annotated[bool, typer.Option("--district", help="A whole district: 3,630 organizations (2,610 rural), ~100 in the hubs, two years of activities and visits.")] = False,
 ) -> None:
     """Build a deterministic demo replica (four hubs, Chinese names, two years of scores)."""
-    from ..demo import build_demo
+    from ..demo import DISTRICT_ORGS, build_demo, build_district
 
     home = session(ctx).home
     if replica_path(home).exists():
@@ -74,20 +74,16 @@ def demo(
             open_app(ctx)
             return
         files.remove(home)
-    store = build_demo(home, orgs=orgs, months=months, seed=seed)
+    if district:
+        store = build_district(home, orgs=orgs or DISTRICT_ORGS, months=months, seed=seed)
+    else:
+        store = build_demo(home, orgs=orgs or 60, months=months, seed=seed)
     summary = queries.summary(store.db, store.today())
     typer.echo(_("Demo replica in {home}: {hubs} hubs, {organizations} organizations, "
                  "{scores} monthly scores, {waivers} waivers").format(home=home, **summary))
     store.close()
     if not no_tui:
         open_app(ctx)
-
-
-@command(app, "categories")
-def categories(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
-    """List category keys with their labels."""
-    rows = [{"key": key, "zh": zh, "en": en} for key, (zh, en) in CATEGORIES.items()]
-    emit(ctx, json_flag, rows, [("key", N_("Key")), ("zh", N_("Chinese")), ("en", N_("English"))])
 
 
 settings_app = group("settings", "Thresholds and weights shared by the whole network.")

@@ -84,6 +84,38 @@ class OrgForm(StrEnum):
     FOUNDATION = "foundation"
 
 
+class AreaKind(StrEnum):
+    """Where an organization is: a city community or a village (城市/农村)."""
+
+    URBAN = "urban"
+    RURAL = "rural"
+
+
+class VisitPurpose(StrEnum):
+    """Why field staff visited (走访 / 上门视导)."""
+
+    ROUTINE = "routine"
+    PRE_EVALUATION = "pre-evaluation"
+    RECTIFICATION = "rectification"
+
+
+class ArchiveState(StrEnum):
+    """One archive item of an organization as checked (档案资料)."""
+
+    PRESENT = "present"
+    PARTIAL = "partial"
+    MISSING = "missing"
+
+
+class RankDimension(StrEnum):
+    """The four dimensions of the district ranking (即时排位)."""
+
+    ACTIVITY = "activity"
+    STANDARDIZATION = "standardization"
+    COVERAGE = "coverage"
+    INFLUENCE = "influence"
+
+
 LABELS: dict[StrEnum, tuple[str, str]] = {
     LegalStatus.REGISTERED: ("登记注册", "Registered"),
     LegalStatus.FILED: ("备案", "Filed"),
@@ -121,6 +153,18 @@ LABELS: dict[StrEnum, tuple[str, str]] = {
     OrgForm.SOCIAL_GROUP: ("社会团体", "Social group"),
     OrgForm.NON_ENTERPRISE: ("民办非企业单位", "Private non-enterprise unit"),
     OrgForm.FOUNDATION: ("基金会", "Foundation"),
+    AreaKind.URBAN: ("城市", "Urban"),
+    AreaKind.RURAL: ("农村", "Rural"),
+    VisitPurpose.ROUTINE: ("日常走访", "Routine visit"),
+    VisitPurpose.PRE_EVALUATION: ("评前视导", "Pre-evaluation visit"),
+    VisitPurpose.RECTIFICATION: ("整改检查", "Rectification check"),
+    ArchiveState.PRESENT: ("齐全", "Present"),
+    ArchiveState.PARTIAL: ("不全", "Partial"),
+    ArchiveState.MISSING: ("缺失", "Missing"),
+    RankDimension.ACTIVITY: ("活跃度", "Activity"),
+    RankDimension.STANDARDIZATION: ("规范化", "Standardization"),
+    RankDimension.COVERAGE: ("覆盖率", "Coverage"),
+    RankDimension.INFLUENCE: ("影响力", "Influence"),
 }
 
 KIND_NAMES = {
@@ -128,7 +172,9 @@ KIND_NAMES = {
     WaiverKind: N_("waiver kind"), SpaceKind: N_("space kind"), Role: N_("role"),
     InterviewOutcome: N_("interview outcome"), WarningStatus: N_("warning status"),
     CaseKind: N_("warning kind"),
-    OrgForm: N_("organization form"),
+    OrgForm: N_("organization form"), AreaKind: N_("urban or rural"),
+    VisitPurpose: N_("visit purpose"), ArchiveState: N_("archive state"),
+    RankDimension: N_("ranking dimension"),
 }
 
 

@@ -42,18 +42,20 @@ def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def _index(month: str) -> int:
+def month_index(month: str) -> int:
+    """Months since year 0 (year × 12 + month − 1): differences are months apart."""
     return int(month[:4]) * 12 + int(month[5:7]) - 1
 
 
+
 def month_add(month: str, n: int) -> str:
-    year, index = divmod(_index(month) + n, 12)
+    year, index = divmod(month_index(month) + n, 12)
     return f"{year:04d}-{index + 1:02d}"
 
 
 def month_diff(a: str, b: str) -> int:
     """How many months from `a` to `b` (negative when `b` is earlier)."""
-    return _index(b) - _index(a)
+    return month_index(b) - month_index(a)
 
 
 def month_range(first: str, last: str) -> list[str]:

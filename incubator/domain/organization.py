@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-
 from .errors import DomainError, Text
 from .models import Stage, english_label
 from .names import clean_display_name, name_key
@@ -104,12 +102,3 @@ def check_stage_change(old: Stage, new: Stage) -> None:
         raise DomainError("The stage cannot change from {old} to {new}",
                           old=Text(english_label(old)), new=Text(english_label(new)))
 
-
-def zombie(activities_scores: Sequence[float], months: int = 3) -> bool:
-    """A 'zombie' (僵尸组织) flag: activities scored 0 in each of the last `months` scored months.
-
-    `activities_scores` are the activities-item scores of the scored months, oldest first;
-    unscored months are skipped, not counted as 0. Fewer than 3 scored months is no flag.
-    """
-    recent = list(activities_scores)[-months:]
-    return len(recent) == months and all(score == 0 for score in recent)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from functools import cached_property
 
+from .archives import DEFAULT_ITEMS_TEXT, parse_items
 from .errors import N_, DomainError, Text
 
 VALUE_KINDS = {"float": N_("a number"), "int": N_("a whole number"), "bool": N_("yes or no"),
@@ -21,6 +22,8 @@ VALUE_KINDS = {"float": N_("a number"), "int": N_("a whole number"), "bool": N_(
 RATING_SCALES = ("five-star", "beijing")
 BEGINNING = ""  # the `from` month of the values in force from the beginning
 _MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})")
+RANKING_WEIGHTS = ("ranking_weight_activity", "ranking_weight_standardization",
+                   "ranking_weight_coverage", "ranking_weight_influence")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,13 @@ class Settings:
     graduation_require_registered: bool = True
     expiring_days: int = 30
     service_surplus_carries_over: bool = False
+    zombie_months: int = 3
+    ranking_months: int = 12
+    ranking_weight_activity: float = 25.0
+    ranking_weight_standardization: float = 25.0
+    ranking_weight_coverage: float = 25.0
+    ranking_weight_influence: float = 25.0
+    archive_items: str = DEFAULT_ITEMS_TEXT
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> Settings:
@@ -79,7 +89,7 @@ class Settings:
     def validate(self) -> None:
         weights = (self.review_weight_monthly, self.review_weight_self,
                    self.review_weight_peer, self.review_weight_public)
-        if any(w < 0 for w in weights) or abs(sum(weights) - 100) > 1e-9:
+        if not _percent_shares(weights):
             raise DomainError("The four review weights must be at least 0 and add up to 100")
         stars = (self.stars_5, self.stars_4, self.stars_3, self.stars_2)
         if not all(0 <= s <= 100 for s in stars) or list(stars) != sorted(set(stars), reverse=True):
@@ -88,7 +98,11 @@ class Settings:
         for key in ("party_cap_stars", "low_star_interview_max", "graduation_min_stars"):
             if not 1 <= getattr(self, key) <= 5:
                 raise DomainError("{key} must be between 1 and 5 stars", key=key)
-        for key in ("warning_streak_months", "rectification_months", "graduation_min_months"):
+        if not _percent_shares([getattr(self, key) for key in RANKING_WEIGHTS]):
+            raise DomainError("The four ranking weights must be at least 0 and add up to 100")
+        parse_items(self.archive_items)
+        for key in ("warning_streak_months", "rectification_months", "graduation_min_months",
+                    "zombie_months", "ranking_months"):
             if not 1 <= getattr(self, key) <= 120:
                 raise DomainError("{key} must be between 1 and 120 months", key=key)
         if not 0 <= self.warning_threshold <= 10:
@@ -179,6 +193,11 @@ class SettingsTimeline:
         return updated
 
 
+def _percent_shares(weights) -> bool:
+    """Weights in percent: none below 0, together 100."""
+    return all(w >= 0 for w in weights) and abs(sum(weights) - 100) <= 1e-9
+
+
 def parse_changes(args: list[str]) -> dict[str, str]:
     """`KEY VALUE`, or `KEY=VALUE` pairs changed together, as typed: key → text."""
     if len(args) == 2 and "=" not in args[0]:
@@ -203,6 +222,8 @@ def _text_value(key: str, text: str) -> str | None:
 
 
 def _parse(key: str, kind: str, text: str) -> object:
+    if kind == "str":
+        return str(text).strip()
     cleaned = str(text).strip().lower()
     try:
         if kind == "bool":
@@ -227,6 +248,8 @@ def _parse(key: str, kind: str, text: str) -> object:
 
 def _coerce(key: str, kind: str, value: object) -> object:
     if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind == "str" and isinstance(value, str):
         return value
     if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -265,4 +288,12 @@ SETTING_LABELS: dict[str, tuple[str, str]] = {
     "expiring_days": ("减免到期提醒天数", "Waiver expiry warning (days)"),
     "service_surplus_carries_over": ("服务时数超出部分结转下月",
                                      "Surplus service hours carry over to later months"),
+    "zombie_months": ("几个月无活动即为僵尸组织", "Months without activity before a zombie flag"),
+    "ranking_months": ("排位统计最近几个月", "Ranking: months counted"),
+    "ranking_weight_activity": ("排位：活跃度权重%", "Ranking weight: activity %"),
+    "ranking_weight_standardization": ("排位：规范化权重%", "Ranking weight: standardization %"),
+    "ranking_weight_coverage": ("排位：覆盖率权重%", "Ranking weight: coverage %"),
+    "ranking_weight_influence": ("排位：影响力权重%", "Ranking weight: influence %"),
+    "archive_items": ("档案资料清单（键=名称，逗号分隔）",
+                      "Archive checklist (key=label, separated by commas)"),
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from ..domain.categories import CATEGORIES, category_label
+from ..domain.categories import CATEGORIES, Categories, category_label
 from ..domain.models import LABELS, Stage, WarningStatus, label
 from ..domain.review import rating_label
 from ..domain.warnings import Case
@@ -23,8 +23,9 @@ def enum_label(value: str | None) -> str:
     return label_of(member) if member else (value or "")
 
 
-def category_text(key: str | None) -> str:
-    return category_label(key, language()) if key in CATEGORIES else (key or "")
+def category_text(key: str | None, known: Categories = CATEGORIES) -> str:
+    """A category's label; `known` is the network's list (`queries.categories`)."""
+    return category_label(key, language(), known) if key else ""
 
 
 def warning_status_text(status: str) -> str:

@@ -29,7 +29,7 @@ class Action:
 
 
 AREAS: tuple[tuple[str, str, str], ...] = (
-    # (mode, key, msgid of its title): F1–F9 work everywhere, the digit when not typing
+    # (mode, key, msgid of its title): F1–F10 work everywhere, the digit when not typing
     ("dashboard", "1", N_("Dashboard")),
     ("organizations", "2", N_("Organizations")),
     ("scoring", "3", N_("Monthly scoring")),
@@ -39,11 +39,18 @@ AREAS: tuple[tuple[str, str, str], ...] = (
     ("review", "7", N_("Annual review and star rating")),
     ("graduation", "8", N_("Graduation")),
     ("sync", "9", N_("Sync")),
+    ("district", "0", N_("District")),
 )
 
+
+def function_key(key: str) -> str:
+    """An area's function key from its digit: F1–F9, and F10 for 0."""
+    return f"f{int(key) or 10}"
+
+
 APP_ACTIONS: tuple[Action, ...] = (
-    *(Action(f"f{key},{key}", f"switch_mode('{mode}')", title, show=False,
-             key_display=f"F{key}/{key}", palette=False)
+    *(Action(f"{function_key(key)},{key}", f"switch_mode('{mode}')", title, show=False,
+             key_display=f"{function_key(key).upper()}/{key}", palette=False)
       for mode, key, title in AREAS),
     Action("question_mark", "help", N_("Help"), key_display="?"),
     Action("q", "quit", N_("Quit")),
@@ -108,6 +115,10 @@ SYNC_ACTIONS: tuple[Action, ...] = (
     Action("v", "toggle_serve", N_("Start or stop serving")),
     Action("x", "export_bundle", N_("Export a bundle")),
     Action("i", "import_bundle", N_("Import a bundle")),
+)
+
+DISTRICT_ACTIONS: tuple[Action, ...] = (
+    Action("enter", "select_cursor", N_("Open organization"), show=False, palette=False),
 )
 
 FORM_ACTIONS: tuple[Action, ...] = (

@@ -32,6 +32,7 @@ SCREENS = {
     "review": ("review.screen", "ReviewScreen"),
     "graduation": ("graduation.screen", "GraduationScreen"),
     "sync": ("sync.screen", "SyncScreen"),
+    "district": ("district.screen", "DistrictScreen"),
 }
 
 

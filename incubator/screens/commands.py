@@ -9,7 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..i18n import _
 from ..store import queries
-from .actions import AREAS, palette_actions
+from .actions import AREAS, function_key, palette_actions
 
 ORGANIZATION_HITS = 20
 
@@ -20,7 +20,7 @@ class IncubatorCommands(Provider):
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         """(text, help, callback) of every area and action."""
         for mode, key, title in AREAS:
-            yield (_("Go to {area}").format(area=_(title)), f"F{key}",
+            yield (_("Go to {area}").format(area=_(title)), function_key(key).upper(),
                    partial(self.app.switch_mode, mode))
         for node in (self.screen, self.app):
             for description, action in palette_actions(node):

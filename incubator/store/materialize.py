@@ -9,6 +9,7 @@ Document layouts (all maps of scalars):
   address}`.
 - hub: `profile/{name,category,created_at}`, `spaces/<id>/{name,kind,area,capacity}`,
   `allocations/<id>/{space,org,start,end}`.
+- network also: `categories/<key>/{zh,en}` (the network's additions to the defaults).
 - org: `profile/{name,hub,category,…,stage}`, `scores/<month>` (a JSON string of
   {items, total, max_total, rubric_from, note}: one month is one value),
   `waivers/<id>/{kind,start,end,monthly_value,rent_charged,standard_rent,hours_per_month,
@@ -17,7 +18,12 @@ Document layouts (all maps of scalars):
   (containers must exist from a document's creation), dismissals of a warning case
   `interviews/<id>/{kind: dismissal,case,on,reason,by}`,
   `reviews/<year>/{self,peer,public,party,monthly_avg,composite,stars,scale}`,
-  `graduation/…`, `exit/{on,reason,ordered}`.
+  `graduation/…`, `exit/{on,reason,ordered}`,
+  `activities/<id>/{on,title,kind,place,participants,beneficiaries,person_times,hours,note,by}`,
+  `visits/<id>/{on,purpose,findings,follow_up,by,checks}` (`checks`: a JSON string of
+  item → state), `trainings/<training id>/{on,topic,people,organizations}` (a training of
+  several organizations is copied into each one's document under the same id),
+  `archives/<item>/{state,on,by,note,visit}`.
 Every document also has `log/…` and `clock/…` (see `journal`).
 
 Organizations, hubs and spaces carry `name_key` (`domain.names.name_key`), so a duplicate
@@ -37,6 +43,8 @@ from ..domain.docids import DocKind, entity_id, kind_of
 from ..domain.models import WaiverKind
 from ..domain.months import parse_date
 from ..domain.names import name_key
+from ..domain.months import month_index
+from ..domain.register import REGISTER_FIELDS, existed_since
 from ..domain.rubric import ten_point
 from ..domain.settings import BEGINNING
 from ..domain.waivers import last_day
@@ -48,20 +56,20 @@ LEGACY_RENT = "rent"  # the one rent kind of earlier builds: no rents recorded, 
 Rows = dict[str, list[dict[str, Any]]]
 
 TABLES_BY_KIND = {
-    DocKind.NETWORK: ("settings", "rubric_items", "members", "conflicts"),
+    DocKind.NETWORK: ("settings", "rubric_items", "members", "categories", "conflicts"),
     DocKind.HUB: ("hubs", "spaces", "allocations", "conflicts"),
     DocKind.ORG: (
         "organizations", "scores", "waivers", "service_hours", "interviews", "dismissals",
-        "reviews", "conflicts",
+        "reviews", "activities", "visits", "trainings", "archive_checks", "conflicts",
     ),
 }
 
 
 CONTAINERS = {
-    DocKind.NETWORK: ("settings", "rubrics", "members"),
+    DocKind.NETWORK: ("settings", "rubrics", "members", "categories"),
     DocKind.HUB: ("profile", "spaces", "allocations"),
     DocKind.ORG: ("profile", "scores", "waivers", "service", "interviews", "reviews", "graduation",
-            "exit"),
+            "exit", "activities", "visits", "trainings", "archives"),
 }
 
 
@@ -114,6 +122,9 @@ def _network_rows(tree: dict, rows: Rows) -> None:
             "certificate": member.get("certificate"), "bundle_key": member.get("bundle_key"),
             "address": member.get("address"),
         })
+    for key, category in sorted(tree.get("categories", {}).items()):
+        rows["categories"].append({"key": key, "zh": category.get("zh", key),
+                                   "en": category.get("en") or category.get("zh", key)})
 
 
 def _hub_rows(hub_id: str, tree: dict, rows: Rows) -> None:
@@ -189,6 +200,7 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
             "composite": float(review.get("composite", 0)), "stars": int(review.get("stars", 1)),
             "scale": review.get("scale", "five-star"),
         })
+    _fieldwork_rows(org_id, tree, rows)
     last = rows["scores"][-1] if rows["scores"] else None
     latest_review = rows["reviews"][-1] if rows["reviews"] else None
     graduation = tree.get("graduation", {})
@@ -218,7 +230,49 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
         "stars_year": latest_review["year"] if latest_review else None,
         "conflict_count": len(rows["conflicts"]),
         "name_key": name_key(profile.get("name", org_id)),
+        **{key: profile.get(key) or None for key in REGISTER_FIELDS},
+        "since": existed_since(profile.get("registered_on"), profile.get("entered")),
     })
+
+
+def _fieldwork_rows(org_id: str, tree: dict, rows: Rows) -> None:
+    """Activities, visits, trainings and archive checks of one organization."""
+    profile = tree.get("profile", {})
+    for activity_id, activity in sorted(tree.get("activities", {}).items()):
+        rows["activities"].append({
+            "id": activity_id, "org_id": org_id, "on_date": activity.get("on", ""),
+            "title": activity.get("title", ""), "kind": activity.get("kind") or None,
+            "place": activity.get("place") or None,
+            "participants": int(activity.get("participants", 0)),
+            "beneficiaries": int(activity.get("beneficiaries", 0)),
+            "person_times": int(activity.get("person_times", 0)),
+            "hours": float(activity.get("hours", 0)), "note": activity.get("note") or None,
+            "recorded_by": activity.get("by"),
+            # derived for the ranking: the month's index, and where it served (its place,
+            # else the organization's own community or village)
+            "month_index": month_index(activity.get("on", "")[:7]),
+            "served": activity.get("place") or profile.get("village")
+            or profile.get("community") or "",
+        })
+    for visit_id, visit in sorted(tree.get("visits", {}).items()):
+        rows["visits"].append({
+            "id": visit_id, "org_id": org_id, "on_date": visit.get("on", ""),
+            "purpose": visit.get("purpose", ""), "findings": visit.get("findings", ""),
+            "follow_up": visit.get("follow_up") or None, "visitor": visit.get("by"),
+            "checks": json.dumps(json.loads(visit.get("checks") or "{}"), sort_keys=True),
+        })
+    for training_id, training in sorted(tree.get("trainings", {}).items()):
+        rows["trainings"].append({
+            "id": training_id, "org_id": org_id, "on_date": training.get("on", ""),
+            "topic": training.get("topic", ""), "people": int(training.get("people", 0)),
+            "organizations": int(training.get("organizations", 1)),
+        })
+    for item, check in sorted(tree.get("archives", {}).items()):
+        rows["archive_checks"].append({
+            "org_id": org_id, "item": item, "state": check.get("state", "missing"),
+            "on_date": check.get("on", ""), "checked_by": check.get("by"),
+            "note": check.get("note") or None, "visit_id": check.get("visit") or None,
+        })
 
 
 def _waiver_last_day(waiver: dict) -> str:

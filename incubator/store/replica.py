@@ -36,7 +36,7 @@ from .identity import Identity, actor_for
 from .materialize import CONTAINERS, rows_for
 from .peers import PeerRecords
 from .ports import StorageError
-from .schema import QUERY_SCHEMA, QUERY_TABLES, SCHEMA_VERSION, create_all, recreate_query_tables
+from .schema import QUERY_SCHEMA, QUERY_TABLES, SCHEMA_VERSION, recreate_query_tables
 
 COMPACT_MIN_BYTES = 4096
 CACHE_SIZE = 512
@@ -276,10 +276,10 @@ class Replica(PeerRecords):
             network_heads = None if doc_id == NETWORK else network.heads() if network else []
             try:
                 with doc.edit() as editor:
-                    if not before:
-                        for container in (*CONTAINERS[kind_of(doc_id)], journal.LOG,
-                                          journal.CLOCK):
-                            editor.ensure_map((container,))
+                    # with the document, and on the first change to one made by a build
+                    # that had fewer containers
+                    for container in (*CONTAINERS[kind_of(doc_id)], journal.LOG, journal.CLOCK):
+                        editor.ensure_map((container,))
                     fields = apply(editor)
                     key, entry, count = journal.new_entry(
                         clock, self.identity.actor_hex, self.now_iso(), self.identity.device_id,
@@ -557,9 +557,21 @@ class Replica(PeerRecords):
 
 
 def _insert_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    """Insert materialized rows (scalars only) with one prepared statement per table: a
+    save re-inserts its document's rows, so sqlite-utils' per-value inspection showed."""
     for table, table_rows in rows.items():
-        if table_rows:
-            db[table].insert_all(table_rows)
+        for columns, group in _by_columns(table_rows).items():
+            db.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                [tuple(row[column] for column in columns) for row in group])
+
+
+def _by_columns(table_rows: list[dict]) -> dict[tuple[str, ...], list[dict]]:
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for row in table_rows:
+        groups.setdefault(tuple(row), []).append(row)
+    return groups
 
 
 def dump_query_tables(conn: sqlite3.Connection) -> dict[str, list[tuple]]:

@@ -94,7 +94,10 @@ QUERY_TABLES: dict[str, str] = {
         phone TEXT, members INTEGER, party_org TEXT, entered TEXT, notes TEXT,
         graduated_on TEXT, destination TEXT, exited_on TEXT, exit_reason TEXT,
         exit_ordered INTEGER, last_month TEXT, last_score10 REAL, stars INTEGER, stars_year INTEGER,
-        conflict_count INTEGER NOT NULL DEFAULT 0, name_key TEXT NOT NULL""",
+        conflict_count INTEGER NOT NULL DEFAULT 0, name_key TEXT NOT NULL,
+        area TEXT, town TEXT, village TEXT, credit_code TEXT, filing_number TEXT,
+        registered_on TEXT, leader TEXT, supervisor TEXT, org_form TEXT, place TEXT,
+        activity_area TEXT, since TEXT""",
     "scores": """
         doc_id TEXT NOT NULL, org_id TEXT NOT NULL, month TEXT NOT NULL, total REAL NOT NULL,
         max_total REAL NOT NULL, score10 REAL NOT NULL, rubric_from TEXT NOT NULL,
@@ -129,6 +132,25 @@ QUERY_TABLES: dict[str, str] = {
         doc_id TEXT NOT NULL, device_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
         added_by TEXT, added_at TEXT, revoked_at TEXT, certificate TEXT, bundle_key TEXT,
         address TEXT""",
+    "activities": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, org_id TEXT NOT NULL, on_date TEXT NOT NULL,
+        title TEXT NOT NULL, kind TEXT, place TEXT, participants INTEGER NOT NULL,
+        beneficiaries INTEGER NOT NULL, person_times INTEGER NOT NULL, hours REAL NOT NULL,
+        note TEXT, recorded_by TEXT, month_index INTEGER NOT NULL, served TEXT NOT NULL""",
+    "visits": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, org_id TEXT NOT NULL, on_date TEXT NOT NULL,
+        purpose TEXT NOT NULL, findings TEXT NOT NULL, follow_up TEXT, visitor TEXT,
+        checks TEXT NOT NULL""",
+    "trainings": """
+        doc_id TEXT NOT NULL, id TEXT NOT NULL, org_id TEXT NOT NULL, on_date TEXT NOT NULL,
+        topic TEXT NOT NULL, people INTEGER NOT NULL, organizations INTEGER NOT NULL,
+        PRIMARY KEY (id, org_id)""",
+    "archive_checks": """
+        doc_id TEXT NOT NULL, org_id TEXT NOT NULL, item TEXT NOT NULL, state TEXT NOT NULL,
+        on_date TEXT NOT NULL, checked_by TEXT, note TEXT, visit_id TEXT,
+        PRIMARY KEY (org_id, item)""",
+    "categories": """
+        doc_id TEXT NOT NULL, key TEXT PRIMARY KEY, zh TEXT NOT NULL, en TEXT NOT NULL""",
     "conflicts": """
         doc_id TEXT NOT NULL, field TEXT NOT NULL, winner TEXT, candidates TEXT NOT NULL,
         PRIMARY KEY (doc_id, field)""",
@@ -147,6 +169,13 @@ CREATE INDEX IF NOT EXISTS waivers_org ON waivers (org_id);
 CREATE INDEX IF NOT EXISTS allocations_space ON allocations (space_id);
 CREATE INDEX IF NOT EXISTS allocations_org ON allocations (org_id);
 CREATE INDEX IF NOT EXISTS interviews_org ON interviews (org_id);
+CREATE INDEX IF NOT EXISTS organizations_town ON organizations (town, village);
+-- covers the ranking's pass over a year of activities, organization by organization
+CREATE INDEX IF NOT EXISTS activities_org ON activities (org_id, on_date, month_index,
+    person_times, beneficiaries, hours, served);
+CREATE INDEX IF NOT EXISTS activities_date ON activities (on_date);
+CREATE INDEX IF NOT EXISTS visits_org ON visits (org_id, on_date);
+CREATE INDEX IF NOT EXISTS trainings_org ON trainings (org_id);
 """
 
 

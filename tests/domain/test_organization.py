@@ -1,4 +1,5 @@
-"""What a person types about an organization; stage edits; the zombie flag."""
+"""What a person types about an organization; stage edits. (The zombie flag is SQL over the
+district's activity records now: tests/store/test_district.py.)"""
 
 import pytest
 
@@ -6,7 +7,6 @@ from incubator.domain.errors import DomainError
 from incubator.domain.models import Stage
 from incubator.domain.organization import (
     NAME_MAX_CHARS, check_stage_change, clean_member_count, clean_name, clean_phone, clean_text,
-    zombie,
 )
 
 LONG_NAME = "成都市武侯区玉林街道玉林北路社区夕阳红志愿服务队"
@@ -118,12 +118,3 @@ def test_stage_edits_refused(old, new, message):
     with pytest.raises(DomainError) as caught:
         check_stage_change(old, new)
     assert caught.value.text.message == message
-
-
-@pytest.mark.parametrize("activities,flag", [
-    ([2, 0, 0, 0], True), ([0, 0, 0], True), ([0.0, 0.0, 0.0], True),
-    ([0, 0], False),                      # fewer than three scored months
-    ([0, 1, 0], False), ([0, 0, 0.5], False), ([0, 0, 0, 2], False), ([], False),
-])
-def test_zombie(activities, flag):
-    assert zombie(activities) is flag

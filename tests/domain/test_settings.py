@@ -15,6 +15,13 @@ DEFAULTS = {
     "graduation_min_months": 12, "graduation_min_stars": 3,
     "graduation_require_registered": True, "expiring_days": 30,
     "service_surplus_carries_over": False,
+    # the district register (issue 13)
+    "zombie_months": 3, "ranking_months": 12, "ranking_weight_activity": 25.0,
+    "ranking_weight_standardization": 25.0, "ranking_weight_coverage": 25.0,
+    "ranking_weight_influence": 25.0,
+    "archive_items": "charter=章程,rules=规章制度,members=会员名册,minutes=会议记录,"
+                     "activities=活动记录,finance=财务管理,party=党建与学习记录,"
+                     "self-evaluation=自评报告",
 }
 
 

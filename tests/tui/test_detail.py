@@ -1,6 +1,7 @@
 """One organization driven through Pilot: the tabs, the profile form, conflicts."""
 
-from textual.widgets import DataTable, Input, Label, Sparkline, Static
+from textual.widgets import DataTable, Input, Label, Static, TabbedContent
+from textual_plotext import PlotextPlot
 
 from incubator.screens.organizations.detail import OrganizationDetailScreen
 from incubator.screens.widgets.form import FormScreen
@@ -26,9 +27,14 @@ class TestTabs:
             assert isinstance(screen, OrganizationDetailScreen)
             scores = screen.query_one("#score-table", DataTable)
             assert scores.row_count > 0
-            trend = screen.query_one("#trend", Sparkline)
-            assert 0 < len(trend.data) <= 24
-            assert "月度评分" in str(screen.query_one("#trend-title", Label).render())
+            screen.query_one(TabbedContent).active = "scores"
+            await pilot.pause()
+            trend = screen.query_one("#trend", PlotextPlot)
+            drawn = str(trend.render())
+            assert any("\u2801" <= ch <= "\u28ff" for ch in drawn)  # the line, in braille
+            assert "─" in drawn  # and the warning line across the plot
+            title = str(screen.query_one("#trend-title", Label).render())
+            assert "月度评分" in title and "低分线 6.0" in title
             history = screen.query_one("#history-table", DataTable)
             assert any("入驻登记" in str(history.get_row_at(i)[2]) for i in range(history.row_count))
             assert "阶段：" in str(screen.query_one("#profile-text", Static).render())

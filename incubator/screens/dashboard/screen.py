@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Label
 
+from ...domain.archives import parse_items
 from ...domain.months import month_add, month_of
 from ...i18n import _
 from ...present.sync import device_text, peer_status
@@ -21,10 +22,12 @@ from ..organizations.flags import OVERDUE, WARNED
 class Figure(Button):
     """One clickable, focusable figure: jumps to `mode`, showing `hub_id` where it can."""
 
-    def __init__(self, label: str, mode: str, hub_id: str, *, alert: bool = False) -> None:
+    def __init__(self, label: str, mode: str, hub_id: str, *, alert: bool = False,
+                 tab: str = "") -> None:
         super().__init__(label, classes="figure alert" if alert else "figure", compact=True)
         self.mode = mode
         self.hub_id = hub_id
+        self.tab = tab
 
 
 class DashboardScreen(AreaScreen):
@@ -34,11 +37,15 @@ class DashboardScreen(AreaScreen):
         yield AppHeader()
         yield Label(area_title("dashboard"), classes="area-title")
         with VerticalScroll():
+            yield Vertical(id="district", classes="hub")
             yield Grid(id="hubs")
             yield Vertical(id="peers", classes="hub")
         yield Footer()
 
     def refresh_data(self) -> None:
+        district = self.query_one("#district", Vertical)
+        district.remove_children()
+        district.mount_all(self._district_figures())
         grid = self.query_one("#hubs", Grid)
         grid.remove_children()
         grid.mount_all(self._hub_panels())
@@ -61,6 +68,27 @@ class DashboardScreen(AreaScreen):
         if not peers:
             figures.append(Figure(_("No other replica in this network yet"), "sync", ""))
         return figures
+
+    def _district_figures(self) -> list[Label | Figure]:
+        """The whole district: the register by urban and rural, zombies, archives."""
+        settings = queries.settings(self.reader)
+        areas = {row["area"]: row["count"] for row in queries.count_by(self.reader, ["area"])}
+        zombies = len(queries.zombies(self.reader, self.today, settings.zombie_months))
+        groups = queries.archive_report(self.reader, parse_items(settings.archive_items), "hub")
+        organizations = sum(group["organizations"] for group in groups)
+        completeness = sum(group["completeness"] * group["organizations"]
+                           for group in groups) / organizations if organizations else 0.0
+        return [
+            Label(_("The district"), classes="hub-name"),
+            Figure(_("{count} organizations on the register: {rural} rural, {urban} urban")
+                   .format(count=organizations, rural=areas.get("rural", 0),
+                           urban=areas.get("urban", 0)), "organizations", ""),
+            Figure(_("Zombie organizations (no activity for {months} months): {count}").format(
+                months=settings.zombie_months, count=zombies), "district", "",
+                alert=zombies > 0, tab="zombies"),
+            Figure(_("Archives complete on average: {completeness:.0f}%  ·  the ranking")
+                   .format(completeness=completeness), "district", "", tab="ranking"),
+        ]
 
     def _hub_panels(self) -> list[Vertical]:
         today = self.today
@@ -104,11 +132,14 @@ class DashboardScreen(AreaScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if isinstance(event.button, Figure):
-            self.jump(event.button.mode, event.button.hub_id)
+            self.jump(event.button.mode, event.button.hub_id, event.button.tab)
 
-    def jump(self, mode: str, hub_id: str) -> None:
-        """Open the list behind a figure, showing that hub where the list can."""
+    def jump(self, mode: str, hub_id: str, tab: str = "") -> None:
+        """Open the list behind a figure, showing that hub (or tab) where the list can."""
         self.app.switch_mode(mode)
         show_hub = getattr(self.app.screen, "show_hub", None)
         if show_hub and hub_id:
             self.app.call_after_refresh(show_hub, hub_id)
+        show_tab = getattr(self.app.screen, "show_tab_named", None)
+        if show_tab and tab:
+            self.app.call_after_refresh(show_tab, tab)

@@ -1,15 +1,19 @@
-"""One organization: profile, space, waivers, scores, warnings, reviews, history, conflicts."""
+"""One organization: profile, space, waivers, scores, warnings, reviews, activities,
+visits and trainings, archives, history, conflicts."""
 
 from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import (
-    DataTable, Footer, Label, Sparkline, Static, TabbedContent, TabPane,
-)
+from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, TabPane
+from textual_plotext import PlotextPlot
 
+from ...domain.archives import parse_items
 from ...domain.categories import category_label
-from ...domain.models import LegalStatus, PartyOrg, WaiverKind, label
+from ...domain.models import (
+    ArchiveState, AreaKind, LegalStatus, OrgForm, PartyOrg, VisitPurpose, WaiverKind,
+    label,
+)
 from ...domain.months import month_add, month_of, month_range
 from ...domain.docids import org_doc
 from ...i18n import N_, _, language, render_summary
@@ -21,6 +25,7 @@ from ...present.labels import (
 from ...store import queries
 from ..actions import DETAIL_ACTIONS, bindings
 from ..base import AreaScreen
+from ..widgets.charts import MARKER, month_ticks
 from ..widgets.chrome import AppHeader
 from ..widgets.tables import data_table
 from .form import profile_form
@@ -57,7 +62,7 @@ class OrganizationDetailScreen(AreaScreen):
                                  N_("Hours delivered"), N_("Shortfall"), N_("Surplus"))
             with TabPane(_("Scores"), id="scores"):
                 yield Label(_("Last 24 months (out of 10)"), id="trend-title", classes="hint")
-                yield Sparkline([], id="trend")
+                yield PlotextPlot(id="trend")
                 yield data_table("score-table", N_("Month"), N_("Total"), N_("Maximum"),
                                  N_("Note"))
             with TabPane(_("Warnings"), id="warnings"):
@@ -67,6 +72,22 @@ class OrganizationDetailScreen(AreaScreen):
             with TabPane(_("Reviews"), id="reviews"):
                 yield data_table("review-table", N_("Year"), N_("Self"), N_("Peer"),
                                  N_("Public"), N_("Composite"), N_("Stars"))
+            with TabPane(_("Activities"), id="activities"):
+                yield Label("", id="activity-title", classes="hint")
+                yield PlotextPlot(id="activity-chart")
+                yield data_table("activity-table", N_("Date"), N_("Title"), N_("Kind"),
+                                 N_("Place"), N_("Beneficiaries"), N_("Person-times"),
+                                 N_("Volunteer hours"))
+            with TabPane(_("Visits"), id="visits"):
+                yield data_table("visit-table", N_("Date"), N_("Purpose"), N_("Visited by"),
+                                 N_("Findings"), N_("Follow-up"))
+                yield Label(_("Trainings attended"), classes="hint")
+                yield data_table("training-table", N_("Date"), N_("Topic"), N_("People"),
+                                 N_("Organizations"))
+            with TabPane(_("Archives"), id="archives"):
+                yield Label("", id="archive-state", classes="hint")
+                yield data_table("archive-table", N_("Item"), N_("State"), N_("Checked on"),
+                                 N_("Checked by"), N_("Note"))
             with TabPane(_("History"), id="history"):
                 yield data_table("history-table", N_("When (UTC)"), N_("Device"), N_("What"))
             with TabPane(_("Conflicts"), id="conflicts"):
@@ -88,6 +109,7 @@ class OrganizationDetailScreen(AreaScreen):
             (r["year"], r["self"], r["peer"], r["public"], r["composite"],
              rating_text(r["stars"], r["scale"]))
             for r in reversed(queries.org_reviews(self.reader, self.org_id))])
+        self._show_fieldwork()
         self._show_conflicts()
         self.load_history()
 
@@ -98,15 +120,27 @@ class OrganizationDetailScreen(AreaScreen):
 
     def _show_profile(self) -> None:
         org, lang = self.org, language()
+        categories = queries.categories(self.reader)
         lines = [
-            (_("Category"), category_label(org["category"], lang) if org["category"] else ""),
-            (_("Hub"), queries.hub_name(self.reader, org["hub_id"])),
+            (_("Category"), category_label(org["category"], lang, categories)
+             if org["category"] else ""),
+            (_("Hub"), queries.hub_name(self.reader, org["hub_id"]) if org["hub_id"]
+             else _("District register only")),
             (_("Stage"), stage_text(org)),
             (_("Legal status"), label(LegalStatus(org["legal_status"]), lang)),
             (_("Party organization"), label(PartyOrg(org["party_org"] or "none"), lang)),
             (_("Community"), org["community"] or ""), (_("Contact"), org["contact"] or ""),
             (_("Phone"), org["phone"] or ""), (_("Members"), org["members"]),
             (_("Entered"), org["entered"] or ""),
+            (_("Urban or rural"), label(AreaKind(org["area"]), lang) if org["area"] else ""),
+            (_("Street or town"), org["town"]), (_("Community or village"), org["village"]),
+            (_("Unified social credit code"), org["credit_code"]),
+            (_("Filing number"), org["filing_number"]),
+            (_("Registered or filed on"), org["registered_on"]),
+            (_("Person in charge"), org["leader"]), (_("Supervising unit"), org["supervisor"]),
+            (_("Organization form"), label(OrgForm(org["org_form"]), lang)
+             if org["org_form"] else ""),
+            (_("Activity place"), org["place"]), (_("Activity area"), org["activity_area"]),
             (_("Graduated"), f"{org['graduated_on']} {org['destination'] or ''}"
              if org["graduated_on"] else ""),
             (_("Exited"), f"{org['exited_on']} {exit_kind_text(org['exit_ordered'])}："
@@ -133,11 +167,59 @@ class OrganizationDetailScreen(AreaScreen):
         by_month = {s["month"]: s["score10"] for s in scores}
         last = month_add(month_of(self.today), -1)
         first = max([month_add(last, -(TREND_MONTHS - 1)), min(by_month, default=last)])
-        self.query_one("#trend", Sparkline).data = [
-            by_month.get(m, 0.0) for m in month_range(first, last)]
+        months = month_range(first, last)
+        threshold = queries.settings(self.reader).warning_threshold
+        scored = [n for n, month in enumerate(months) if month in by_month]
+        plot = self.query_one("#trend", PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        if scored:
+            plt.plot(scored, [by_month[months[n]] for n in scored], marker=MARKER)
+        plt.hline(threshold, "red")
+        plt.ylim(0, 10)
+        plt.xticks(*month_ticks(months))
+        plot.refresh()
         self.query_one("#trend-title", Label).update(
-            _("Monthly scores {first} to {last} (out of 10; unscored months show as 0)")
-            .format(first=first, last=last))
+            _("Monthly scores {first} to {last} (out of 10; the red line is the warning line "
+              "{threshold}; the table below has every month)").format(
+                first=first, last=last, threshold=threshold))
+
+    def _show_fieldwork(self) -> None:
+        """Activities (a chart per month and the records), visits, trainings, archives."""
+        lang = language()
+        last = month_of(self.today)
+        months = month_range(month_add(last, -(TREND_MONTHS - 1)), last)
+        per_month = {r["month"]: r["activities"] for r in queries.activities_by_month(
+            self.reader, months[0], self.org_id)}
+        plot = self.query_one("#activity-chart", PlotextPlot)
+        plot.plt.clear_figure()
+        plot.plt.bar(list(range(len(months))), [per_month.get(m, 0) for m in months],
+                     marker=MARKER)
+        plot.plt.xticks(*month_ticks(months))
+        plot.refresh()
+        activities = queries.activities(self.reader, org_id=self.org_id)
+        self.query_one("#activity-title", Label).update(
+            _("Activities per month, {first} to {last}: {count} in all (the table lists "
+              "every record)").format(first=months[0], last=last, count=len(activities)))
+        self._fill("activity-table", [
+            (a["on_date"], a["title"], a["kind"], a["place"], a["beneficiaries"],
+             a["person_times"], a["hours"]) for a in activities])
+        self._fill("visit-table", [
+            (v["on_date"], label(VisitPurpose(v["purpose"]), lang), v["visitor"], v["findings"],
+             v["follow_up"]) for v in queries.visits(self.reader, org_id=self.org_id)])
+        self._fill("training-table", [
+            (t["on_date"], t["topic"], t["people"], t["organizations"])
+            for t in queries.trainings(self.reader, org_id=self.org_id)])
+        items = parse_items(queries.settings(self.reader).archive_items)
+        checklist = queries.archive_checklist(self.reader, self.org_id, items)
+        completeness = queries.archive_report(self.reader, items, org_id=self.org_id)[0]
+        self.query_one("#archive-state", Label).update(
+            _("Archives complete {completeness}%: {present} present, {partial} partial, "
+              "{missing} missing, {unchecked} not checked").format(**completeness))
+        self._fill("archive-table", [
+            (row["en"] if lang == "en" else row["zh"],
+             label(ArchiveState(row["state"]), lang) if row["state"] else _("not checked"),
+             row["on_date"], row["checked_by"], row["note"]) for row in checklist])
 
     def _show_warnings(self) -> None:
         """Every warning case, newest first, each step of it on its own line."""

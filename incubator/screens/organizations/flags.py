@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from ...domain.models import WarningStatus
-from ...domain.months import month_add, month_of
-from ...domain.organization import zombie
 from ...i18n import N_, _
 from ...store import queries
 
@@ -24,10 +22,9 @@ def organization_flags(reader, today: date, warning_states) -> dict[str, list[st
             _("overdue") if case.status in OVERDUE else None
         if word and word not in flags.get(org["id"], []):
             flags.setdefault(org["id"], []).append(word)
-    since = month_add(month_of(today), -4)
-    for org_id, values in queries.activities_since(reader, since).items():
-        if zombie(values):
-            flags.setdefault(org_id, []).append(_("zombie"))
+    months = queries.settings(reader).zombie_months
+    for row in queries.zombies(reader, today, months):
+        flags.setdefault(row["id"], []).append(_("zombie"))
     for org_id in queries.with_conflicts(reader):
         flags.setdefault(org_id, []).append(_("conflict"))
     return flags

@@ -7,7 +7,7 @@ from typing import Any
 from textual.validation import Integer, Length, Regex
 from textual.widgets import Input, Select
 
-from ...domain.models import LegalStatus, PartyOrg, Stage, label
+from ...domain.models import AreaKind, LegalStatus, OrgForm, PartyOrg, Stage, label
 from ...i18n import N_, _, language
 from ..widgets.form import Field, FormScreen
 
@@ -18,6 +18,18 @@ TEXT_FIELDS = (
     ("phone", N_("Phone"), [Regex(r"^[0-9+\- ]{0,20}$")]),
     ("members", N_("Members"), [Integer(0, 100000)]),
 )
+# the district register's fields (checked by the store: a credit code's check character …)
+REGISTER_TEXT_FIELDS = (
+    ("town", N_("Street or town"), [Length(0, 40)]),
+    ("village", N_("Community or village"), [Length(0, 40)]),
+    ("credit_code", N_("Unified social credit code"), [Length(0, 40)]),
+    ("filing_number", N_("Filing number"), [Length(0, 40)]),
+    ("registered_on", N_("Registered or filed on"), [Regex(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]),
+    ("leader", N_("Person in charge"), [Length(0, 40)]),
+    ("supervisor", N_("Supervising unit"), [Length(0, 80)]),
+    ("place", N_("Activity place"), [Length(0, 200)]),
+    ("activity_area", N_("Activity area"), [Length(0, 200)]),
+)
 EDITABLE_STAGES = (Stage.APPLICANT, Stage.STARTUP, Stage.GROWTH)
 
 
@@ -27,20 +39,28 @@ def profile_form(store, org: dict[str, Any]) -> FormScreen:
     fields: list[Field] = [
         (key, title, Input("" if org.get(key) is None else str(org[key]), validators=validators))
         for key, title, validators in TEXT_FIELDS]
+    fields.append(("area", N_("Urban or rural"), Select(
+        [(label(a, lang), a.value) for a in AreaKind], value=org.get("area") or Select.NULL)))
+    fields += [(key, title, Input("" if org.get(key) is None else str(org[key]),
+                                  validators=validators))
+               for key, title, validators in REGISTER_TEXT_FIELDS]
+    fields.append(("org_form", N_("Organization form"), Select(
+        [(label(f, lang), f.value) for f in OrgForm], value=org.get("org_form") or Select.NULL)))
     fields.append(("legal_status", N_("Legal status"), Select(
         [(label(s, lang), s.value) for s in LegalStatus], value=org["legal_status"],
         allow_blank=False)))
     fields.append(("party_org", N_("Party organization"), Select(
         [(label(p, lang), p.value) for p in PartyOrg], value=org["party_org"] or "none",
         allow_blank=False)))
-    if Stage(org["stage"]) in EDITABLE_STAGES:
+    if org["stage"] and Stage(org["stage"]) in EDITABLE_STAGES:
         fields.append(("stage", N_("Stage"), Select(
             [(label(s, lang), s.value) for s in EDITABLE_STAGES], value=org["stage"],
             allow_blank=False)))
 
     def write(values: dict[str, Any]) -> dict[str, Any]:
-        changed = {k: str(v).strip() for k, v in values.items()
-                   if str(v).strip() != ("" if org.get(k) is None else str(org[k]))}
+        typed = {k: "" if v == Select.NULL else str(v).strip() for k, v in values.items()}
+        changed = {k: v for k, v in typed.items()
+                   if v != ("" if org.get(k) is None else str(org[k]))}
         return store.edit_org(org["id"], changed)
 
     return FormScreen(_("Edit {name}").format(name=org["name"]), fields, write,

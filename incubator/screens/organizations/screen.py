@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Label, Select
 
-from ...domain.categories import CATEGORIES, category_label
+from ...domain.categories import category_label
 from ...domain.models import LegalStatus, Stage, label
 from ...i18n import _, language
 from ...store import queries
@@ -34,8 +34,10 @@ class OrganizationsScreen(AreaScreen):
         self.total = 0
         self._flags: dict[str, list[str]] = {}
         self._shown_filters: dict = {}
+        self._categories: dict[str, tuple[str, str]] = {}
 
     def compose(self) -> ComposeResult:
+        self._categories = queries.categories(self.reader)
         yield AppHeader()
         yield Label(area_title("organizations"), classes="area-title")
         with Horizontal(classes="toolbar"):
@@ -44,7 +46,8 @@ class OrganizationsScreen(AreaScreen):
             yield HubSelect(self.reader, allow_all=True, id="hub", compact=True)
             yield Select([(label(s, language()), s.value) for s in Stage],
                          prompt=_("All stages"), id="stage", compact=True)
-            yield Select([(category_label(k, language()), k) for k in CATEGORIES],
+            yield Select([(category_label(k, language(), self._categories), k)
+                          for k in self._categories],
                          prompt=_("All categories"), id="category", compact=True)
             yield Select([(_(flag), _(flag)) for flag in FLAGS], prompt=_("All flags"),
                          id="flag", compact=True)
@@ -106,7 +109,8 @@ class OrganizationsScreen(AreaScreen):
         table.add_keyed_rows(
             (r["id"], (
                 r["id"], r["name"],
-                category_label(r["category"], lang) if r["category"] else "", r["hub"] or "",
+                category_label(r["category"], lang, self._categories) if r["category"] else "",
+                r["hub"] or "",
                 label(Stage(r["stage"]), lang) if r["stage"] else "",
                 label(LegalStatus(r["legal_status"]), lang) if r["legal_status"] else "",
                 "" if r["last_score10"] is None else f"{r['last_score10']:.1f}",

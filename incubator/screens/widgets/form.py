@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from ..actions import FORM_ACTIONS, bindings
-from ...i18n import N_, _
+from ...i18n import _
 from ..base import SaveFailed, Saved, StoreAccess
 from .pickers import is_valid
 

@@ -20,6 +20,8 @@ from .. import files
 from ..identity import Card, Identity, new_identity
 from ..ports import StorageError, SyncPort
 from ..replica import Clock
+from .categories import CategoryCommands
+from .fieldwork import ActivityEntry, FieldworkCommands, VisitEntry
 from .hubs import HubCommands
 from .leaving import GraduationRefused, LeavingCommands
 from .network import NetworkCommands, clean_device_name, rubric_map
@@ -31,10 +33,12 @@ from .waivers import WaiverCommands
 from .warnings import ORDERED_EXIT_REASON, WarningCommands
 from .writes import set_all
 
-__all__ = ["GraduationRefused", "ORDERED_EXIT_REASON", "ScoreEntry", "StorageError", "Store"]
+__all__ = ["ActivityEntry", "GraduationRefused", "ORDERED_EXIT_REASON", "ScoreEntry",
+           "StorageError", "Store", "VisitEntry"]
 
 class Store(NetworkCommands, OrganizationCommands, ScoreCommands, WarningCommands,
-            LeavingCommands, HubCommands, ReviewCommands, WaiverCommands, RecordCommands):
+            LeavingCommands, HubCommands, ReviewCommands, WaiverCommands, RecordCommands,
+            FieldworkCommands, CategoryCommands):
     """The replica's write API: every command, plus opening and maintaining the file."""
 
     @classmethod
@@ -48,7 +52,7 @@ class Store(NetworkCommands, OrganizationCommands, ScoreCommands, WarningCommand
              identity_seed: bytes | None = None) -> Store:
         """A new network whose first hub is this device's."""
         name = organization.clean_name(hub_name)
-        category = resolve_category(hub_category) if hub_category else None
+        category = resolve_category(hub_category) if hub_category else None  # the defaults
         device = clean_device_name(device_name or name)
         store = cls(files.create(home, new_identity(device, identity_seed), clock), new_id=new_id)
         me = store.identity

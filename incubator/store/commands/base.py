@@ -65,7 +65,15 @@ class Commands:
         """The id of a resident organization (startup or growth), else refused."""
         org_id = queries.resolve_org(self.db, org)
         row = queries.org_row(self.db, org_id)
+        self._check_in_a_hub(row)
         if row["stage"] not in RESIDENT_STAGES:
             raise DomainError("{name} is not a resident organization (stage {stage})",
                               name=row["name"], stage=Text(english_label(Stage(row["stage"]))))
         return org_id
+
+    @staticmethod
+    def _check_in_a_hub(row: dict) -> None:
+        """Refuse an organization of the district register alone (no hub, no stage)."""
+        if row["hub_id"] is None or row["stage"] is None:
+            raise DomainError("{name} is on the district register and not resident in a hub",
+                              name=row["name"])

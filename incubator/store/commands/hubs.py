@@ -21,7 +21,7 @@ SPACE_NAME_MAX_CHARS = 40
 class HubCommands(Commands):
     def add_hub(self, name: str, category: str | None = None) -> str:
         name = organization.clean_name(name)
-        category = resolve_category(category) if category else None
+        category = resolve_category(category, queries.categories(self.db)) if category else None
         existing = queries.hub_named(self.db, name)
         if existing is not None:
             refuse_duplicate(name, existing, N_("A hub named {name} already exists"))

@@ -36,6 +36,7 @@ class LeavingCommands(HubCommands):
         """Every criterion on `on` (default today), with the settings in force that month."""
         org_id = queries.resolve_org(self.db, org)
         row = queries.org_row(self.db, org_id)
+        self._check_in_a_hub(row)
         day = on or self.today()
         open_case = any(warnings.is_open(case)
                         for case in queries.org_cases(self.db, org_id, day))
@@ -76,6 +77,7 @@ class LeavingCommands(HubCommands):
                  ordered: bool = False) -> None:
         org_id = queries.resolve_org(self.db, org)
         row = queries.org_row(self.db, org_id)
+        self._check_in_a_hub(row)
         if row["stage"] in LEFT_STAGES:
             raise DomainError("{name} has already left (stage {stage})",
                               name=row["name"], stage=Text(english_label(Stage(row["stage"]))))

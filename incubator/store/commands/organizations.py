@@ -1,26 +1,34 @@
-"""Organizations: registration (入驻登记) and profile edits."""
+"""Organizations: registration (入驻登记 and the district register) and profile edits."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ...domain import organization
+from ...domain import organization, register
 from ...domain.categories import resolve_category
 from ...domain.docids import org_doc
 from ...domain.errors import N_, DomainError
-from ...domain.models import RESIDENT_STAGES, LegalStatus, PartyOrg, Stage, parse_enum
+from ...domain.models import (
+    RESIDENT_STAGES, AreaKind, LegalStatus, OrgForm, PartyOrg, Stage, parse_enum,
+)
 from ...domain.months import parse_date
+from ...domain.register import REGISTER_FIELDS
 from .. import queries
 from .base import Commands, refuse_duplicate
 from .writes import set_all
 
 NEW_STAGES = frozenset({Stage.APPLICANT, *RESIDENT_STAGES})
 
-# Profile field → its cleaner (the hub is resolved against the replica separately).
+
+def _optional(clean: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A cleaner for which empty text means "not recorded" (and clears the field)."""
+    return lambda v: "" if isinstance(v, str) and not v.strip() else clean(v)
+
+
+# Profile field → its cleaner (the hub and the category are resolved against the replica).
 PROFILE_CLEANERS: dict[str, Callable[[Any], Any]] = {
     "name": organization.clean_name,
-    "category": resolve_category,
     "legal_status": lambda v: parse_enum(LegalStatus, v).value,
     "stage": lambda v: parse_enum(Stage, v).value,
     "community": lambda v: organization.clean_text(v, N_("Community")),
@@ -30,30 +38,55 @@ PROFILE_CLEANERS: dict[str, Callable[[Any], Any]] = {
     "party_org": lambda v: parse_enum(PartyOrg, v).value,
     "entered": lambda v: parse_date(v).isoformat(),
     "notes": lambda v: organization.clean_text(v, N_("Notes"), 2000),
+    # the district register (filing records name exactly these)
+    "area": _optional(lambda v: parse_enum(AreaKind, v).value),
+    "town": lambda v: organization.clean_text(v, N_("Street or town"), 40),
+    "village": lambda v: organization.clean_text(v, N_("Community or village"), 40),
+    "credit_code": register.clean_credit_code,
+    "filing_number": register.clean_filing_number,
+    "registered_on": _optional(lambda v: parse_date(v).isoformat()),
+    "leader": lambda v: organization.clean_text(v, N_("Person in charge"), 40),
+    "supervisor": lambda v: organization.clean_text(v, N_("Supervising unit"), 80),
+    "org_form": _optional(lambda v: parse_enum(OrgForm, v).value),
+    "place": lambda v: organization.clean_text(v, N_("Activity place"), 200),
+    "activity_area": lambda v: organization.clean_text(v, N_("Activity area"), 200),
 }
-EDITABLE = (*PROFILE_CLEANERS, "hub")
+EDITABLE = (*PROFILE_CLEANERS, "hub", "category")
 
 
 def _profile_value(row: Mapping[str, Any], key: str) -> Any:
-    return row["hub_id"] if key == "hub" else row.get(key)
+    value = row["hub_id"] if key == "hub" else row.get(key)
+    return "" if value is None and key in REGISTER_FIELDS else value
 
 
 class OrganizationCommands(Commands):
     EDITABLE = EDITABLE
 
-    def add_org(self, name: str, category: str, hub: str, *, status: str = "filed",
-                entered: str | None = None, stage: str = "startup", community: str = "",
-                contact: str = "", phone: str = "", members: int | str = 0,
-                party: str = "none", notes: str = "") -> str:
-        typed = {"name": name, "hub": hub, "category": category, "legal_status": status,
-                 "stage": stage, "entered": entered or self.today().isoformat(),
-                 "community": community, "contact": contact, "phone": phone,
-                 "members": members, "party_org": party, "notes": notes}
+    def add_org(self, name: str, category: str, hub: str | None = None, *,
+                status: str = "filed", entered: str | None = None, stage: str | None = None,
+                community: str = "", contact: str = "", phone: str = "",
+                members: int | str = 0, party: str = "none", notes: str = "",
+                register_fields: Mapping[str, Any] | None = None) -> str:
+        """Register an organization: resident in `hub`, or on the district register alone
+        (no hub, no incubation stage). `register_fields` are the filing record's fields."""
+        typed = {"name": name, "category": category, "legal_status": status,
+                 "entered": entered or self.today().isoformat(), "community": community,
+                 "contact": contact, "phone": phone, "members": members, "party_org": party,
+                 "notes": notes, **(register_fields or {})}
+        unknown = set(register_fields or {}) - set(REGISTER_FIELDS)
+        if unknown:
+            raise DomainError("Field {field} cannot be edited", field=", ".join(sorted(unknown)))
         profile = {key: self._clean_profile_value(key, text) for key, text in typed.items()}
-        hub_id = profile["hub"]
-        if profile["stage"] not in NEW_STAGES:
-            raise DomainError("A new organization starts as applicant, startup or growth")
-        self._check_unique_name(profile["name"], hub_id)
+        if hub:
+            profile["hub"] = self._clean_profile_value("hub", hub)
+            profile["stage"] = self._clean_profile_value("stage", stage or Stage.STARTUP.value)
+            if profile["stage"] not in NEW_STAGES:
+                raise DomainError("A new organization starts as applicant, startup or growth")
+        elif stage:
+            raise DomainError("An organization without a hub has no incubation stage: give "
+                              "--hub too")
+        self._check_profile(profile)
+        self._check_unique_name(profile["name"], profile.get("hub"))
         org_id = self._new_id()
         self.replica.change(
             org_doc(org_id), "Registered {name}", {"name": profile["name"]},
@@ -61,7 +94,14 @@ class OrganizationCommands(Commands):
         )
         return org_id
 
-    def _check_unique_name(self, name: str, hub_id: str, except_id: str | None = None) -> None:
+    def _check_profile(self, profile: Mapping[str, Any]) -> None:
+        """The rules across fields: identifiers fit the legal status, dates not ahead."""
+        register.check_identifiers(profile)
+        if profile.get("registered_on"):
+            register.check_registered_on(parse_date(profile["registered_on"]), self.today())
+
+    def _check_unique_name(self, name: str, hub_id: str | None,
+                           except_id: str | None = None) -> None:
         """Refuse a name that is the same as another one of the hub, however it is typed
         (full-width, traditional characters, invisible marks: `domain.names.name_key`)."""
         existing = queries.org_named_in_hub(self.db, name, hub_id, except_id)
@@ -82,7 +122,16 @@ class OrganizationCommands(Commands):
             cleaned[key] = self._clean_profile_value(key, value)
         if not cleaned:
             raise DomainError("Nothing to change")
-        if "stage" in cleaned:
+        if current["stage"] is None:
+            if "stage" in cleaned and "hub" not in cleaned:
+                raise DomainError("An organization without a hub has no incubation stage: "
+                                  "give --hub too")
+            if "hub" in cleaned:  # it joins a hub from the district register
+                cleaned.setdefault("stage", Stage.APPLICANT.value)
+                if cleaned["stage"] not in NEW_STAGES:
+                    raise DomainError("A new organization starts as applicant, startup or "
+                                      "growth")
+        elif "stage" in cleaned:
             organization.check_stage_change(Stage(current["stage"]), Stage(cleaned["stage"]))
         if "name" in cleaned or "hub" in cleaned:
             self._check_unique_name(cleaned.get("name", current["name"]),
@@ -90,6 +139,7 @@ class OrganizationCommands(Commands):
         changed = {k: v for k, v in cleaned.items() if v != _profile_value(current, k)}
         if not changed:
             raise DomainError("Nothing to change")
+        self._check_profile({**{k: _profile_value(current, k) for k in EDITABLE}, **changed})
         self.replica.change(
             org_doc(org_id), "Edited {fields}", {"fields": ", ".join(sorted(changed))},
             lambda ed: set_all(ed, {("profile", k): v for k, v in changed.items()}),
@@ -99,4 +149,6 @@ class OrganizationCommands(Commands):
     def _clean_profile_value(self, key: str, value: Any) -> Any:
         if key == "hub":
             return queries.resolve_hub(self.db, value)
+        if key == "category":
+            return resolve_category(value, queries.categories(self.db))
         return PROFILE_CLEANERS[key](value)

@@ -6,7 +6,13 @@ the app call these on a read connection (`open_reader`).
 """
 
 from .base import Reader, Row, data_version, open_reader
+from .charts import hub_score_stats, occupancy_by_month, review_years, star_counts
 from .conflicts import conflicts
+from .district import categories, ranking, zombies
+from .fieldwork import (
+    REPORT_GROUPS, activities, activities_by_month, archive_checklist, archive_report, trainings,
+    visits,
+)
 from .hubs import allocations_from, hub_options, hubs, org_allocations, space_periods, spaces
 from .lookup import (
     first_hub, hub_name, hub_named, org_name, org_named_in_hub, org_row, resolve_doc,
@@ -17,11 +23,11 @@ from .network import (
     settings_timeline,
 )
 from .organizations import (
-    ORG_SORTS, count_organizations, find_by_name, org_options, organizations,
-    residents_of_hub, stage_counts, summary, with_conflicts,
+    COUNT_FIELDS, ORG_SORTS, count_by, count_organizations, find_by_name, org_options,
+    organizations, residents_of_hub, stage_counts, summary, with_conflicts,
 )
 from .reviews import org_reviews, review_of, reviews
-from .scores import activities_since, missing_scores, scores, year_scores10
+from .scores import missing_scores, scores, year_scores10
 from .sync import last_sync, sync_log, sync_peers
 from .waivers import (
     monthly_totals, orgs_with_waiver, resolve_waiver, service_ledger, service_waiver_covers,
@@ -30,7 +36,11 @@ from .waivers import (
 from .warnings import dismissals, interviews, org_cases, warning_states
 
 __all__ = [
-    "ORG_SORTS", "Reader", "Row", "activities_since", "allocations_from", "conflicts", "count_organizations",
+    "COUNT_FIELDS", "ORG_SORTS", "REPORT_GROUPS", "Reader", "Row", "activities",
+    "activities_by_month", "allocations_from", "archive_checklist", "archive_report",
+    "categories", "conflicts", "count_by", "count_organizations", "hub_score_stats",
+    "occupancy_by_month", "ranking", "review_years", "star_counts", "trainings", "visits",
+    "zombies",
     "data_version", "dismissals", "find_by_name", "first_hub", "hub_name", "hub_named", "hub_options", "hubs",
     "interviews", "last_sync", "member_records", "members", "membership", "missing_scores",
     "monthly_totals", "open_reader", "org_allocations", "org_cases", "org_name",
@@ -38,7 +48,7 @@ __all__ = [
     "orgs_with_waiver", "residents_of_hub", "resolve_doc", "resolve_hub", "resolve_org",
     "resolve_space", "resolve_waiver", "review_of", "reviews", "rubric_versions", "scored_before_rubric",
     "scores", "service_ledger", "service_waiver_covers", "settings", "settings_timeline",
-    "space_periods", "spaces", "stage_counts", "summary", "sync_log", "sync_peers",
+    "space_named_in_hub", "space_periods", "spaces", "stage_counts", "summary", "sync_log", "sync_peers",
     "warning_states",
     "waivers", "with_conflicts", "year_scores10",
 ]

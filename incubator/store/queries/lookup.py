@@ -85,9 +85,10 @@ def hub_named(db, name: str) -> str | None:
     return value(db, "SELECT name FROM hubs WHERE name_key = ?", (name_key(name),))
 
 
-def org_named_in_hub(db, name: str, hub_id: str, except_id: str | None = None) -> str | None:
-    """The name of another organization of the hub whose name is the same as `name`."""
-    return value(db, "SELECT name FROM organizations WHERE name_key = ? AND hub_id = ? "
+def org_named_in_hub(db, name: str, hub_id: str | None, except_id: str | None = None) -> str | None:
+    """The name of another organization of the hub (of the district register, for None)
+    whose name is the same as `name`."""
+    return value(db, "SELECT name FROM organizations WHERE name_key = ? AND hub_id IS ? "
                      "AND id IS NOT ?", (name_key(name), hub_id, except_id))
 
 

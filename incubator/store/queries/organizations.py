@@ -9,8 +9,12 @@ from .base import RESIDENT_SQL, Row, id_list, rows, value, where
 from .lookup import resolve_hub
 
 
-def _organization_filter(db, hub: str | None, stage: str | None, category: str | None,
-                         search: str | None, ids: list[str] | None = None) -> tuple[str, list]:
+def _organization_filter(db, hub: str | None = None, stage: str | None = None,
+                         category: str | None = None, search: str | None = None,
+                         ids: list[str] | None = None, town: str | None = None,
+                         village: str | None = None, area: str | None = None,
+                         legal_status: str | None = None, party_org: str | None = None,
+                         resident: bool | None = None) -> tuple[str, list]:
     needle = f"%{search.strip()}%" if search else None
     return where(
         ("o.id IN (SELECT value FROM json_each(?))", [id_list(ids)] if ids is not None else None),
@@ -19,20 +23,36 @@ def _organization_filter(db, hub: str | None, stage: str | None, category: str |
         ("o.category = ?", [category] if category else None),
         ("(o.name LIKE ? OR o.id LIKE ? OR o.community LIKE ? OR o.contact LIKE ?)",
          [needle] * 4 if needle else None),
+        ("o.town = ?", [town.strip()] if town else None),
+        ("o.village = ?", [village.strip()] if village else None),
+        ("o.area = ?", [area] if area else None),
+        ("o.legal_status = ?", [legal_status] if legal_status else None),
+        ("coalesce(o.party_org, 'none') = ?", [party_org] if party_org else None),
+        (f"{RESIDENT_CASE} = ?", [int(resident)] if resident is not None else None),
     )
 
 
+# 1 for a resident (a hub and a resident stage), else 0: the district register's split
+RESIDENT_CASE = f"(o.hub_id IS NOT NULL AND coalesce(o.stage, '') IN ({RESIDENT_SQL}))"
+# what `org count --by` may group by: field → SQL expression
+COUNT_FIELDS = {
+    "hub": "h.name", "town": "o.town", "village": "o.village", "area": "o.area",
+    "legal_status": "o.legal_status", "party_org": "coalesce(o.party_org, 'none')",
+    "category": "o.category", "stage": "o.stage", "org_form": "o.org_form",
+    "resident": RESIDENT_CASE,
+}
+
+
 ORG_SORTS = {"name", "id", "category", "hub", "stage", "legal_status", "last_score10", "stars",
-             "entered", "exited_on"}
+             "entered", "exited_on", "town", "village", "area", "registered_on"}
 
 
-def organizations(db, *, hub: str | None = None, stage: str | None = None,
-                  category: str | None = None, search: str | None = None,
-                  ids: list[str] | None = None, sort: str = "name", descending: bool = False,
-                  limit: int | None = None, offset: int = 0) -> list[Row]:
-    """Organizations filtered in SQL; `search` matches name, id, community or contact;
-    `ids` keeps only those organizations (e.g. the ones carrying a flag)."""
-    clause, params = _organization_filter(db, hub, stage, category, search, ids)
+def organizations(db, *, sort: str = "name", descending: bool = False,
+                  limit: int | None = None, offset: int = 0, **filters) -> list[Row]:
+    """Organizations filtered in SQL (`_organization_filter`: `search` matches name, id,
+    community or contact; `ids` keeps only those organizations, e.g. the ones carrying a
+    flag)."""
+    clause, params = _organization_filter(db, **filters)
     column = sort if sort in ORG_SORTS else "name"
     order = "h.name" if column == "hub" else f"o.{column}"
     direction = "DESC" if descending else "ASC"
@@ -41,17 +61,29 @@ def organizations(db, *, hub: str | None = None, stage: str | None = None,
         SELECT o.id, o.name, o.category, o.hub_id, h.name AS hub, o.stage, o.legal_status,
           o.community, o.contact, o.phone, o.members, o.party_org, o.entered,
           o.last_month, o.last_score10, o.stars, o.stars_year, o.graduated_on, o.destination,
-          o.exited_on, o.exit_reason, o.exit_ordered, o.conflict_count
+          o.exited_on, o.exit_reason, o.exit_ordered, o.conflict_count, o.area, o.town, o.village,
+          o.credit_code, o.filing_number, o.registered_on, o.leader, o.supervisor,
+          o.org_form, o.place, o.activity_area, o.since
         FROM organizations o LEFT JOIN hubs h ON h.id = o.hub_id
         {clause} ORDER BY {order} IS NULL, {order} {direction}, o.id {limit_sql}""", params)
 
 
-def count_organizations(db, *, hub: str | None = None, stage: str | None = None,
-                        category: str | None = None, search: str | None = None,
-                        ids: list[str] | None = None) -> int:
+def count_organizations(db, **filters) -> int:
     """How many organizations `organizations()` would list with the same filters."""
-    clause, params = _organization_filter(db, hub, stage, category, search, ids)
+    clause, params = _organization_filter(db, **filters)
     return value(db, f"SELECT count(*) FROM organizations o {clause}", params)
+
+
+def count_by(db, fields: list[str], **filters) -> list[Row]:
+    """How many organizations per combination of `fields` (keys of COUNT_FIELDS), with the
+    filters of `organizations()`; largest groups first."""
+    clause, params = _organization_filter(db, **filters)
+    columns = ", ".join(f"{COUNT_FIELDS[field]} AS {field}" for field in fields)
+    groups = ", ".join(str(n) for n in range(1, len(fields) + 1))
+    return rows(db, f"""
+        SELECT {columns}, count(*) AS count
+        FROM organizations o LEFT JOIN hubs h ON h.id = o.hub_id
+        {clause} GROUP BY {groups} ORDER BY count(*) DESC, {groups}""", params)
 
 
 def org_options(db, *, stages: tuple[str, ...], hub_id: str | None = None

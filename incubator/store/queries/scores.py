@@ -26,17 +26,6 @@ def year_scores10(db, org_id: str, year: int) -> list[float]:
         "SELECT score10 FROM scores WHERE org_id = ? AND month LIKE ?", (org_id, f"{year}-%"))]
 
 
-def activities_since(db, since: str) -> dict[str, list[float]]:
-    """Each organization's `activities` item per month from `since` on, in month order
-    (a rubric without that item counts as active)."""
-    found: dict[str, list[float]] = {}
-    for org_id, value in db.execute(
-            "SELECT org_id, coalesce(json_extract(items, '$.activities'), 1) FROM scores "
-            "WHERE month >= ? ORDER BY month", [since]):
-        found.setdefault(org_id, []).append(float(value))
-    return found
-
-
 def missing_scores(db, month: str) -> list[Row]:
     """Resident organizations with no score for `month` that were resident then."""
     return rows(db, f"""

@@ -1,0 +1,247 @@
+"""The district register on a real replica: zombies, the ranking, archives, trainings,
+fieldwork by a field laptop travelling by sync."""
+
+import pytest
+
+from incubator.domain.errors import DomainError
+from incubator.store import queries
+from incubator.store.commands import ActivityEntry, ScoreEntry, VisitEntry
+from incubator.store.replica import ReplicaError
+
+from incubator.sync.bundle import export_bundle, import_bundle
+
+from ..conftest import NOW
+from ..sync.helpers import hub_and_member, pump, session, tables
+from .test_replica import clone, copy_chunks
+
+TODAY = NOW.date()
+FULL = {"plan": 2, "cleanliness": 2, "activities": 2, "archives": 2, "party": 2}
+
+
+def district_org(store, name, town="青石镇", village="田家坝村", registered_on="2024-01-10",
+                 **fields):
+    return store.add_org(name, "village-sages", status="filed", register_fields={
+        "area": "rural", "town": town, "village": village, "registered_on": registered_on,
+        **fields})
+
+
+def zombie_names(store, months=3, **filters):
+    return sorted(row["name"] for row in queries.zombies(store.db, TODAY, months, **filters))
+
+
+def activity(org, on, **counts):
+    return ActivityEntry(org, on, "重阳敬老", place=counts.pop("place", ""), **counts)
+
+
+class TestZombies:
+    def test_a_district_organization_without_activity_is_a_zombie_until_it_holds_one(
+            self, store):
+        org = district_org(store, "田家坝村乡贤参事会")
+        assert zombie_names(store) == ["田家坝村乡贤参事会"]
+        store.add_activity(activity(org, "2026-09-01"))
+        assert zombie_names(store) == []
+        assert zombie_names(store, months=2) == ["田家坝村乡贤参事会"]  # 09-01 is before 09-15
+
+    def test_a_young_organization_is_not_yet_a_zombie(self, store):
+        district_org(store, "新成立的舞蹈队", registered_on="2026-10-01")
+        assert zombie_names(store) == []
+        assert zombie_names(store, months=1) == ["新成立的舞蹈队"]
+
+    def test_an_active_month_or_service_hours_clear_a_resident(self, store):
+        hub = queries.first_hub(store.db)
+        scored = store.add_org("书画社", "culture", hub, entered="2025-01-01")
+        served = store.add_org("志愿队", "volunteer", hub, entered="2025-01-01")
+        idle = store.add_org("空壳社", "other", hub, entered="2025-01-01")
+        store.set_scores([ScoreEntry(scored, "2026-10", FULL),
+                          ScoreEntry(idle, "2026-10", {**FULL, "activities": 0})])
+        store.add_waiver(served, "service-for-rent", "2026-01-01", "2026-12-31", 800,
+                         hours_per_month=10)
+        store.log_service(served, "2026-09", 6)
+        assert zombie_names(store) == ["空壳社"]
+
+    def test_hub_and_town_filters(self, store):
+        district_org(store, "甲", town="青石镇")
+        district_org(store, "乙", town="柳营镇")
+        assert zombie_names(store, town="柳营镇") == ["乙"]
+        assert zombie_names(store, hub=queries.first_hub(store.db)) == []
+
+
+class TestRanking:
+    @pytest.fixture
+    def district(self, store):
+        busy, quiet, idle = (district_org(store, name, village=village) for name, village in
+                             (("活跃队", "田家坝村"), ("偶尔队", "李家湾村"), ("空壳队", "石榴村")))
+        store.add_activities([activity(busy, f"2026-{m:02d}-05", beneficiaries=40,
+                                       person_times=80, hours=10, place=place)
+                              for m in range(1, 11) for place in ("田家坝村", "李家湾村")])
+        store.add_activities([activity(quiet, "2026-03-05", beneficiaries=5, person_times=5)])
+        store.set_archive(quiet, "charter", "present")
+        return busy, quiet, idle
+
+    def test_each_dimension_is_a_district_percentile_and_the_busiest_leads(self, store,
+                                                                             district):
+        busy, quiet, idle = district
+        ranked = queries.ranking(store.db, TODAY, store.settings())
+        assert [row["id"] for row in ranked] == [busy, quiet, idle]
+        assert [row["position"] for row in ranked] == [1, 2, 3]
+        for dimension in ("activity", "standardization", "coverage", "influence"):
+            assert all(0 <= row[dimension] <= 100 for row in ranked)
+        assert ranked[0]["activity"] == 100 and ranked[-1]["activity"] == 0
+        assert ranked[0]["places"] == 2
+        by_standards = queries.ranking(store.db, TODAY, store.settings(),
+                                       dimension="standardization")
+        assert by_standards[0]["id"] == quiet
+
+    def test_weights_from_the_settings_change_the_total(self, store, district):
+        busy, quiet, _idle = district
+        store.set_settings({"ranking_weight_activity": "0", "ranking_weight_coverage": "0",
+                            "ranking_weight_influence": "0",
+                            "ranking_weight_standardization": "100"})
+        assert queries.ranking(store.db, TODAY, store.settings())[0]["id"] == quiet
+
+    def test_a_town_filter_keeps_the_district_positions(self, store, district):
+        store.edit_org(district[1], {"town": "柳营镇"})
+        shown = queries.ranking(store.db, TODAY, store.settings(), town="柳营镇")
+        assert [(row["id"], row["position"]) for row in shown] == [(district[1], 2)]
+
+    def test_weights_must_add_up_to_100(self, store):
+        with pytest.raises(DomainError):
+            store.set_settings({"ranking_weight_activity": "50"})
+
+
+class TestArchives:
+    def test_a_visit_updates_the_checklist_but_not_over_a_newer_check(self, store):
+        org = district_org(store, "田家坝村乡贤参事会")
+        store.set_archive(org, "章程", "present", note="新修订")
+        store.add_visit(VisitEntry(org, "2026-10-01", "pre-evaluation", "会员名册未更新",
+                                   checks=("charter=missing", "members=partial")))
+        states = {row["item"]: row["state"] for row in queries.archive_checklist(
+            store.db, org, store.archive_items())}
+        assert states["charter"] == "present" and states["members"] == "partial"
+        report, = queries.archive_report(store.db, store.archive_items(), org_id=org)
+        assert report["completeness"] == round(100 * 1.5 / 8, 1)
+        assert (report["present"], report["partial"], report["unchecked"]) == (1, 1, 6)
+
+    def test_the_checklist_is_a_setting(self, store):
+        org = district_org(store, "田家坝村乡贤参事会")
+        store.set_settings({"archive_items": "charter,rules,roster=会员花名册"})
+        store.set_archive(org, "会员花名册", "present")
+        assert queries.archive_report(store.db, store.archive_items(), org_id=org)[0][
+            "completeness"] == round(100 / 3, 1)
+        with pytest.raises(DomainError):
+            store.set_archive(org, "finance", "present")  # no longer on the list
+        with pytest.raises(DomainError):
+            store.set_settings({"archive_items": "charter,charter"})
+
+    def test_a_visit_with_an_unknown_item_saves_nothing(self, store):
+        org = district_org(store, "田家坝村乡贤参事会")
+        before = tables(store)
+        with pytest.raises(DomainError):
+            store.add_visit(VisitEntry(org, "2026-10-01", "routine", "好", checks=("魔法=present",)))
+        assert tables(store) == before
+
+
+class TestTrainings:
+    def test_a_training_is_in_every_attending_documents(self, store):
+        orgs = [district_org(store, name) for name in ("甲队", "乙队", "丙队")]
+        training = store.add_training("2026-10-20", "财务规范培训", orgs[:2], people=35)
+        for org in orgs[:2]:
+            assert store.replica.tree(f"org:{org}")["trainings"][training]["people"] == 35
+        assert "trainings" not in store.replica.tree(f"org:{orgs[2]}") or \
+            training not in store.replica.tree(f"org:{orgs[2]}")["trainings"]
+        listed, = queries.trainings(store.db)
+        assert listed["organizations"] == 2 and len(listed["attended"]) == 2
+
+    def test_one_organization_too_young_refuses_the_whole_training(self, store):
+        old = district_org(store, "老队")
+        young = district_org(store, "新队", registered_on="2026-11-01")
+        before = tables(store)
+        with pytest.raises(DomainError):
+            store.add_training("2026-10-20", "财务规范培训", [old, young])
+        assert tables(store) == before
+
+
+class TestFieldLaptop:
+    def test_a_field_device_records_activities_visits_and_checks_that_reach_the_hub(
+            self, tmp_path):
+        hub, laptop = hub_and_member(tmp_path, role="field")
+        org = district_org(hub, "田家坝村乡贤参事会")
+        pump(session(hub, laptop), session(laptop, hub))
+        laptop.add_activity(activity(org, "2026-11-01", beneficiaries=12))
+        laptop.add_visit(VisitEntry(org, "2026-11-02", "routine", "运行正常",
+                                    checks=("minutes=present",)))
+        laptop.add_training("2026-11-03", "评估前培训", [org], people=8)
+        with pytest.raises(ReplicaError):
+            laptop.set_category("time-bank", "时间银行")  # the network list: hubs only
+        pump(session(laptop, hub), session(hub, laptop))
+        assert [a["beneficiaries"] for a in queries.activities(hub.db)] == [12]
+        assert queries.visits(hub.db)[0]["visitor"] == laptop.identity.device_name
+        assert queries.archive_checklist(hub.db, org, hub.archive_items())[3]["state"] \
+            == "present"
+        assert tables(hub) == tables(laptop)
+        assert hub.verify() == [] and laptop.verify() == []
+        hub.close()
+        laptop.close()
+
+
+    def test_a_day_in_the_villages_travels_by_bundle(self, tmp_path):
+        hub, laptop = hub_and_member(tmp_path, role="field")
+        orgs = [district_org(hub, f"第{n}村乡贤参事会") for n in range(3)]
+        export_bundle(hub.replica, [laptop.identity.device_id], tmp_path / "out.bundle",
+                      full=True)
+        import_bundle(laptop.replica, tmp_path / "out.bundle")
+        laptop.add_activities([activity(org, "2026-11-10", person_times=20) for org in orgs])
+        laptop.add_visit(VisitEntry(orgs[0], "2026-11-11", "rectification", "已整改",
+                                    checks=("charter=present",)))
+        laptop.add_training("2026-11-12", "村级组织培训", orgs, people=40)
+        export_bundle(laptop.replica, [hub.identity.device_id], tmp_path / "back.bundle")
+        import_bundle(hub.replica, tmp_path / "back.bundle")
+        assert len(queries.activities(hub.db)) == 3
+        assert queries.trainings(hub.db)[0]["organizations"] == 3
+        assert zombie_names(hub) == []
+        assert tables(hub) == tables(laptop)
+        hub.close()
+        laptop.close()
+
+    def test_one_item_checked_on_two_laptops_at_once_is_a_conflict(self, store, tmp_path):
+        org = district_org(store, "田家坝村乡贤参事会")
+        laptop = clone(store, tmp_path / "laptop")
+        store.set_archive(org, "charter", "present")
+        laptop.set_archive(org, "charter", "missing")
+        laptop.close()
+        copy_chunks(laptop, store.replica.path.parent)
+        store.replica.refresh()
+        conflict, = queries.conflicts(store.db)
+        assert conflict["field"] == "archives/charter"
+        assert {c["value"]["state"] for c in conflict["candidates"]} == {"present", "missing"}
+
+
+class TestRegister:
+    def test_a_district_organization_joins_a_hub_as_an_applicant(self, store):
+        org = district_org(store, "田家坝村乡贤参事会")
+        assert queries.org_row(store.db, org)["stage"] is None
+        with pytest.raises(DomainError):
+            store.edit_org(org, {"stage": "startup"})
+        store.edit_org(org, {"hub": queries.first_hub(store.db)})
+        assert queries.org_row(store.db, org)["stage"] == "applicant"
+
+    def test_a_district_organization_cannot_be_scored_or_graduated(self, store):
+        org = district_org(store, "田家坝村乡贤参事会")
+        for attempt in (lambda: store.set_scores([ScoreEntry(org, "2026-10", FULL)]),
+                        lambda: store.graduate(org), lambda: store.exit_org(org, "解散")):
+            with pytest.raises(DomainError) as caught:
+                attempt()
+            assert "district register" in caught.value.text.message
+
+    def test_same_name_on_the_register_is_refused_but_allowed_in_a_hub(self, store):
+        district_org(store, "广场舞队")
+        with pytest.raises(DomainError):
+            district_org(store, "广场舞队")
+        store.add_org("广场舞队", "culture", queries.first_hub(store.db))
+
+    def test_clearing_the_filing_number_lets_the_status_change(self, store):
+        org = district_org(store, "备案队", filing_number="青备2024-01")
+        with pytest.raises(DomainError):
+            store.edit_org(org, {"legal_status": "registered"})
+        store.edit_org(org, {"legal_status": "registered", "filing_number": ""})
+        assert queries.org_row(store.db, org)["filing_number"] is None
