@@ -4,11 +4,10 @@ Documents are of three kinds: `network` (settings, rubric, membership), `hub`
 (spaces, allocations) and `org` (one organization's record). `WRITABLE` says, for each
 role, which key paths of which kind of document it may write: a hub anything; a field
 device, in an organization's record, the monthly scores, the service hours logged for a
-waiver, the profile's notes and its own journal entries (field staff visit and score;
-registering, renaming, stage changes, graduation, exit, waivers, interviews and reviews
+waiver, the profile's notes, activities, visits, trainings, the archives checklist and its own
+journal entries (field staff visit and score; registering, renaming, stage changes, graduation, exit, waivers, interviews and reviews
 are a centre manager's, domain.md); a viewer nothing. Revoked members and unknown
-devices write nothing. A new area that field staff record (visits, activities, archive
-checks) adds its rows here.
+devices write nothing. A new area that field staff record adds its rows here.
 """
 
 from __future__ import annotations
@@ -28,6 +27,10 @@ WRITABLE: dict[Role, dict[DocKind, tuple[str, ...]]] = {
         "scores/*",         # monthly scores, with their notes
         "service/*",        # service-for-rent hours delivered
         "profile/notes",    # what a visit found
+        "activities/*",     # activity records
+        "visits/*",         # field visits, with the archive items they checked
+        "trainings/*",      # trainings attended
+        "archives/*",       # the archives checklist
         "log/*", "clock/*",  # the journal: who changed what, and when
     )},
     Role.VIEWER: {},
@@ -48,6 +51,10 @@ AREA_LABELS = {
     "reviews": N_("annual reviews"),
     "graduation": N_("graduation"),
     "exit": N_("the organization's exit"),
+    "activities": N_("activity records"),
+    "visits": N_("field visits"),
+    "trainings": N_("trainings"),
+    "archives": N_("the archives checklist"),
 }
 
 

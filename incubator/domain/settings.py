@@ -21,6 +21,7 @@ VALUE_KINDS = {"float": N_("a number"), "int": N_("a whole number"), "bool": N_(
                "str": N_("one of the listed values")}
 RATING_SCALES = ("five-star", "beijing")
 BEGINNING = ""  # the `from` month of the values in force from the beginning
+FREE_TEXT = ("archive_items",)  # text settings kept as typed (not lower-cased)
 _MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})")
 RANKING_WEIGHTS = ("ranking_weight_activity", "ranking_weight_standardization",
                    "ranking_weight_coverage", "ranking_weight_influence")
@@ -213,6 +214,8 @@ def parse_changes(args: list[str]) -> dict[str, str]:
 
 def _text_value(key: str, text: str) -> str | None:
     """A setting held as text in its canonical form, or None when malformed."""
+    if key in FREE_TEXT:
+        return text  # checked as a whole by `Settings.validate`
     if key == "rating_scale":
         return text if text in RATING_SCALES else None
     match = _MONTH_DAY.fullmatch(text)
@@ -222,9 +225,9 @@ def _text_value(key: str, text: str) -> str | None:
 
 
 def _parse(key: str, kind: str, text: str) -> object:
-    if kind == "str":
-        return str(text).strip()
-    cleaned = str(text).strip().lower()
+    cleaned = str(text).strip()
+    if key not in FREE_TEXT:
+        cleaned = cleaned.lower()
     try:
         if kind == "bool":
             if cleaned in ("yes", "true", "1", "是"):
@@ -248,8 +251,6 @@ def _parse(key: str, kind: str, text: str) -> object:
 
 def _coerce(key: str, kind: str, value: object) -> object:
     if kind == "bool" and isinstance(value, bool):
-        return value
-    if kind == "str" and isinstance(value, str):
         return value
     if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
         return value
