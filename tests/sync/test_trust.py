@@ -16,7 +16,7 @@ from automerge.core import ROOT, ObjType
 from incubator.domain.docids import NETWORK, org_doc
 from incubator.store import queries
 from incubator.store.automerge_doc import AutomergeDoc
-from incubator.store.commands import ScoreEntry, Store
+from incubator.store.commands import ActivityEntry, ScoreEntry, Store, VisitEntry
 from incubator.store.identity import Card
 from incubator.store.replica import ReplicaError
 from incubator.sync.bundle import export_bundle, import_bundle
@@ -239,11 +239,14 @@ class TestChangesFromEarlierBuilds:
 
 @pytest.fixture
 def field(tmp_path):
-    """A hub with a resident organization (with a service-for-rent waiver) and a field
-    laptop that has synced with it."""
+    """A hub with a resident organization (with a service-for-rent waiver, and a warning
+    case: three low months) and a field laptop that has synced with it."""
     hub = Store.init(tmp_path / "hub", "东湖孵化园", "东湖前台", clock=lambda: NOW)
     org = hub.add_org("舞蹈队", "culture", hub_id(hub), entered="2024-01-01")
-    hub.add_waiver(org, "service-for-rent", "2026-01-01", "2026-12-31", 500, hours_per_month=8)
+    hub.add_waiver(org, "service-for-rent", "2026-01-01", "2026-12-31", 500, hours_per_month=8,
+                   approved_by="王主任")
+    low = {"plan": 1, "cleanliness": 1, "activities": 1, "archives": 1, "party": 1}
+    hub.set_scores([ScoreEntry(org, month, low) for month in ("2026-07", "2026-08", "2026-09")])
     laptop = join(hub, tmp_path, "laptop", "field")
     sync(laptop, hub)
     yield hub, laptop, org
@@ -255,16 +258,24 @@ FIELD_MAY = [
     ("a monthly score", lambda s, org: s.set_scores([ScoreEntry(org, "2026-10", FULL)])),
     ("service hours", lambda s, org: s.log_service(org, "2026-10", 6)),
     ("the profile's notes", lambda s, org: s.edit_org(org, {"notes": "走访：活动室已启用"})),
+    ("an activity", lambda s, org: s.add_activity(ActivityEntry(
+        org, "2026-10-12", "重阳节慰问演出", participants=12))),
+    ("a visit with its archive checks", lambda s, org: s.add_visit(VisitEntry(
+        org, "2026-10-20", "routine", "活动室整洁", checks=("charter=present",)))),
+    ("a training", lambda s, org: s.add_training("2026-10-25", "财务规范培训", [org], 3)),
+    ("an archive check", lambda s, org: s.set_archive(org, "minutes", "partial", "缺九月")),
 ]
 HUB_ONLY = [
     ("a new name", "profile/name", lambda s, org: s.edit_org(org, {"name": "改名舞蹈队"})),
+    ("a village", "profile/village", lambda s, org: s.edit_org(org, {"village": "白沙村"})),
     ("a contact", "profile/contact", lambda s, org: s.edit_org(org, {"contact": "李老师"})),
     ("a stage change", "profile/stage", lambda s, org: s.edit_org(org, {"stage": "growth"})),
-    ("a forced graduation", "graduation", lambda s, org: s.graduate(
+    ("a forced graduation", "profile/stage", lambda s, org: s.graduate(
         org, force=True, reason="提前出壳")),
-    ("an exit", "exit", lambda s, org: s.exit_org(org, "搬迁")),
-    ("a waiver", "waivers", lambda s, org: s.add_waiver(org, "rent", "2026-01-01",
-                                                        "2026-06-30", 300)),
+    ("an exit", "profile/stage", lambda s, org: s.exit_org(org, "搬迁")),
+    ("a waiver", "waivers", lambda s, org: s.add_waiver(org, "rent-free", "2026-01-01",
+                                                        "2026-06-30", 300,
+                                                        approved_by="王主任")),
     ("an interview", "interviews", lambda s, org: s.record_interview(org, note="约谈")),
     ("a review", "reviews", lambda s, org: s.set_review(org, 2025, 90, 90, 90, True)),
     ("a new organization", "profile", lambda s, _org: s.add_org(
@@ -306,7 +317,7 @@ class TestRolesFinerThanTheDocumentKind:
             tx.put_object(ROOT, "scores", ObjType.Map)
         with pytest.raises(ReplicaError, match="scores"):
             hub.replica.merge(org_doc(org), doc.changes_since(heads), doc.heads())
-        assert months(hub, org) == ["2026-09"]
+        assert months(hub, org) == ["2026-07", "2026-08", "2026-09"]
 
     def test_a_refused_document_does_not_take_the_bundle_with_it(self, field, tmp_path):
         hub, laptop, org = field
