@@ -1,14 +1,19 @@
 """The district register on a real replica: zombies, the ranking, archives, trainings,
 fieldwork by a field laptop travelling by sync."""
 
+import contextlib
+
 import pytest
 
+from incubator.domain.credit_code import check_character
 from incubator.domain.errors import DomainError
+from incubator.domain.register import REGISTER_FIELDS
 from incubator.store import queries
 from incubator.store.commands import ActivityEntry, ScoreEntry, VisitEntry
 from incubator.store.replica import ReplicaError
 
 from incubator.sync.bundle import export_bundle, import_bundle
+from incubator.sync.transport import SyncServer, sync_with
 
 from ..conftest import NOW
 from ..sync.helpers import hub_and_member, pump, session, tables
@@ -245,3 +250,165 @@ class TestRegister:
             store.edit_org(org, {"legal_status": "registered"})
         store.edit_org(org, {"legal_status": "registered", "filing_number": ""})
         assert queries.org_row(store.db, org)["filing_number"] is None
+
+
+@contextlib.asynccontextmanager
+async def serving(store):
+    """`store` serving sync on a free port of 127.0.0.1; yields its address."""
+    server = SyncServer(store.replica)
+    _host, port = await server.start("127.0.0.1", 0)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        await server.close()
+
+
+async def over_tls(client, server_store, address):
+    result = await sync_with(client.replica, server_store.identity.device_id, address)
+    assert result.error is None
+
+
+def by_bundle(source, target, path):
+    export_bundle(source.replica, [target.identity.device_id], path)
+    import_bundle(target.replica, path)
+
+
+async def both_ways(laptop, hub, how, tmp_path, address):
+    """Bring `laptop` and `hub` level by one TLS session or by a USB bundle each way."""
+    if how == "tls":
+        await over_tls(laptop, hub, address)
+    else:
+        by_bundle(laptop, hub, tmp_path / "to-hub.bundle")
+        by_bundle(hub, laptop, tmp_path / "to-laptop.bundle")
+
+
+def register_view(store, org):
+    row = queries.org_row(store.db, org)
+    return {key: row[key] for key in REGISTER_FIELDS}
+
+
+def fieldwork_view(store, org):
+    """What a hub reads of an organization's fieldwork (no record ids)."""
+    return {
+        "activities": sorted((a["on_date"], a["title"], a["beneficiaries"])
+                             for a in queries.activities(store.db)),
+        "visits": sorted((v["on_date"], v["purpose"], v["visitor"])
+                         for v in queries.visits(store.db)),
+        "trainings": sorted((t["on_date"], t["topic"], t["organizations"])
+                            for t in queries.trainings(store.db)),
+        "archives": [(row["item"], row["state"], row["note"]) for row in
+                     queries.archive_checklist(store.db, org, store.archive_items())],
+        "ranking": [(row["id"], row["position"]) for row in
+                    queries.ranking(store.db, TODAY, store.settings())],
+        "zombies": zombie_names(store),
+    }
+
+
+HOW = pytest.mark.parametrize("how", ["tls", "bundle"])
+
+
+class TestDistrictTravels:
+    """District data made offline reaches the other replica by sync over TLS on 127.0.0.1
+    and by USB bundle alike; concurrent edits converge, clashes are listed."""
+
+    @HOW
+    async def test_a_field_laptops_day_offline_reaches_the_hub(self, tmp_path, how):
+        hub, laptop = hub_and_member(tmp_path, role="field")
+        orgs = [district_org(hub, name, village=village) for name, village in
+                (("田家坝村乡贤参事会", "田家坝村"), ("李家湾村舞蹈队", "李家湾村"))]
+        async with serving(hub) as address:
+            if how == "tls":
+                await over_tls(laptop, hub, address)
+            else:
+                export_bundle(hub.replica, [laptop.identity.device_id],
+                              tmp_path / "out.bundle", full=True)
+                import_bundle(laptop.replica, tmp_path / "out.bundle")
+            before = fieldwork_view(hub, orgs[0])
+            laptop.add_activity(activity(orgs[0], "2026-11-01", beneficiaries=12,
+                                         person_times=30, place="李家湾村"))
+            laptop.add_visit(VisitEntry(orgs[1], "2026-11-02", "pre-evaluation", "会员名册未更新",
+                                        follow_up="月底前补齐", checks=("members=partial",)))
+            laptop.add_training("2026-11-03", "评估前培训", orgs, people=8)
+            laptop.set_archive(orgs[0], "minutes", "present", note="三次会议均有记录")
+            laptop.edit_org(orgs[0], {"notes": "村委会支持场地"})
+            assert fieldwork_view(hub, orgs[0]) == before  # nothing left the laptop yet
+            await both_ways(laptop, hub, how, tmp_path, address)
+        assert fieldwork_view(hub, orgs[0]) == fieldwork_view(laptop, orgs[0])
+        seen = fieldwork_view(hub, orgs[0])
+        assert seen["activities"] == [("2026-11-01", "重阳敬老", 12)]
+        assert seen["visits"] == [("2026-11-02", "pre-evaluation", laptop.identity.device_name)]
+        assert seen["trainings"] == [("2026-11-03", "评估前培训", 2)]
+        assert ("minutes", "present", "三次会议均有记录") in seen["archives"]
+        assert seen["zombies"] == ["李家湾村舞蹈队"]  # a visit is no activity
+        members, = [row for row in queries.archive_checklist(hub.db, orgs[1], hub.archive_items())
+                    if row["item"] == "members"]
+        assert members["state"] == "partial"
+        assert queries.org_row(hub.db, orgs[0])["notes"] == "村委会支持场地"
+        assert tables(hub) == tables(laptop)
+        assert hub.verify() == [] and laptop.verify() == []
+        hub.close()
+        laptop.close()
+
+    @HOW
+    async def test_a_second_hubs_register_edits_and_categories_reach_the_first(
+            self, tmp_path, how):
+        hub, other = hub_and_member(tmp_path, role="hub", name="柳营镇工作站")
+        org = district_org(hub, "柳营镇书画协会")
+        async with serving(hub) as address:
+            await over_tls(other, hub, address)
+            first17 = "51510107MJ0000123"
+            code = first17 + check_character(first17)
+            other.set_category("time-bank", "时间银行")
+            other.edit_org(org, {"legal_status": "registered", "credit_code": code,
+                                 "org_form": "social-group", "town": "柳营镇",
+                                 "village": "石榴村", "area": "urban", "leader": "王秀英",
+                                 "supervisor": "柳营镇人民政府", "place": "文化站二楼",
+                                 "activity_area": "柳营镇", "category": "time-bank"})
+            new = district_org(other, "石榴村平安巡逻队", town="柳营镇", village="石榴村")
+            await both_ways(other, hub, how, tmp_path, address)
+        assert register_view(hub, org) == register_view(other, org)
+        assert register_view(hub, org) == {
+            "credit_code": code, "org_form": "social-group", "town": "柳营镇",
+            "village": "石榴村", "area": "urban", "leader": "王秀英",
+            "supervisor": "柳营镇人民政府", "place": "文化站二楼", "activity_area": "柳营镇",
+            "registered_on": "2024-01-10", "filing_number": None}
+        assert queries.org_row(hub.db, org)["category"] == "time-bank"
+        assert queries.org_row(hub.db, new)["name"] == "石榴村平安巡逻队"
+        assert "time-bank" in queries.categories(hub.db)
+        assert queries.count_by(hub.db, ["town"]) == [{"town": "柳营镇", "count": 2}]
+        assert tables(hub) == tables(other)
+        hub.close()
+        other.close()
+
+    @HOW
+    async def test_concurrent_district_edits_converge_and_a_clash_is_listed(self, tmp_path,
+                                                                              how):
+        hub, other = hub_and_member(tmp_path, role="hub", name="柳营镇工作站")
+        org = district_org(hub, "田家坝村乡贤参事会")
+        async with serving(hub) as address:
+            await over_tls(other, hub, address)
+            hub.edit_org(org, {"town": "柳营镇", "leader": "张建国"})
+            hub.set_archive(org, "charter", "present")
+            hub.add_activity(activity(org, "2026-11-01"))
+            other.edit_org(org, {"town": "石门乡", "village": "李家湾村"})
+            other.set_archive(org, "charter", "missing", note="找不到原件")
+            other.add_activity(activity(org, "2026-11-02"))
+            await both_ways(other, hub, how, tmp_path, address)
+            assert tables(hub) == tables(other)
+            listed = queries.conflicts(hub.db)
+            assert listed == queries.conflicts(other.db)
+            assert {c["field"] for c in listed} == {"profile/town", "archives/charter"}
+            town, = [c for c in listed if c["field"] == "profile/town"]
+            assert {c["value"] for c in town["candidates"]} == {"柳营镇", "石门乡"}
+            row = queries.org_row(hub.db, org)
+            assert (row["leader"], row["village"]) == ("张建国", "李家湾村")  # both kept
+            assert len(queries.activities(hub.db)) == 2
+            keep = [c["value"] for c in town["candidates"]].index("石门乡") + 1
+            other.resolve_conflict(org, "profile/town", keep)
+            await both_ways(other, hub, how, tmp_path, address)
+        assert [c["field"] for c in queries.conflicts(hub.db)] == ["archives/charter"]
+        assert queries.org_row(hub.db, org)["town"] == "石门乡"
+        assert zombie_names(hub, town="石门乡") == []
+        assert tables(hub) == tables(other)
+        hub.close()
+        other.close()

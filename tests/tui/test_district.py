@@ -163,6 +163,15 @@ class TestDashboard:
             assert isinstance(district_app.screen, DistrictScreen)
             assert district_app.screen.query_one(TabbedContent).active == "zombies"
 
+    async def test_a_tab_asked_for_before_the_area_is_built_is_the_one_shown(self,
+                                                                             district_app):
+        async with district_app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            district_app.switch_mode("district")
+            district_app.screen.show_tab_named("zombies")  # the area is not mounted yet
+            await settle(pilot)
+            assert district_app.screen.query_one(TabbedContent).active == "zombies"
+
 
 class TestProfileForm:
     async def test_a_wrong_credit_code_is_refused_and_kept_then_a_right_one_saved(

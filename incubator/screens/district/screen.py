@@ -75,6 +75,7 @@ class DistrictScreen(AreaScreen):
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#ranking-table"))  # Enter opens the organization
+        self.call_after_refresh(self._show_wanted_tab)
         years = queries.review_years(self.reader)
         self.query_one("#stars-year", Select).set_options([(str(y), y) for y in years])
         if years:
@@ -201,6 +202,15 @@ class DistrictScreen(AreaScreen):
         if event.row_key.value is not None:
             self.incubator.open_organization(str(event.row_key.value))
 
+    _wanted_tab: str | None = None
+
     def show_tab_named(self, tab: str) -> None:
-        """Show one tab (the dashboard's figures jump here)."""
-        self.query_one("#district-tabs", TabbedContent).active = tab
+        """Show one tab (the dashboard's figures jump here), now or once the tabs are."""
+        self._wanted_tab = tab
+        tabs = self.query("#district-tabs")
+        if tabs and tabs.first().is_mounted:
+            tabs.first().active = tab
+
+    def _show_wanted_tab(self) -> None:
+        if self._wanted_tab:
+            self.query_one("#district-tabs", TabbedContent).active = self._wanted_tab
