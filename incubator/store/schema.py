@@ -91,6 +91,7 @@ QUERY_TABLES: dict[str, str] = {
         phone TEXT, members INTEGER, party_org TEXT, entered TEXT, notes TEXT,
         graduated_on TEXT, destination TEXT, exited_on TEXT, exit_reason TEXT,
         exit_ordered INTEGER, last_month TEXT, last_score10 REAL, stars INTEGER, stars_year INTEGER,
+        stars_scale TEXT,
         conflict_count INTEGER NOT NULL DEFAULT 0""",
     "scores": """
         doc_id TEXT NOT NULL, org_id TEXT NOT NULL, month TEXT NOT NULL, total REAL NOT NULL,
