@@ -4,7 +4,8 @@
     .venv/bin/python bench/store.py --orgs 400      # a quick look
 
 Prints figures; asserts nothing. Goals (issue 2): score save p95 ≤ 20 ms,
-search p95 ≤ 50 ms, reindex ≤ 30 s.
+search p95 ≤ 50 ms, reindex ≤ 30 s; (issue 11) every warning case over the whole history,
+printed beside the yardstick of reading every score row once (the cases read each row once).
 """
 
 from __future__ import annotations
@@ -82,6 +83,18 @@ def main() -> None:
         queries.organizations(store.db, search=needle)
         searches.append(time.perf_counter() - started)
     print(f"organization search (Chinese substring, all columns): {percentiles(searches)}")
+
+    # Every warning case of every organization: the app computes this at every change.
+    cases, read_all = [], []
+    for _ in range(max(5, args.samples // 10)):
+        started = time.perf_counter()
+        found = queries.warning_states(store.db, store.today())
+        cases.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        store.db.execute("SELECT org_id, month, score10 FROM scores").fetchall()
+        read_all.append(time.perf_counter() - started)
+    print(f"warning cases ({len(found)} cases over the whole history): {percentiles(cases)}; "
+          f"yardstick, reading every score row once: {percentiles(read_all)}")
     store.close()
 
 

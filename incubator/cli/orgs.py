@@ -145,7 +145,8 @@ def org_list(
                              party, resident, zombie), sort=sort, limit=limit)
     emit(ctx, json_flag, rows, ORG_COLUMNS, shown=lambda row: dict(
         row, category=category_text(row["category"], known), stage=stage_text(row),
-        legal_status=enum_label(row["legal_status"]), stars=rating_text(row["stars"])))
+        legal_status=enum_label(row["legal_status"]),
+        stars=rating_text(row["stars"], row["stars_scale"])))
 
 
 @command(org_app, "count")
@@ -210,7 +211,8 @@ def org_show(ctx: typer.Context, org: OrgArg, json_flag: JsonFlag = False) -> No
                  party_org=enum_label(row["party_org"]), area=enum_label(row["area"]),
                  org_form=enum_label(row["org_form"]),
                  hub_id=queries.hub_name(store.db, row["hub_id"]) if row["hub_id"] else "",
-                 stars=rating_text(row["stars"]), warning=warning_status_text(detail["warning"]),
+                 stars=rating_text(row["stars"], row["stars_scale"]),
+                 warning=warning_status_text(detail["warning"]),
                  graduated_on=" ".join(filter(None, (row["graduated_on"], row["destination"]))),
                  exit=f"{exit_['on']} {exit_kind_text(exit_['ordered'])}: {exit_['reason']}"
                  if exit_ else None,

@@ -38,13 +38,14 @@ def rating_text(stars: int | None, scale: str = "five-star") -> str:
 
 
 def exit_kind_text(ordered: Any) -> str:
-    return _("ordered exit (责令退出)") if ordered else _("voluntary exit")
+    """责令退出 (an ordered exit) or 自愿退出."""
+    return _("ordered exit") if ordered else _("voluntary exit")
 
 
 def stage_text(row: dict) -> str:
-    """An organization's stage; an exit says whether it was ordered."""
+    """An organization's stage; an exited one's says whether the exit was ordered."""
     if row.get("stage") == Stage.EXITED:
-        return f"{enum_label(row['stage'])}（{exit_kind_text(row.get('exit_ordered'))}）"
+        return exit_kind_text(row.get("exit_ordered"))
     return enum_label(row.get("stage"))
 
 
@@ -76,8 +77,10 @@ def case_status_text(row: dict) -> str:
     """A case's status in words (from `case_row`): a person's closing as rectified shows
     as an override, a dismissal with who decided and why."""
     text = warning_status_text(row["status"])
-    if row["override"] is not None:
+    if row["override"]:
         text = _("{status} (override: {reason})").format(status=text, reason=row["override"])
+    elif row["override"] is not None:  # closed by an older build, which took no reason
+        text = _("{status} (override)").format(status=text)
     if row["dismissed"]:
         text = _("{status} by {by}: {reason}").format(status=text, **row["dismissed"])
     return text

@@ -228,6 +228,7 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
         "last_score10": last["score10"] if last else None,
         "stars": latest_review["stars"] if latest_review else None,
         "stars_year": latest_review["year"] if latest_review else None,
+        "stars_scale": latest_review["scale"] if latest_review else None,
         "conflict_count": len(rows["conflicts"]),
         "name_key": name_key(profile.get("name", org_id)),
         **{key: profile.get(key) or None for key in REGISTER_FIELDS},

@@ -94,6 +94,7 @@ QUERY_TABLES: dict[str, str] = {
         phone TEXT, members INTEGER, party_org TEXT, entered TEXT, notes TEXT,
         graduated_on TEXT, destination TEXT, exited_on TEXT, exit_reason TEXT,
         exit_ordered INTEGER, last_month TEXT, last_score10 REAL, stars INTEGER, stars_year INTEGER,
+        stars_scale TEXT,
         conflict_count INTEGER NOT NULL DEFAULT 0, name_key TEXT NOT NULL,
         area TEXT, town TEXT, village TEXT, credit_code TEXT, filing_number TEXT,
         registered_on TEXT, leader TEXT, supervisor TEXT, org_form TEXT, place TEXT,

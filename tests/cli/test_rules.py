@@ -326,6 +326,20 @@ class TestDates:
             assert refused.exit_code == 2, day
         run("interview", "record", org, "--date", "2026-09-25")
 
+    def test_an_exit_dated_before_an_interview_or_a_reviewed_year_is_refused(self, org,
+                                                                              isolated_home):
+        score(org, "2025-06", items=FULL)
+        run("review", "set", org, "--year", "2025", "--self", "90", "--peer", "90",
+            "--public", "90", "--party", "yes")
+        score(org, "2026-07", "2026-08", "2026-09")
+        run("interview", "record", org, "--date", "2026-10-05")
+        before = dump_hash(isolated_home)
+        for day in ("2026-10-01", "2024-12-31"):
+            refused = run("exit", org, "--reason", "搬迁", "--date", day, ok=False)
+            assert refused.exit_code == 2 and "早于" in refused.stderr, day
+        assert dump_hash(isolated_home) == before
+        run("exit", org, "--reason", "搬迁", "--date", "2026-10-05")
+
     def test_nothing_to_interview_for(self, org):
         refused = run("interview", "record", org, ok=False)
         assert refused.exit_code == 2 and "没有" in refused.stderr
@@ -340,3 +354,114 @@ class TestTheReportsWords:
         run("space", "assign", "201室", org, "--from", "2026-01-01")
         run("space", "release", "201室", "--on", "2026-11-01")
         assert run_json("history", HUB)[0]["summary"] == "收回了 201室"
+
+
+@pytest.fixture
+def situation(org, isolated_home):
+    """桂花社区书画社: reviewed for 2025, a failed rectification (streak 2026-07, interview
+    2026-10-05, November still low) and a waiver ended on 2026-11-20; 田家坝村邻里互助会
+    (entered 2026-01-01): a case that needs an interview (streak 2026-08)."""
+    score(org, "2025-06", items=FULL)
+    run("review", "set", org, "--year", "2025", "--self", "90", "--peer", "90", "--public",
+        "90", "--party", "yes")
+    score(org, "2026-07", "2026-08", "2026-09")
+    run("interview", "record", org, "--date", "2026-10-05")
+    score(org, "2026-11")
+    waiver = run("waiver", "add", org, "--kind", "utilities", "--from", "2026-01-01", "--to",
+                 "2026-12-31", "--monthly-value", "200", "--approved-by", "李主任").stdout.strip()
+    run("waiver", "end", waiver, "--on", "2026-11-20")
+    other = run("org", "add", "--name", "田家坝村邻里互助会", "--category", "mutual-aid",
+                "--hub", HUB, "--entered", "2026-01-01").stdout.strip()
+    score(other, "2026-08", "2026-09", "2026-10")
+    return {"{org}": org, "{other}": other, "{waiver}": waiver}
+
+
+WAIVER = ["--from", "2026-01-01", "--to", "2026-12-31"]
+REVIEW = ["--self", "80", "--peer", "80", "--public", "80"]
+# (what the issue asks, the command as typed, a fragment of the Chinese message, of the English)
+BAD_INPUT = [
+    ("no interview for a failed case", ["interview", "record", "{org}"],
+     "整改不到位", "rectification of"),
+    ("rectified needs a reason", ["interview", "close", "{org}", "--outcome", "rectified"],
+     "须填写理由", "give the reason"),
+    ("an unknown case", ["interview", "close", "{org}", "--case", "2030-01", "--outcome",
+                         "rectified", "--reason", "复核"], "没有约谈事项", "no warning case"),
+    ("a dismissal names a person", ["interview", "dismiss", "{other}", "--reason", "已搬迁",
+                                    "--by", "前台电脑"], "不是本设备", "not this device"),
+    ("a dismissal needs a reason", ["interview", "dismiss", "{other}", "--reason", " ",
+                                    "--by", "李主任"], "原因不能为空", "Reason is empty"),
+    ("an interview before the case opened", ["interview", "record", "{other}", "--date",
+                                             "2026-09-20"], "产生的月份", "opened"),
+    ("an interview before entry", ["interview", "record", "{other}", "--date", "2025-12-20"],
+     "早于该组织入驻", "before the organization entered"),
+    ("settings never rewrite this month", ["settings", "set", "warning_threshold", "5",
+                                           "--from", "2026-11"], "本月和过去", "next month"),
+    ("the version in force of a malformed month", ["settings", "show", "--month", "2026-13"],
+     "月份格式不对", "Malformed month"),
+    ("the low-star line is a level", ["settings", "set", "low_star_interview_max", "6"],
+     "1 到 5", "between 1 and 5"),
+    ("a rating scale that does not exist", ["settings", "set", "rating_scale", "gold"],
+     "所列的值", "listed values"),
+    ("the day scoring opens", ["settings", "set", "scoring_opens_day", "31"],
+     "1 到 28", "between 1 and 28"),
+    ("surplus carry-over is yes or no", ["settings", "set", "service_surplus_carries_over",
+                                         "maybe"], "是或否", "yes or no"),
+    ("a waiver needs who approved it", ["waiver", "add", "{org}", "--kind", "rent-free", *WAIVER,
+                                        "--monthly-value", "1200"], "--approved-by",
+     "--approved-by"),
+    ("a device approves nothing", ["waiver", "add", "{org}", "--kind", "rent-free", *WAIVER,
+                                   "--monthly-value", "1200", "--approved-by", "前台电脑"],
+     "不是本设备", "not this device"),
+    ("low rent records the rents", ["waiver", "add", "{org}", "--kind", "low-rent", *WAIVER,
+                                    "--approved-by", "李主任"], "实收租金", "rent charged"),
+    ("rent-free records none", ["waiver", "add", "{org}", "--kind", "rent-free", *WAIVER,
+                                "--monthly-value", "1200", "--rent-charged", "100",
+                                "--standard-rent", "1300", "--approved-by", "李主任"],
+     "只有低租金", "Only a low-rent"),
+    ("the old single rent kind", ["waiver", "add", "{org}", "--kind", "rent", *WAIVER,
+                                  "--monthly-value", "1200", "--approved-by", "李主任"],
+     "未知的减免类型", "Unknown waiver kind"),
+    ("a waiver ends once", ["waiver", "end", "{waiver}"], "已于 2026-11-20 终止",
+     "already ended on 2026-11-20"),
+    ("a review before entry", ["review", "set", "{other}", "--year", "2025", *REVIEW, "--party",
+                               "yes"], "入驻之前", "before the organization entered"),
+    ("a review before the opening day", ["review", "set", "{org}", "--year", "2026", *REVIEW,
+                                         "--party", "yes"], "2026-12-01 开始", "opens on 2026-12-01"),
+    ("party building is asked", ["review", "set", "{org}", "--year", "2025", *REVIEW],
+     "没有党组织", "no party organization"),
+    ("stars are 1 to 5", ["review", "list", "--year", "2025", "--stars", "6"], "--stars",
+     "--stars"),
+    ("an exit before the latest interview", ["exit", "{org}", "--reason", "搬迁", "--date",
+                                             "2026-10-01"], "早于该组织最近一次约谈",
+     "before the organization's latest warning interview"),
+    ("a kind of case that does not exist", ["warnings", "--kind", "weekly"], "未知的约谈类型",
+     "Unknown warning kind"),
+]
+
+
+class TestBadInputInBothLanguages:
+    """Every refusal of issue 11, typed in Chinese (the default) and with `--lang en`: exit
+    code 2, the message in that language, nothing changed."""
+
+    @pytest.mark.parametrize("lang", ["zh", "en"])
+    @pytest.mark.parametrize("what,args,zh,en", BAD_INPUT, ids=[row[0] for row in BAD_INPUT])
+    def test_refused(self, situation, isolated_home, what, args, zh, en, lang):
+        typed = [situation.get(arg, arg) for arg in args]
+        before = dump_hash(isolated_home)
+        refused = run(*(["--lang", "en"] if lang == "en" else []), *typed, ok=False)
+        assert refused.exit_code == 2, refused.output
+        assert (zh if lang == "zh" else en) in refused.stderr, refused.stderr
+        assert ("错误" if lang == "zh" else "Error") in refused.stderr
+        assert "Traceback" not in refused.output
+        assert dump_hash(isolated_home) == before
+
+    @pytest.mark.parametrize("lang,message", [("zh", "自 2026-11-15 起才能评分"),
+                                              ("en", "may be scored from 2026-11-15 on")])
+    def test_the_current_month_before_its_15th(self, situation, isolated_home, monkeypatch,
+                                               lang, message):
+        on(monkeypatch, "2026-11-10")
+        before = dump_hash(isolated_home)
+        refused = run(*(["--lang", "en"] if lang == "en" else []), "score", "set",
+                      situation["{other}"], "--month", "2026-11", *FULL, ok=False)
+        assert refused.exit_code == 2 and message in refused.stderr
+        assert dump_hash(isolated_home) == before

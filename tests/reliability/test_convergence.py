@@ -206,8 +206,9 @@ class Network:
             "score": lambda: store.set_scores([ScoreEntry(
                 resident, month, {item: rng.choice([0, 1, 1.5, 2]) for item in ITEMS})]),
             "waiver": lambda: store.add_waiver(
-                org, rng.choice(["rent", "utilities"]), "2025-01-01",
-                f"2025-{rng.randint(1, 12):02d}-28", rng.choice([0, 300, 800])),
+                org, rng.choice(["rent-free", "utilities"]), "2025-01-01",
+                f"2025-{rng.randint(1, 12):02d}-28", rng.choice([0, 300, 800]),
+                approved_by="李主任"),
             "review": lambda: store.set_review(org, rng.choice([2024, 2025]), rng.randint(0, 100),
                                                rng.randint(0, 100), rng.randint(0, 100),
                                                rng.random() < 0.5),

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select
 from ...domain.categories import category_label
 from ...domain.models import LegalStatus, Stage, label
 from ...i18n import _, language
+from ...present.labels import rating_text, stage_text
 from ...store import queries
 from ..actions import ORGANIZATIONS_ACTIONS, area_title, bindings
 from ..base import AreaScreen
@@ -111,10 +112,10 @@ class OrganizationsScreen(AreaScreen):
                 r["id"], r["name"],
                 category_label(r["category"], lang, self._categories) if r["category"] else "",
                 r["hub"] or "",
-                label(Stage(r["stage"]), lang) if r["stage"] else "",
+                stage_text(r),
                 label(LegalStatus(r["legal_status"]), lang) if r["legal_status"] else "",
                 "" if r["last_score10"] is None else f"{r['last_score10']:.1f}",
-                _("{stars} stars").format(stars=r["stars"]) if r["stars"] else "",
+                rating_text(r["stars"], r["stars_scale"]),
                 " ".join(self._flags.get(r["id"], []))))
             for r in rows
             if r["id"] not in table.rows)  # (the replica changed between pages)

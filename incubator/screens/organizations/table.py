@@ -8,10 +8,10 @@ from ...i18n import N_, _
 from ..widgets.tables import PlainTable
 
 # (key, msgid, width in cells): fixed widths spare the table measuring every row
-COLUMNS = (("id", N_("ID"), 12), ("name", N_("Name"), 26), ("category", N_("Category"), 8),
-           ("hub", N_("Hub"), 16), ("stage", N_("Stage"), 6),
+COLUMNS = (("id", N_("ID"), 12), ("name", N_("Name"), 22), ("category", N_("Category"), 8),
+           ("hub", N_("Hub"), 16), ("stage", N_("Stage"), 8),
            ("legal_status", N_("Legal status"), 8), ("last_score10", N_("Last score"), 8),
-           ("stars", N_("Stars"), 4), ("flags", N_("Flags"), 14))
+           ("stars", N_("Stars"), 6), ("flags", N_("Flags"), 14))
 SORTABLE = tuple(key for key, _title, _width in COLUMNS if key != "flags")
 
 

@@ -96,11 +96,20 @@ class LeavingCommands(HubCommands):
             self._release_all(org_id, day)
 
     def _check_leaving_day(self, org_id: str, day: date) -> None:
-        """An organization leaves no earlier than it entered."""
+        """An organization leaves no earlier than it entered, and so that no interview and
+        no annual review of it falls after it left."""
         entered = queries.org_row(self.db, org_id)["entered"]
         if entered and day.isoformat() < entered:
             raise DomainError("{date} is before the organization entered ({entered})",
                               date=day.isoformat(), entered=entered)
+        interviews = [row["on_date"] for row in queries.interviews(self.db, org_id)]
+        if interviews and day.isoformat() < max(interviews):
+            raise DomainError("{date} is before the organization's latest warning interview "
+                              "({interview})", date=day.isoformat(), interview=max(interviews))
+        years = [row["year"] for row in queries.org_reviews(self.db, org_id)]
+        if years and day.year < max(years):
+            raise DomainError("{date} is before the year of the organization's latest annual "
+                              "review ({year})", date=day.isoformat(), year=max(years))
 
     def _waiver_ends(self, org_id: str, day: date, reason: str) -> dict[tuple[str, ...], str]:
         """Writes that end every waiver of the organization still in force on `day`

@@ -60,10 +60,10 @@ def organizations(db, *, sort: str = "name", descending: bool = False,
     return rows(db, f"""
         SELECT o.id, o.name, o.category, o.hub_id, h.name AS hub, o.stage, o.legal_status,
           o.community, o.contact, o.phone, o.members, o.party_org, o.entered,
-          o.last_month, o.last_score10, o.stars, o.stars_year, o.graduated_on, o.destination,
-          o.exited_on, o.exit_reason, o.exit_ordered, o.conflict_count, o.area, o.town, o.village,
-          o.credit_code, o.filing_number, o.registered_on, o.leader, o.supervisor,
-          o.org_form, o.place, o.activity_area, o.since
+          o.last_month, o.last_score10, o.stars, o.stars_year, o.stars_scale, o.graduated_on,
+          o.destination, o.exited_on, o.exit_reason, o.exit_ordered, o.conflict_count, o.area,
+          o.town, o.village, o.credit_code, o.filing_number, o.registered_on, o.leader,
+          o.supervisor, o.org_form, o.place, o.activity_area, o.since
         FROM organizations o LEFT JOIN hubs h ON h.id = o.hub_id
         {clause} ORDER BY {order} IS NULL, {order} {direction}, o.id {limit_sql}""", params)
 
