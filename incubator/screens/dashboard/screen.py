@@ -10,6 +10,7 @@ from textual.widgets import Button, Footer, Label
 
 from ...domain.months import month_add, month_of
 from ...i18n import _
+from ...present.labels import data_quality_text
 from ...present.sync import device_text, peer_status
 from ...store import queries
 from ..actions import area_title
@@ -21,10 +22,12 @@ from ..organizations.flags import OVERDUE, WARNED
 class Figure(Button):
     """One clickable, focusable figure: jumps to `mode`, showing `hub_id` where it can."""
 
-    def __init__(self, label: str, mode: str, hub_id: str, *, alert: bool = False) -> None:
+    def __init__(self, label: str, mode: str, hub_id: str, *, alert: bool = False,
+                 org_id: str | None = None) -> None:
         super().__init__(label, classes="figure alert" if alert else "figure", compact=True)
         self.mode = mode
         self.hub_id = hub_id
+        self.org_id = org_id  # opens this organization instead
 
 
 class DashboardScreen(AreaScreen):
@@ -35,6 +38,7 @@ class DashboardScreen(AreaScreen):
         yield Label(area_title("dashboard"), classes="area-title")
         with VerticalScroll():
             yield Grid(id="hubs")
+            yield Vertical(id="quality", classes="hub")
             yield Vertical(id="peers", classes="hub")
         yield Footer()
 
@@ -42,9 +46,25 @@ class DashboardScreen(AreaScreen):
         grid = self.query_one("#hubs", Grid)
         grid.remove_children()
         grid.mount_all(self._hub_panels())
+        quality = self.query_one("#quality", Vertical)
+        quality.remove_children()
+        figures = self._quality_figures()
+        quality.display = bool(figures)
+        quality.mount_all(figures)
         peers = self.query_one("#peers", Vertical)
         peers.remove_children()
         peers.mount_all(self._peer_figures())
+
+    def _quality_figures(self) -> list[Label | Figure]:
+        """Records to correct or delete (dated after today by a wrong clock); each opens
+        its organization. Nothing is shown when there are none."""
+        problems = queries.data_quality(self.reader, self.today)
+        if not problems:
+            return []
+        return [Label(_("Data to check: {count} records dated after today").format(
+                    count=len(problems)), classes="hub-name"),
+                *(Figure(data_quality_text(problem), "organizations", "", alert=True,
+                         org_id=problem["org_id"]) for problem in problems[:20])]
 
     def _peer_figures(self) -> list[Label | Figure]:
         """When this replica last synced with each other device; each opens the sync area."""
@@ -103,7 +123,9 @@ class DashboardScreen(AreaScreen):
         return panels
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if isinstance(event.button, Figure):
+        if isinstance(event.button, Figure) and event.button.org_id:
+            self.incubator.open_organization(event.button.org_id)
+        elif isinstance(event.button, Figure):
             self.jump(event.button.mode, event.button.hub_id)
 
     def jump(self, mode: str, hub_id: str) -> None:

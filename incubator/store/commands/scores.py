@@ -13,7 +13,7 @@ from ...domain.errors import N_, DomainError
 from ...domain.months import check_not_future, parse_month
 from .. import queries
 from .base import Commands
-from .writes import set_all
+from .writes import set_all, write_field
 
 
 @dataclass(frozen=True)
@@ -64,3 +64,15 @@ class ScoreCommands(Commands):
                 self.replica.change(org_doc(org_id), summary, params,
                                     lambda ed, w=writes: set_all(ed, w))
         return [dict(record, org_id=org_id, month=month) for org_id, month, record in prepared]
+
+    def delete_score(self, org: str, month: str) -> None:
+        """Delete an organization's score of `month` (one entered by mistake, or for a
+        month in the future of a fast clock), as a recorded change."""
+        org_id = queries.resolve_org(self.db, org)
+        month = parse_month(month)
+        if not queries.scores(self.db, month=month, org_id=org_id):
+            raise DomainError("{name} has no score for {month}",
+                              name=queries.org_name(self.db, org_id), month=month)
+        self.replica.change(org_doc(org_id), N_("Deleted the score of {month}"),
+                            {"month": month},
+                            lambda ed: write_field(ed, ("scores", month), None))

@@ -19,6 +19,7 @@ from .organizations import (
     ORG_SORTS, count_organizations, find_by_name, org_options, organizations,
     residents_of_hub, stage_counts, summary, with_conflicts,
 )
+from .quality import data_quality
 from .reviews import org_reviews, review_of, reviews
 from .scores import activities_since, missing_scores, scores, year_scores10
 from .sync import last_sync, sync_log, sync_peers
@@ -29,7 +30,7 @@ from .warnings import interviews, open_interview, warning_state, warning_states
 
 __all__ = [
     "ORG_SORTS", "Reader", "Row", "activities_since", "allocations_from", "conflicts", "count_organizations",
-    "data_version", "find_by_name", "first_hub", "hub_name", "hub_named", "hub_options", "hubs",
+    "data_quality", "data_version", "find_by_name", "first_hub", "hub_name", "hub_named", "hub_options", "hubs",
     "interviews", "last_sync", "member_records", "members", "membership", "missing_scores",
     "monthly_totals", "open_interview", "open_reader", "org_allocations", "org_name",
     "org_named_in_hub", "org_options", "org_reviews", "org_row", "organizations",
