@@ -24,6 +24,7 @@ from .hubs import HubCommands
 from .leaving import GraduationRefused, LeavingCommands
 from .network import NetworkCommands, clean_device_name, rubric_map
 from .organizations import OrganizationCommands
+from .base import StaleEdit
 from .records import RecordCommands
 from .reviews import ReviewCommands
 from .scores import ScoreCommands, ScoreEntry
@@ -31,7 +32,8 @@ from .waivers import WaiverCommands
 from .warnings import ORDERED_EXIT_REASON, WarningCommands
 from .writes import set_all
 
-__all__ = ["GraduationRefused", "ORDERED_EXIT_REASON", "ScoreEntry", "StorageError", "Store"]
+__all__ = ["GraduationRefused", "ORDERED_EXIT_REASON", "ScoreEntry", "StaleEdit", "StorageError",
+           "Store"]
 
 class Store(NetworkCommands, OrganizationCommands, ScoreCommands, WarningCommands,
             LeavingCommands, HubCommands, ReviewCommands, WaiverCommands, RecordCommands):

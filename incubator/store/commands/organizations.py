@@ -8,7 +8,7 @@ from typing import Any
 from ...domain import organization
 from ...domain.categories import resolve_category
 from ...domain.docids import org_doc
-from ...domain.errors import N_, DomainError
+from ...domain.errors import N_, DomainError, Text
 from ...domain.models import RESIDENT_STAGES, LegalStatus, PartyOrg, Stage, parse_enum
 from ...domain.months import parse_date
 from .. import queries
@@ -32,6 +32,11 @@ PROFILE_CLEANERS: dict[str, Callable[[Any], Any]] = {
     "notes": lambda v: organization.clean_text(v, N_("Notes"), 2000),
 }
 EDITABLE = (*PROFILE_CLEANERS, "hub")
+PROFILE_LABELS = {"name": N_("Name"), "category": N_("Category"), "legal_status": N_("Legal status"),
+                  "stage": N_("Stage"), "community": N_("Community"), "contact": N_("Contact"),
+                  "phone": N_("Phone"), "members": N_("Members"),
+                  "party_org": N_("Party organization"), "entered": N_("Entered"),
+                  "notes": N_("Notes"), "hub": N_("Hub")}
 
 
 def _profile_value(row: Mapping[str, Any], key: str) -> Any:
@@ -69,31 +74,43 @@ class OrganizationCommands(Commands):
             refuse_duplicate(name, existing, N_("An organization named {name} already exists "
                                                 "in this hub"))
 
-    def edit_org(self, org: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-        """Change profile fields; returns what was written."""
+    def edit_org(self, org: str, changes: Mapping[str, Any],
+                 opened: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Change profile fields; returns what was written. With `opened` (the values a
+        form was opened with), compare-and-set: a field to be written whose stored value is
+        no longer its opened one refuses the whole edit (`StaleEdit`)."""
         org_id = queries.resolve_org(self.db, org)
-        current = queries.org_row(self.db, org_id)
-        cleaned: dict[str, Any] = {}
-        for key, value in changes.items():
-            if value is None:
-                continue
-            if key not in EDITABLE:
-                raise DomainError("Field {field} cannot be edited", field=key)
-            cleaned[key] = self._clean_profile_value(key, value)
-        if not cleaned:
-            raise DomainError("Nothing to change")
-        if "stage" in cleaned:
-            organization.check_stage_change(Stage(current["stage"]), Stage(cleaned["stage"]))
-        if "name" in cleaned or "hub" in cleaned:
-            self._check_unique_name(cleaned.get("name", current["name"]),
-                                    cleaned.get("hub", current["hub_id"]), org_id)
-        changed = {k: v for k, v in cleaned.items() if v != _profile_value(current, k)}
-        if not changed:
-            raise DomainError("Nothing to change")
-        self.replica.change(
-            org_doc(org_id), "Edited {fields}", {"fields": ", ".join(sorted(changed))},
-            lambda ed: set_all(ed, {("profile", k): v for k, v in changed.items()}),
-        )
+        with self.replica.transaction():
+            current = queries.org_row(self.db, org_id)
+            cleaned: dict[str, Any] = {}
+            for key, value in changes.items():
+                if value is None:
+                    continue
+                if key not in EDITABLE:
+                    raise DomainError("Field {field} cannot be edited", field=key)
+                cleaned[key] = self._clean_profile_value(key, value)
+            if not cleaned:
+                raise DomainError("Nothing to change")
+            for key in cleaned.keys() & (opened or {}).keys():
+                if cleaned[key] == _profile_value(current, key):
+                    continue  # already what was typed: nothing stale to overwrite
+                self._refuse_if_changed(
+                    org_doc(org_id), f"profile/{key}", opened[key], _profile_value(current, key),
+                    Text("{name}: {field}", {"name": current["name"],
+                                             "field": Text(PROFILE_LABELS[key])}),
+                    lambda value: "" if value is None else str(value))
+            if "stage" in cleaned:
+                organization.check_stage_change(Stage(current["stage"]), Stage(cleaned["stage"]))
+            if "name" in cleaned or "hub" in cleaned:
+                self._check_unique_name(cleaned.get("name", current["name"]),
+                                        cleaned.get("hub", current["hub_id"]), org_id)
+            changed = {k: v for k, v in cleaned.items() if v != _profile_value(current, k)}
+            if not changed:
+                raise DomainError("Nothing to change")
+            self.replica.change(
+                org_doc(org_id), "Edited {fields}", {"fields": ", ".join(sorted(changed))},
+                lambda ed: set_all(ed, {("profile", k): v for k, v in changed.items()}),
+            )
         return changed
 
     def _clean_profile_value(self, key: str, value: Any) -> Any:
