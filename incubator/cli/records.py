@@ -10,6 +10,7 @@ import typer
 from .. import i18n
 from ..domain.errors import N_, DomainError
 from ..i18n import _
+from ..present.labels import data_quality_text
 from ..present.paths import usable_file
 from ..store import queries
 from ..store import files
@@ -67,10 +68,14 @@ def reindex(ctx: typer.Context) -> None:
 
 @command(app, "verify")
 def verify(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
-    """Check the file: what is damaged (SQLite pages, chunks, tables) and what can be recovered."""
-    problems = [problem.render(_) for problem in files.verify(session(ctx).home)]
+    """Check the file (what is damaged, what can be recovered), then the data (what to correct)."""
+    home = session(ctx).home
+    problems = [problem.render(_) for problem in files.verify(home)]
+    store = None if problems else open_store(ctx)
+    quality = queries.data_quality(store.db, store.today()) if store else []
     if wants_json(ctx, json_flag):
-        print_json({"ok": not problems, "problems": problems})
+        print_json({"ok": not problems, "problems": problems,
+                    "data_quality": [dict(row, text=data_quality_text(row)) for row in quality]})
     elif problems:
         typer.echo(_("The replica has {count} problems:").format(count=len(problems)),
                    err=True)
@@ -78,6 +83,10 @@ def verify(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
             typer.echo(f"- {problem}", err=True)
     else:
         typer.echo(_("Replica verified: no problems"))
+        if quality:
+            typer.echo(_("{count} records to correct or delete:").format(count=len(quality)))
+            for row in quality:
+                typer.echo(f"- {data_quality_text(row)}")
     if problems:
         raise typer.Exit(EXIT_BAD_INPUT)
 

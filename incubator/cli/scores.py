@@ -35,6 +35,17 @@ def score_set(
     typer.echo(_("Saved {month}: {total} / {max_total}").format(**saved))
 
 
+@command(score_app, "delete")
+def score_delete(
+    ctx: typer.Context,
+    org: OrgArg,
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM.")],
+) -> None:
+    """Delete a monthly score (e.g. one for a future month, from a laptop with a wrong clock)."""
+    open_store(ctx).delete_score(org, month)
+    typer.echo(_("Deleted the score of {month}").format(month=parse_month(month)))
+
+
 @command(score_app, "list")
 def score_list(ctx: typer.Context,
                month: Annotated[Optional[str], typer.Option("--month", help="Only this month.")] = None,
@@ -114,3 +125,12 @@ def interview_dismiss(
     """Dismiss a warning case that needs an interview, with a reason (recorded and shown)."""
     case_id = open_store(ctx).dismiss_case(org, reason, by, case)
     typer.echo(_("Dismissed warning case {case}").format(case=case_id))
+@command(interview_app, "delete")
+def interview_delete(
+    ctx: typer.Context,
+    org: OrgArg,
+    interview: Annotated[str, typer.Argument(metavar="INTERVIEW", help="The interview's id, an id prefix or its date (YYYY-MM-DD).")],
+) -> None:
+    """Delete a warning interview (e.g. one dated in the future by a wrong clock)."""
+    deleted = open_store(ctx).delete_interview(org, interview)
+    typer.echo(_("Deleted the warning interview {id}").format(id=deleted))

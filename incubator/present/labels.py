@@ -98,3 +98,12 @@ def case_summary(case: Case) -> str:
 
 def role_text(role: str | None) -> str:
     return enum_label(role) if role else _("not yet a member")
+
+
+def data_quality_text(problem: dict) -> str:
+    """One data-quality problem (`queries.data_quality`) and how to correct it."""
+    if problem["kind"] == "score_ahead":
+        return _("{name}: a score for {month}, a month that has not come yet "
+                 "(incubator score delete ORG --month {month})").format(**problem)
+    return _("{name}: a warning interview dated {on_date}, after today "
+             "(incubator interview delete ORG {on_date})").format(**problem)

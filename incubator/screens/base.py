@@ -44,6 +44,7 @@ class SaveFailed(Message):
 
     message: str
     storage: bool = False
+    error: DomainError | None = None
 
     @property
     def notice(self) -> str:
@@ -85,7 +86,7 @@ class StoreAccess:
                 result = write()
             except DomainError as error:
                 self.post_message(SaveFailed(  # type: ignore[attr-defined]
-                    error.render(_), isinstance(error, StorageError)))
+                    error.render(_), isinstance(error, StorageError), error))
             else:
                 self.post_message(Saved(message(result), result, then))  # type: ignore[attr-defined]
 

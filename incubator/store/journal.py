@@ -113,6 +113,13 @@ def value_at(tree: dict, field_path: str) -> Any:
     return node
 
 
+def last_writer(tree: dict, field_path: str) -> Entry | None:
+    """The newest entry that wrote `field_path` (or the whole record holding it)."""
+    parents = {"/".join(field_path.split("/")[:depth])
+               for depth in range(1, field_path.count("/") + 2)}
+    return next((e for e in entries(tree) if parents & e.fields.keys()), None)
+
+
 def conflicts(tree: dict) -> list[Conflict]:
     """Fields written concurrently and not yet resolved, in field order."""
     by_field: dict[str, list[Entry]] = {}

@@ -205,9 +205,17 @@ RETIRED_TABLES: tuple[str, ...] = ()  # query tables of earlier builds, dropped 
 
 
 def create_all(conn) -> None:
-    """Create every table and index that does not exist yet."""
-    conn.executescript(STORAGE)
+    """Create every table and index that does not exist yet, inside the caller's
+    transaction (statement by statement: `executescript` would COMMIT it first, and a
+    reindex killed halfway would leave its dropped tables empty)."""
+    _run_script(conn, STORAGE)
     for table, columns in QUERY_TABLES.items():
         conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
         conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table} (doc_id)")
-    conn.executescript(INDEXES)
+    _run_script(conn, INDEXES)
+
+
+def _run_script(conn, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)

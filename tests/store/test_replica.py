@@ -122,6 +122,20 @@ class TestReindex:
         assert demo.replica.dump_query_tables() == incremental
         assert demo.replica.verify() == []
 
+    def test_a_reindex_stopped_halfway_leaves_the_tables_as_they_were(self, store):
+        """It rebuilds the tables in one transaction: stopped after dropping them (here by
+        its progress callback; in the crash test by SIGKILL), nothing of it stays."""
+        add_org(store)
+        before = store.replica.dump_query_tables()
+
+        def stop(done: int, _total: int) -> None:
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            store.replica.reindex(progress=stop)
+        assert store.replica.dump_query_tables() == before
+        assert store.replica.verify() == []
+
     def test_verify_notices_tampered_rows(self, store):
         org = add_org(store)
         store.db.conn.execute("UPDATE organizations SET name = 'x' WHERE id = ?", (org,))

@@ -11,6 +11,7 @@ from textual.widgets import Button, Footer, Label
 from ...domain.archives import parse_items
 from ...domain.months import month_add, month_of
 from ...i18n import _
+from ...present.labels import data_quality_text
 from ...present.sync import device_text, peer_status
 from ...store import queries
 from ..actions import area_title
@@ -23,11 +24,12 @@ class Figure(Button):
     """One clickable, focusable figure: jumps to `mode`, showing `hub_id` where it can."""
 
     def __init__(self, label: str, mode: str, hub_id: str, *, alert: bool = False,
-                 tab: str = "") -> None:
+                 tab: str = "", org_id: str | None = None) -> None:
         super().__init__(label, classes="figure alert" if alert else "figure", compact=True)
         self.mode = mode
         self.hub_id = hub_id
         self.tab = tab
+        self.org_id = org_id  # opens this organization instead
 
 
 class DashboardScreen(AreaScreen):
@@ -39,6 +41,7 @@ class DashboardScreen(AreaScreen):
         with VerticalScroll():
             yield Vertical(id="district", classes="hub")
             yield Grid(id="hubs")
+            yield Vertical(id="quality", classes="hub")
             yield Vertical(id="peers", classes="hub")
         yield Footer()
 
@@ -49,9 +52,25 @@ class DashboardScreen(AreaScreen):
         grid = self.query_one("#hubs", Grid)
         grid.remove_children()
         grid.mount_all(self._hub_panels())
+        quality = self.query_one("#quality", Vertical)
+        quality.remove_children()
+        figures = self._quality_figures()
+        quality.display = bool(figures)
+        quality.mount_all(figures)
         peers = self.query_one("#peers", Vertical)
         peers.remove_children()
         peers.mount_all(self._peer_figures())
+
+    def _quality_figures(self) -> list[Label | Figure]:
+        """Records to correct or delete (dated after today by a wrong clock); each opens
+        its organization. Nothing is shown when there are none."""
+        problems = queries.data_quality(self.reader, self.today)
+        if not problems:
+            return []
+        return [Label(_("Data to check: {count} records dated after today").format(
+                    count=len(problems)), classes="hub-name"),
+                *(Figure(data_quality_text(problem), "organizations", "", alert=True,
+                         org_id=problem["org_id"]) for problem in problems[:20])]
 
     def _peer_figures(self) -> list[Label | Figure]:
         """When this replica last synced with each other device; each opens the sync area."""
@@ -131,7 +150,9 @@ class DashboardScreen(AreaScreen):
         return panels
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if isinstance(event.button, Figure):
+        if isinstance(event.button, Figure) and event.button.org_id:
+            self.incubator.open_organization(event.button.org_id)
+        elif isinstance(event.button, Figure):
             self.jump(event.button.mode, event.button.hub_id, event.button.tab)
 
     def jump(self, mode: str, hub_id: str, tab: str = "") -> None:

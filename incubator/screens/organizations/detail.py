@@ -248,7 +248,8 @@ class OrganizationDetailScreen(AreaScreen):
         self.app.call_from_thread(self._fill, "history-table", rows)
 
     def action_edit(self) -> None:
-        self.app.push_screen(profile_form(self.store, self.org))
+        self.app.push_screen(profile_form(
+            self.store, self.org, lambda org_id=self.org_id: queries.org_row(self.reader, org_id)))
 
     def action_resolve(self) -> None:
         table = self.query_one("#conflict-table", DataTable)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.validation import Integer, Length, Regex
@@ -9,7 +10,7 @@ from textual.widgets import Input, Select
 
 from ...domain.models import AreaKind, LegalStatus, OrgForm, PartyOrg, Stage, label
 from ...i18n import N_, _, language
-from ..widgets.form import Field, FormScreen
+from ..widgets.form import Field, RecordForm
 
 TEXT_FIELDS = (
     ("name", N_("Name"), [Length(1, 80)]),
@@ -33,8 +34,9 @@ REGISTER_TEXT_FIELDS = (
 EDITABLE_STAGES = (Stage.APPLICANT, Stage.STARTUP, Stage.GROWTH)
 
 
-def profile_form(store, org: dict[str, Any]) -> FormScreen:
-    """A form over the organization's profile; saves only the fields that changed."""
+def profile_form(store, org: dict[str, Any], reload: Callable[[], dict[str, Any]]) -> RecordForm:
+    """A form over the organization's profile (`org`, its row; `reload` reads it again):
+    saves only the fields that changed, if nobody changed them since (`RecordForm`)."""
     lang = language()
     fields: list[Field] = [
         (key, title, Input("" if org.get(key) is None else str(org[key]), validators=validators))
@@ -57,11 +59,18 @@ def profile_form(store, org: dict[str, Any]) -> FormScreen:
             [(label(s, lang), s.value) for s in EDITABLE_STAGES], value=org["stage"],
             allow_blank=False)))
 
-    def write(values: dict[str, Any]) -> dict[str, Any]:
-        typed = {k: "" if v == Select.NULL else str(v).strip() for k, v in values.items()}
-        changed = {k: v for k, v in typed.items()
-                   if v != ("" if org.get(k) is None else str(org[k]))}
-        return store.edit_org(org["id"], changed)
+    def shown(key: str, value: Any) -> Any:
+        """A stored profile value as its widget holds it."""
+        if key == "party_org":
+            return value or "none"
+        if key in ("area", "org_form"):
+            return value or Select.NULL
+        return "" if value is None else str(value)
 
-    return FormScreen(_("Edit {name}").format(name=org["name"]), fields, write,
-                      lambda changed: _("Saved: {fields}").format(fields=", ".join(sorted(changed))))
+    def write(changed: dict[str, Any], opened: dict[str, Any]) -> dict[str, Any]:
+        typed = {k: "" if v == Select.NULL else str(v).strip() for k, v in changed.items()}
+        return store.edit_org(org["id"], typed, opened=opened)
+
+    return RecordForm(_("Edit {name}").format(name=org["name"]), fields, org, reload, shown,
+                      write, lambda changed: _("Saved: {fields}").format(
+                          fields=", ".join(sorted(changed))))

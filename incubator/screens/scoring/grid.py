@@ -35,18 +35,20 @@ class ColumnHeads(Horizontal):
 
 
 class ScoreRow(Horizontal):
-    """An organization's scores for the month; typing writes into `draft` (item key -> text).
+    """An organization's scores for the month; typing writes into `draft` (item key -> text)
+    what differs from `stored` (the stored score as text).
 
     Every keystroke sums at most a handful of cells and toggles one class.
     """
 
     def __init__(self, org_id: str, name: str, version: RubricVersion, values: dict[str, str],
-                 draft: dict[str, str], threshold: float) -> None:
+                 stored: dict[str, str], draft: dict[str, str], threshold: float) -> None:
         super().__init__(classes="score-row")
         self.org_id = org_id
         self.org_name = name
         self.version = version
         self.values = values
+        self.stored = stored
         self.draft = draft
         self.threshold = threshold
 
@@ -75,7 +77,13 @@ class ScoreRow(Horizontal):
                        and ten_point(total, self.version.max_total) < self.threshold, "low")
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        """Keep in `draft` only what differs from the stored value: a row nobody typed in
+        has an empty draft and follows changes made elsewhere."""
         event.stop()
         key = self.version.items[self.cells.index(event.input)].key
-        self.draft[key] = event.value.strip()
+        typed = event.value.strip()
+        if typed == self.stored.get(key, ""):
+            self.draft.pop(key, None)
+        else:
+            self.draft[key] = typed
         self.show_total()

@@ -15,7 +15,7 @@ from ...domain.months import check_not_future, month_add, month_end, month_of, p
 from ...domain.rubric import RubricItem, RubricVersion, rubric_for
 from ...i18n import _
 from ...store import queries
-from ...store.commands import ScoreEntry
+from ...store.commands import ScoreEntry, StaleEdit
 from ..actions import SCORING_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
@@ -27,12 +27,27 @@ PAGE = 20  # rows mounted at once: keeps every keystroke's layout small in a lar
 
 @dataclass
 class Sheet:
-    """One hub's month: residents, stored scores (as text) and what was typed (drafts)."""
+    """One hub's month: residents, stored scores (as text), what was typed (drafts: only
+    what differs from the stored text), the stored items each row was opened with (a save
+    writes a row only if they are still stored: compare-and-set) and the rows a save found
+    changed elsewhere (`stale`)."""
 
     version: RubricVersion
     residents: list[tuple[str, str]]
     stored: dict[str, dict[str, str]]
+    opened: dict[str, dict[str, float]]
     drafts: dict[str, dict[str, str]] = field(default_factory=dict)
+    stale: dict[str, StaleEdit] = field(default_factory=dict)
+
+    def follow(self, old: Sheet) -> None:
+        """Keep what was typed in `old`; a row nobody typed in takes the newly stored
+        score (its opened items too), a typed row keeps the items it was opened with."""
+        self.drafts = old.drafts  # the same dicts: rows still mounted keep writing into them
+        for org_id, draft in self.drafts.items():
+            if draft:
+                self.opened[org_id] = old.opened.get(org_id, {})
+        self.stale = {org_id: error for org_id, error in old.stale.items()
+                      if self.drafts.get(org_id)}
 
     def typed(self, org_id: str) -> dict[str, str]:
         """Stored values overlaid by anything typed, by item key."""
@@ -93,8 +108,14 @@ class ScoringScreen(AreaScreen):
             yield HubSelect(self.reader, id="hub")
             yield MonthInput(month_add(month_of(self.today), -1), self.today, id="month")
             yield Button(_("Save all"), variant="primary", id="save")
+            take = Button(_("Take the newer"), id="take-newer")
+            take.display = False
+            yield take
             yield Label("", id="pages")
         yield Label("", id="rubric", classes="hint")
+        stale = Label("", id="stale", classes="error")
+        stale.display = False
+        yield stale
         yield Horizontal(id="heads")
         yield VerticalScroll(id="grid")
         yield Footer()
@@ -127,12 +148,15 @@ class ScoringScreen(AreaScreen):
         self.shown = shown
         hub, month = choice
         residents = queries.residents_of_hub(self.reader, hub, month_end(month))
-        stored = {s["org_id"]: {k: f"{v:g}" for k, v in s["items"].items()}
-                  for s in queries.scores(self.reader, month=month)}
+        items = {s["org_id"]: s["items"] for s in queries.scores(self.reader, month=month)}
+        stored = {org_id: {k: f"{v:g}" for k, v in values.items()}
+                  for org_id, values in items.items()}
         version = rubric_for(queries.rubric_versions(self.reader), month)
         old = self.sheets.get(choice)
-        self.sheets[choice] = Sheet(version, residents, stored,
-                                    old.drafts if old and old.version == version else {})
+        sheet = self.sheets[choice] = Sheet(version, residents, stored, dict(items))
+        if old and old.version == version:
+            sheet.follow(old)
+        self.show_stale(sheet)
         threshold = queries.settings(self.reader, month).warning_threshold
         self.query_one("#rubric", Label).update(
             _("Rubric from {since}: {items}. Tab moves between cells; rows below {threshold} "
@@ -153,7 +177,8 @@ class ScoringScreen(AreaScreen):
         self.page = min(max(self.page, 0), pages - 1)
         chunk = sheet.residents[self.page * PAGE:(self.page + 1) * PAGE]
         rows = [ScoreRow(org_id, name, sheet.version, sheet.typed(org_id),
-                         sheet.drafts[org_id], threshold) for org_id, name in chunk]
+                         sheet.stored.get(org_id, {}), sheet.drafts[org_id], threshold)
+                for org_id, name in chunk]
         focused = self.focused.id if self.focused else None
         self.query_one("#pages", Label).update(
             _("Page {page}/{pages}, {count} organizations").format(
@@ -205,18 +230,53 @@ class ScoringScreen(AreaScreen):
                         severity="warning")
             return
         entries = [ScoreEntry(org_id, choice[1], {k: float(v) for k, v in
-                                                  sheet.typed(org_id).items()})
+                                                  sheet.typed(org_id).items()},
+                              opened=sheet.opened.get(org_id, {}))
                    for org_id in ready]
 
-        def saved(result: list) -> None:
-            for entry in entries:
-                sheet.drafts[entry.org].clear()
-                sheet.stored[entry.org] = {k: f"{v:g}" for k, v in entry.values.items()}
+        def saved(result: tuple) -> None:
+            written, stale = result
+            for record in written:
+                org_id = record["org_id"]
+                sheet.drafts[org_id].clear()
+                sheet.stale.pop(org_id, None)
+                sheet.opened[org_id] = record["items"]
+                sheet.stored[org_id] = {k: f"{v:g}" for k, v in record["items"].items()}
+            for entry, error in stale:
+                sheet.stale[entry.org] = error
+                sheet.opened[entry.org] = error.newer  # saving again keeps what was typed
+            self.show_stale(sheet)
 
-        def message(result: list) -> str:
-            text = _("Saved the scores of {count} organizations").format(count=len(result))
+        def message(result: tuple) -> str:
+            written, stale = result
+            text = _("Saved the scores of {count} organizations").format(count=len(written))
             if partial:
                 text += " " + _("({count} incomplete rows kept, not saved)").format(count=partial)
+            if stale:
+                text += " " + _("({count} rows changed elsewhere since you opened them, "
+                                "not saved)").format(count=len(stale))
             return text
 
-        self.save(lambda: self.store.set_scores(entries), message, then=saved)
+        self.save(lambda: self.store.set_scores_unless_changed(entries), message, then=saved)
+
+    def show_stale(self, sheet: Sheet) -> None:
+        """The rows a save found changed elsewhere: the newer score and who wrote it."""
+        stale = self.query_one("#stale", Label)
+        stale.update("\n".join([*(error.render(_) for error in sheet.stale.values()),
+                                 _("Save again to keep yours, or take the newer value.")])
+                     if sheet.stale else "")
+        stale.display = bool(sheet.stale)
+        self.query_one("#take-newer", Button).display = bool(sheet.stale)
+
+    @on(Button.Pressed, "#take-newer")
+    async def take_newer(self) -> None:
+        """Drop what was typed in the rows changed elsewhere: they show the newer score."""
+        choice = self.choice()
+        if choice is None or choice not in self.sheets:
+            return
+        sheet = self.sheets[choice]
+        for org_id in sheet.stale:
+            sheet.drafts[org_id].clear()
+        sheet.stale.clear()
+        self.show_stale(sheet)
+        await self.show_page()

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Select
 
 from ..actions import FORM_ACTIONS, bindings
 from ...i18n import _
+from ...store.commands import StaleEdit
 from ..base import SaveFailed, Saved, StoreAccess
 from .pickers import is_valid
 
@@ -49,6 +50,11 @@ class FormScreen(StoreAccess, ModalScreen[dict[str, Any] | None]):
             with Horizontal(classes="buttons"):
                 yield Button(_("Cancel"), id="cancel", compact=True)
                 yield Button(_("Save"), variant="primary", id="save", compact=True)
+                yield from self.extra_buttons()
+
+    def extra_buttons(self) -> list[Button]:
+        """Buttons after Save (none here)."""
+        return []
 
     def values(self) -> dict[str, Any]:
         return {field_id: widget.value for field_id, _t, widget in self.fields}
@@ -79,3 +85,84 @@ class FormScreen(StoreAccess, ModalScreen[dict[str, Any] | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class RecordForm(FormScreen):
+    """A form over a record that already exists: it saves only the fields the person
+    changed, and only if each is still stored as the form was opened (compare-and-set,
+    `StaleEdit`); fields not touched follow changes made elsewhere at the app's poll.
+
+    `record` holds the stored values by field id, `reload()` reads them again, `shown(id,
+    value)` is a stored value as its widget holds it, and `write(changed, opened)` gets the
+    typed values of the changed fields and the stored values they were opened with. When
+    the store refuses a stale field, the form shows the newer value and who wrote it: save
+    again to keep yours over it, or take the newer.
+    """
+
+    def __init__(self, title: str, fields: list[Field], record: dict[str, Any],
+                 reload: Callable[[], dict[str, Any]], shown: Callable[[str, Any], Any],
+                 write: Callable[[dict[str, Any], dict[str, Any]], Any],
+                 message: Callable[[Any], str]) -> None:
+        super().__init__(title, fields, lambda values: write(values, self.opened_of(values)),
+                         message)
+        self.opened = {field_id: record.get(field_id) for field_id, _t, _w in fields}
+        self.reload = reload
+        self.shown = shown
+        self.newer: dict[str, Any] = {}
+        self._version: int | None = None
+
+    def extra_buttons(self) -> list[Button]:
+        take = Button(_("Take the newer"), id="take-newer", compact=True)
+        take.display = False
+        return [take]
+
+    def on_mount(self) -> None:
+        self._version = self.incubator.data_version()
+        self.set_interval(self.incubator.POLL_SECONDS, self.follow)
+
+    def widget(self, field_id: str) -> Input | Select:
+        return next(w for fid, _t, w in self.fields if fid == field_id)
+
+    def untouched(self, field_id: str) -> bool:
+        return self.widget(field_id).value == self.shown(field_id, self.opened[field_id])
+
+    def values(self) -> dict[str, Any]:
+        """Only the fields the person changed."""
+        return {field_id: widget.value for field_id, _t, widget in self.fields
+                if not self.untouched(field_id)}
+
+    def opened_of(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {field_id: self.opened[field_id] for field_id in values}
+
+    def follow(self) -> None:
+        """Fields the person did not touch take what was stored elsewhere since."""
+        version = self.incubator.data_version()
+        if version == self._version:
+            return
+        self._version = version
+        fresh = self.reload()
+        for field_id in self.opened:
+            if fresh.get(field_id) != self.opened[field_id] and self.untouched(field_id):
+                self.opened[field_id] = fresh.get(field_id)
+                self.widget(field_id).value = self.shown(field_id, fresh.get(field_id))
+
+    def on_save_failed(self, event: SaveFailed) -> None:
+        super().on_save_failed(event)
+        if not isinstance(event.error, StaleEdit):
+            return
+        fresh = self.reload()
+        typed = self.values()
+        self.newer = {field_id: fresh.get(field_id) for field_id in typed
+                      if fresh.get(field_id) != self.opened[field_id]}
+        self.opened.update(self.newer)  # saving again keeps what was typed over them
+        self.query_one("#error", Label).update(
+            event.message + "\n" + _("Save again to keep yours, or take the newer value."))
+        self.query_one("#take-newer", Button).display = bool(self.newer)
+
+    @on(Button.Pressed, "#take-newer")
+    def take_newer(self) -> None:
+        for field_id, value in self.newer.items():
+            self.widget(field_id).value = self.shown(field_id, value)
+        self.newer = {}
+        self.query_one("#take-newer", Button).display = False
+        self.query_one("#error", Label).update("")

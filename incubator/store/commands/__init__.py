@@ -26,6 +26,7 @@ from .hubs import HubCommands
 from .leaving import GraduationRefused, LeavingCommands
 from .network import NetworkCommands, clean_device_name, rubric_map
 from .organizations import OrganizationCommands
+from .base import StaleEdit
 from .records import RecordCommands
 from .reviews import ReviewCommands
 from .scores import ScoreCommands, ScoreEntry
@@ -34,7 +35,7 @@ from .warnings import ORDERED_EXIT_REASON, WarningCommands
 from .writes import set_all
 
 __all__ = ["ActivityEntry", "GraduationRefused", "ORDERED_EXIT_REASON", "ScoreEntry",
-           "StorageError", "Store", "VisitEntry"]
+           "StaleEdit", "StorageError", "Store", "VisitEntry"]
 
 class Store(NetworkCommands, OrganizationCommands, ScoreCommands, WarningCommands,
             LeavingCommands, HubCommands, ReviewCommands, WaiverCommands, RecordCommands,

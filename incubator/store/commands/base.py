@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from ...domain import rubric
 from ...domain.errors import DomainError, Text
 from ...domain.models import RESIDENT_STAGES, Stage, english_label
 from ...domain.months import month_of
 from ...domain.settings import Settings, SettingsTimeline
-from .. import queries
+from .. import journal, queries
 from ..replica import Replica
 
 
@@ -22,6 +23,21 @@ def refuse_duplicate(name: str, existing: str, message: str) -> None:
         raise DomainError(message, name=name)
     raise DomainError("{name} counts as the same name as {existing}, which already exists",
                       name=name, existing=existing)
+
+
+class StaleEdit(DomainError):
+    """A compare-and-set write refused: the stored value is no longer the one the form was
+    opened with. `newer` is the stored value (as the form shows it), `device` and `at` say
+    who wrote it and when; nothing was written for that record."""
+
+    def __init__(self, what: str | Text, newer: Any, shown: str | Text,
+                 writer: journal.Entry | None):
+        self.newer = newer
+        self.device = writer.device_name if writer else ""
+        self.at = writer.at[:16].replace("T", " ") if writer else ""
+        super().__init__("{what} was changed elsewhere to {newer} by {device} ({at}) since "
+                         "you opened it: nothing was saved for it",
+                         what=what, newer=shown, device=self.device, at=self.at)
 
 
 class Commands:
@@ -60,6 +76,15 @@ class Commands:
 
     def rubric_for(self, month: str) -> rubric.RubricVersion:
         return rubric.rubric_for(queries.rubric_versions(self.db), month)
+
+    def _refuse_if_changed(self, doc_id: str, field: str, opened: Any, stored: Any,
+                           what: str | Text, shown: Callable[[Any], str | Text] = str) -> None:
+        """Compare-and-set: refuse (`StaleEdit`, naming the newer value and its writer)
+        when `stored`, the value now in the replica, is not `opened`, the value the form
+        was opened with. Call it inside the write's transaction."""
+        if stored != opened:
+            raise StaleEdit(what, stored, shown(stored),
+                            journal.last_writer(self.replica.tree(doc_id), field))
 
     def _resident(self, org: str) -> str:
         """The id of a resident organization (startup or growth), else refused."""

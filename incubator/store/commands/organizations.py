@@ -8,7 +8,7 @@ from typing import Any
 from ...domain import organization, register
 from ...domain.categories import resolve_category
 from ...domain.docids import org_doc
-from ...domain.errors import N_, DomainError
+from ...domain.errors import N_, DomainError, Text
 from ...domain.models import (
     RESIDENT_STAGES, AreaKind, LegalStatus, OrgForm, PartyOrg, Stage, parse_enum,
 )
@@ -52,6 +52,18 @@ PROFILE_CLEANERS: dict[str, Callable[[Any], Any]] = {
     "activity_area": lambda v: organization.clean_text(v, N_("Activity area"), 200),
 }
 EDITABLE = (*PROFILE_CLEANERS, "hub", "category")
+PROFILE_LABELS = {"name": N_("Name"), "category": N_("Category"), "legal_status": N_("Legal status"),
+                  "stage": N_("Stage"), "community": N_("Community"), "contact": N_("Contact"),
+                  "phone": N_("Phone"), "members": N_("Members"),
+                  "party_org": N_("Party organization"), "entered": N_("Entered"),
+                  "notes": N_("Notes"), "hub": N_("Hub"), "area": N_("Urban or rural"),
+                  "town": N_("Street or town"), "village": N_("Community or village"),
+                  "credit_code": N_("Unified social credit code"),
+                  "filing_number": N_("Filing number"),
+                  "registered_on": N_("Registered or filed on"),
+                  "leader": N_("Person in charge"), "supervisor": N_("Supervising unit"),
+                  "org_form": N_("Organization form"), "place": N_("Activity place"),
+                  "activity_area": N_("Activity area")}
 
 
 def _profile_value(row: Mapping[str, Any], key: str) -> Any:
@@ -109,41 +121,55 @@ class OrganizationCommands(Commands):
             refuse_duplicate(name, existing, N_("An organization named {name} already exists "
                                                 "in this hub"))
 
-    def edit_org(self, org: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-        """Change profile fields; returns what was written."""
+    def edit_org(self, org: str, changes: Mapping[str, Any],
+                 opened: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Change profile fields; returns what was written. With `opened` (the values a
+        form was opened with), compare-and-set: a field to be written whose stored value is
+        no longer its opened one refuses the whole edit (`StaleEdit`)."""
         org_id = queries.resolve_org(self.db, org)
-        current = queries.org_row(self.db, org_id)
-        cleaned: dict[str, Any] = {}
-        for key, value in changes.items():
-            if value is None:
-                continue
-            if key not in EDITABLE:
-                raise DomainError("Field {field} cannot be edited", field=key)
-            cleaned[key] = self._clean_profile_value(key, value)
-        if not cleaned:
-            raise DomainError("Nothing to change")
-        if current["stage"] is None:
-            if "stage" in cleaned and "hub" not in cleaned:
-                raise DomainError("An organization without a hub has no incubation stage: "
-                                  "give --hub too")
-            if "hub" in cleaned:  # it joins a hub from the district register
-                cleaned.setdefault("stage", Stage.APPLICANT.value)
-                if cleaned["stage"] not in NEW_STAGES:
-                    raise DomainError("A new organization starts as applicant, startup or "
-                                      "growth")
-        elif "stage" in cleaned:
-            organization.check_stage_change(Stage(current["stage"]), Stage(cleaned["stage"]))
-        if "name" in cleaned or "hub" in cleaned:
-            self._check_unique_name(cleaned.get("name", current["name"]),
-                                    cleaned.get("hub", current["hub_id"]), org_id)
-        changed = {k: v for k, v in cleaned.items() if v != _profile_value(current, k)}
-        if not changed:
-            raise DomainError("Nothing to change")
-        self._check_profile({**{k: _profile_value(current, k) for k in EDITABLE}, **changed})
-        self.replica.change(
-            org_doc(org_id), "Edited {fields}", {"fields": ", ".join(sorted(changed))},
-            lambda ed: set_all(ed, {("profile", k): v for k, v in changed.items()}),
-        )
+        with self.replica.transaction():
+            current = queries.org_row(self.db, org_id)
+            cleaned: dict[str, Any] = {}
+            for key, value in changes.items():
+                if value is None:
+                    continue
+                if key not in EDITABLE:
+                    raise DomainError("Field {field} cannot be edited", field=key)
+                cleaned[key] = self._clean_profile_value(key, value)
+            if not cleaned:
+                raise DomainError("Nothing to change")
+            for key in cleaned.keys() & (opened or {}).keys():
+                if cleaned[key] == _profile_value(current, key):
+                    continue  # already what was typed: nothing stale to overwrite
+                was = "" if opened[key] is None and key in REGISTER_FIELDS else opened[key]
+                self._refuse_if_changed(
+                    org_doc(org_id), f"profile/{key}", was, _profile_value(current, key),
+                    Text("{name}: {field}", {"name": current["name"],
+                                             "field": Text(PROFILE_LABELS[key])}),
+                    lambda value: "" if value is None else str(value))
+            if current["stage"] is None:
+                if "stage" in cleaned and "hub" not in cleaned:
+                    raise DomainError("An organization without a hub has no incubation stage: "
+                                      "give --hub too")
+                if "hub" in cleaned:  # it joins a hub from the district register
+                    cleaned.setdefault("stage", Stage.APPLICANT.value)
+                    if cleaned["stage"] not in NEW_STAGES:
+                        raise DomainError("A new organization starts as applicant, startup or "
+                                          "growth")
+            elif "stage" in cleaned:
+                organization.check_stage_change(Stage(current["stage"]),
+                                                Stage(cleaned["stage"]))
+            if "name" in cleaned or "hub" in cleaned:
+                self._check_unique_name(cleaned.get("name", current["name"]),
+                                        cleaned.get("hub", current["hub_id"]), org_id)
+            changed = {k: v for k, v in cleaned.items() if v != _profile_value(current, k)}
+            if not changed:
+                raise DomainError("Nothing to change")
+            self._check_profile({**{k: _profile_value(current, k) for k in EDITABLE}, **changed})
+            self.replica.change(
+                org_doc(org_id), "Edited {fields}", {"fields": ", ".join(sorted(changed))},
+                lambda ed: set_all(ed, {("profile", k): v for k, v in changed.items()}),
+            )
         return changed
 
     def _clean_profile_value(self, key: str, value: Any) -> Any:

@@ -9,12 +9,12 @@ from typing import Any
 
 from ...domain import organization, rubric
 from ...domain.docids import org_doc
-from ...domain.errors import N_, DomainError
+from ...domain.errors import N_, DomainError, Text
 from ...domain.months import check_scoreable, parse_month
 from ...domain.settings import SettingsTimeline
 from .. import queries
-from .base import Commands
-from .writes import set_all
+from .base import Commands, StaleEdit
+from .writes import set_all, write_field
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class ScoreEntry:
     month: str
     values: Mapping[str, float]
     note: str | None = None
+    # Compare-and-set: the items stored when the form was opened ({} for no score);
+    # None writes whatever is stored now (the CLI).
+    opened: Mapping[str, float] | None = None
 
 
 class ScoreCommands(Commands):
@@ -48,13 +51,37 @@ class ScoreCommands(Commands):
         return org_id, month, record
 
     def set_scores(self, entries: Iterable[ScoreEntry]) -> list[dict[str, Any]]:
-        """Validate every entry, then save them all in one transaction (one change per org)."""
+        """Validate every entry, then save them all in one transaction (one change per org);
+        an entry whose stored score is no longer the one it was opened with refuses all
+        (`StaleEdit`)."""
+        saved, _stale = self._save_scores(list(entries), skip_stale=False)
+        return saved
+
+    def set_scores_unless_changed(self, entries: Iterable[ScoreEntry]) -> tuple[
+            list[dict[str, Any]], list[tuple[ScoreEntry, StaleEdit]]]:
+        """The scoring grid's save: like `set_scores`, in one transaction, but an entry
+        whose score was changed elsewhere since it was opened is left out (nothing written
+        for that organization and month) and returned with its `StaleEdit`."""
+        return self._save_scores(list(entries), skip_stale=True)
+
+    def _save_scores(self, entries: list[ScoreEntry], *, skip_stale: bool
+                     ) -> tuple[list[dict[str, Any]], list[tuple[ScoreEntry, StaleEdit]]]:
         timeline = self.timeline()
-        prepared = [self.prepare_score(entry, timeline) for entry in entries]
-        by_org: dict[str, dict[str, dict[str, Any]]] = {}
-        for org_id, month, record in prepared:
-            by_org.setdefault(org_id, {})[month] = record
+        prepared = [(entry, *self.prepare_score(entry, timeline)) for entry in entries]
+        saved: list[dict[str, Any]] = []
+        stale: list[tuple[ScoreEntry, StaleEdit]] = []
         with self.replica.transaction():
+            by_org: dict[str, dict[str, dict[str, Any]]] = {}
+            for entry, org_id, month, record in prepared:
+                try:
+                    self._check_opened(entry, org_id, month)
+                except StaleEdit as refused:
+                    if not skip_stale:
+                        raise
+                    stale.append((entry, refused))
+                    continue
+                by_org.setdefault(org_id, {})[month] = record
+                saved.append(dict(record, org_id=org_id, month=month))
             for org_id, months in by_org.items():
                 writes = {("scores", month): json.dumps(record, ensure_ascii=False, sort_keys=True)
                           for month, record in months.items()}
@@ -67,4 +94,30 @@ class ScoreCommands(Commands):
                         "count": len(months), "first": min(months), "last": max(months)}
                 self.replica.change(org_doc(org_id), summary, params,
                                     lambda ed, w=writes: set_all(ed, w))
-        return [dict(record, org_id=org_id, month=month) for org_id, month, record in prepared]
+        return saved, stale
+
+    def _check_opened(self, entry: ScoreEntry, org_id: str, month: str) -> None:
+        """Refuse the entry when its stored items are no longer those it was opened with."""
+        if entry.opened is None:
+            return
+        now = queries.scores(self.db, month=month, org_id=org_id)
+        stored = now[0]["items"] if now else {}
+        opened = {key: float(value) for key, value in entry.opened.items()}
+        self._refuse_if_changed(
+            org_doc(org_id), f"scores/{month}", opened, stored,
+            Text("The score of {name} for {month}", {"name": queries.org_name(self.db, org_id),
+                                                     "month": month}),
+            lambda items: (f"{now[0]['total']:g}/{now[0]['max_total']:g}" if items
+                           else Text(N_("no score"))))
+
+    def delete_score(self, org: str, month: str) -> None:
+        """Delete an organization's score of `month` (one entered by mistake, or for a
+        month in the future of a fast clock), as a recorded change."""
+        org_id = queries.resolve_org(self.db, org)
+        month = parse_month(month)
+        if not queries.scores(self.db, month=month, org_id=org_id):
+            raise DomainError("{name} has no score for {month}",
+                              name=queries.org_name(self.db, org_id), month=month)
+        self.replica.change(org_doc(org_id), N_("Deleted the score of {month}"),
+                            {"month": month},
+                            lambda ed: write_field(ed, ("scores", month), None))

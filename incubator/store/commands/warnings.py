@@ -18,7 +18,7 @@ from ...domain.warnings import Case
 from .. import queries
 from ..materialize import DISMISSAL
 from .leaving import LeavingCommands
-from .writes import set_all
+from .writes import set_all, write_field
 
 ORDERED_EXIT_REASON = "约谈后整改不到位，责令退出"
 
@@ -119,3 +119,22 @@ class WarningCommands(LeavingCommands):
                             {"case": found.id, "reason": text},
                             lambda ed: set_all(ed, {("interviews", dismissal_id): record}))
         return found.id
+
+    def delete_interview(self, org: str, interview: str) -> str:
+        """Delete one warning interview (dated by a wrong clock, or recorded by mistake),
+        chosen by its id, an unambiguous id prefix or its date, as a recorded change.
+        Returns its id."""
+        org_id = queries.resolve_org(self.db, org)
+        wanted = str(interview).strip()
+        found = [row for row in queries.interviews(self.db, org_id)
+                 if wanted and (row["id"].startswith(wanted) or row["on_date"] == wanted)]
+        if len(found) != 1:
+            raise DomainError(
+                "{name} has {count} warning interviews matching {value}: give its id "
+                "(incubator org show)", name=queries.org_name(self.db, org_id),
+                count=len(found), value=wanted[:40])
+        chosen = found[0]
+        self.replica.change(org_doc(org_id), N_("Deleted the warning interview of {date}"),
+                            {"date": chosen["on_date"]},
+                            lambda ed: write_field(ed, ("interviews", chosen["id"]), None))
+        return chosen["id"]

@@ -26,6 +26,7 @@ from .organizations import (
     COUNT_FIELDS, ORG_SORTS, count_by, count_organizations, find_by_name, org_options,
     organizations, residents_of_hub, stage_counts, summary, with_conflicts,
 )
+from .quality import data_quality
 from .reviews import org_reviews, review_of, reviews
 from .scores import missing_scores, scores, year_scores10
 from .sync import last_sync, sync_log, sync_peers
@@ -41,7 +42,7 @@ __all__ = [
     "categories", "conflicts", "count_by", "count_organizations", "hub_score_stats",
     "occupancy_by_month", "ranking", "review_years", "star_counts", "trainings", "visits",
     "zombies",
-    "data_version", "dismissals", "find_by_name", "first_hub", "hub_name", "hub_named", "hub_options", "hubs",
+    "data_quality", "data_version", "dismissals", "find_by_name", "first_hub", "hub_name", "hub_named", "hub_options", "hubs",
     "interviews", "last_sync", "member_records", "members", "membership", "missing_scores",
     "monthly_totals", "open_reader", "org_allocations", "org_cases", "org_name",
     "org_named_in_hub", "org_options", "org_reviews", "org_row", "organizations",
