@@ -10,9 +10,15 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import Protocol
 
+from ..domain.errors import DomainError
 from .identity import Identity
 
 Heads = Iterable[tuple[str, list[str]]]
+
+
+class ReplicaBusy(DomainError):
+    """Another program holds the replica's write lock for longer than the caller would
+    wait; nothing was written."""
 
 
 class SyncDocument(Protocol):
@@ -34,7 +40,9 @@ class SyncPort(Protocol):
 
     # -- the replica itself
     def now_iso(self) -> str: ...
-    def transaction(self) -> AbstractContextManager[None]: ...
+    def transaction(self, wait: float | None = None) -> AbstractContextManager[None]:
+        """One durable transaction; waits up to `wait` seconds (None: the replica's
+        default) for another program's write to finish, else raises `ReplicaBusy`."""
     def meta(self, key: str) -> str | None: ...
     def document(self, doc_id: str) -> SyncDocument | None: ...
     def merge(self, doc_id: str, data: bytes, expected_heads: list[str]) -> bool: ...
