@@ -426,25 +426,30 @@ def flood(peer: Hostile, data: bytes, errors: list) -> None:
             return
 
 
+def flood_while_syncing(pair: Pair, floods: list[tuple[Hostile, bytes]]) -> None:
+    """Each hostile peer sends its data while a normal member syncs; the server must drop
+    or drain every one of them."""
+    errors: list = []
+    threads = [threading.Thread(target=flood, args=(peer, data, errors)) for peer, data in floods]
+    for thread in threads:
+        thread.start()
+    normal_sync_succeeds(pair)
+    for thread in threads:
+        thread.join(120)
+        assert not thread.is_alive(), "a flood was not drained nor refused"
+    for peer, _data in floods:
+        assert peer.wait_closed(TIMEOUT + 10), "the server kept a flooding connection open"
+        peer.close()
+
+
 def test_garbage_floods_keep_memory_bounded(pair):
     pid = pair.process.pid
     rng = random.Random(SEED)
     baseline = vm(pid, "VmRSS")
     giant = struct.pack(">IBB", MAX_FRAME, 4, 0) + rng.randbytes(MAX_FRAME - 2)
     garbage = rng.randbytes(64 * MiB)
-    peers = [Hostile(pair), Hostile(pair)]
-    errors: list = []
-    threads = [threading.Thread(target=flood, args=(peers[0], giant + garbage[:MiB], errors)),
-               threading.Thread(target=flood, args=(peers[1], garbage, errors))]
-    for thread in threads:
-        thread.start()
-    normal_sync_succeeds(pair)
-    for thread in threads:
-        thread.join(60)
-        assert not thread.is_alive(), "a flood was not drained nor refused"
-    for peer in peers:
-        assert peer.wait_closed(TIMEOUT + 10), "the server kept a garbage connection open"
-        peer.close()
+    flood_while_syncing(pair, [(Hostile(pair), giant + garbage[:MiB]),
+                               (Hostile(pair), garbage)])
     peak = vm(pid, "VmHWM") - baseline
     # A connection buffers at most one frame (≤ 32 MiB); decoding it makes transient copies
     # (the frame, its body, its payload: about five frames' worth). Nothing grows with the
@@ -480,17 +485,7 @@ def test_a_flood_of_connections_from_one_member_stays_bounded(fresh):
     for thread in connecting:
         thread.join(60)
     assert len(peers) == 120, "the server did not complete every TLS handshake"
-    errors: list = []
-    floods = [threading.Thread(target=flood, args=(peer, giant, errors)) for peer in peers]
-    for thread in floods:
-        thread.start()
-    normal_sync_succeeds(fresh)
-    for thread in floods:
-        thread.join(120)
-        assert not thread.is_alive(), "a flood was not drained nor refused"
-    for peer in peers:
-        assert peer.wait_closed(TIMEOUT + 10), "the server kept a flooding connection open"
-        peer.close()
+    flood_while_syncing(fresh, [(peer, giant) for peer in peers])
     peak = vm(fresh.process.pid, "VmHWM")
     print(f"\n120 × 32 MiB: server peak resident size {peak / MiB:.0f} MiB")
     assert peak < 300 * 1000 * 1000, f"the server's peak resident size was {peak / MiB:.0f} MiB"
