@@ -15,12 +15,13 @@ from ..present.paths import usable_file
 from ..present.sync import export_text, import_text, result_text
 from ..store import queries
 from ..store.home import replica_path
-from ..sync.transport import DEFAULT_PORT, parse_address
+from ..sync.transport import BUFFER_BYTES, DEFAULT_PORT, MAX_PER_DEVICE, parse_address
 from .args import JsonFlag
 from .output import emit, print_json, print_table, wants_json
 from .root import EXIT_BAD_INPUT, command, group, open_store, session
 
 sync_app = group("sync", "Peer-to-peer sync with the other hubs and laptops.")
+MiB = 1024 * 1024
 
 
 @command(sync_app, "serve")
@@ -29,13 +30,16 @@ def sync_serve(
     listen: Annotated[str, typer.Option("--listen", help="HOST:PORT to listen on.")] = f"0.0.0.0:{DEFAULT_PORT}",
     every: Annotated[float, typer.Option("--every", min=0, help="Also sync with every reachable member every N minutes (0: never).")] = 0,
     announce: Annotated[bool, typer.Option("--announce/--no-announce", help="Announce this device on the local network (mDNS).")] = True,
+    per_device: Annotated[int, typer.Option("--per-device", min=1, max=100, help="Sessions one device may have open at once; more are told to retry later.")] = MAX_PER_DEVICE,
+    buffer: Annotated[int, typer.Option("--buffer", min=32, max=4096, help="MiB of incoming frames all connections may buffer at once; beyond it a large frame waits.")] = BUFFER_BYTES // MiB,
 ) -> None:
     """Serve sync to member devices until Ctrl-C."""
     from ..sync.service import SyncService
 
     host, port = parse_address(listen, default_host="0.0.0.0")
     SyncService(open_store(ctx).port, every_minutes=every, announce=announce,
-                on_event=lambda line: typer.echo(line, err=True)).run_until_signalled(host, port)
+                on_event=lambda line: typer.echo(line, err=True), max_per_device=per_device,
+                buffer_bytes=buffer * MiB).run_until_signalled(host, port)
 
 
 @command(sync_app, "now")

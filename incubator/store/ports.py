@@ -22,6 +22,11 @@ class StorageError(DomainError):
     the data: the same write succeeds once the disk has room again."""
 
 
+class ReplicaBusy(DomainError):
+    """Another program holds the replica's write lock for longer than the caller would
+    wait; nothing was written."""
+
+
 class SyncDocument(Protocol):
     """What sync asks of one document (an `AutomergeDoc`)."""
 
@@ -41,7 +46,9 @@ class SyncPort(Protocol):
 
     # -- the replica itself
     def now_iso(self) -> str: ...
-    def transaction(self) -> AbstractContextManager[None]: ...
+    def transaction(self, wait: float | None = None) -> AbstractContextManager[None]:
+        """One durable transaction; waits up to `wait` seconds (None: the replica's
+        default) for another program's write to finish, else raises `ReplicaBusy`."""
     def meta(self, key: str) -> str | None: ...
     def document(self, doc_id: str) -> SyncDocument | None: ...
     def merge(self, doc_id: str, data: bytes, expected_heads: list[str]) -> bool: ...

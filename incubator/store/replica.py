@@ -35,11 +35,13 @@ from .check import Problem, problems
 from .identity import Identity, actor_for
 from .materialize import CONTAINERS, rows_for
 from .peers import PeerRecords
-from .ports import StorageError
+from .ports import ReplicaBusy, StorageError
 from .schema import QUERY_SCHEMA, QUERY_TABLES, SCHEMA_VERSION, recreate_query_tables
 
 COMPACT_MIN_BYTES = 4096
 CACHE_SIZE = 512
+# Seconds a write waits for another program's write to finish before giving up.
+BUSY_TIMEOUT = 30.0
 
 Apply = Callable[[Editor], dict[str, Any]]
 Clock = Callable[[], datetime]
@@ -105,7 +107,7 @@ class Replica(PeerRecords):
         self.clock = clock
         self._on_close = on_close
         self._file = os.stat(path).st_ino
-        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT)
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self._lock = threading.RLock()
         self._depth = 0
@@ -159,8 +161,10 @@ class Replica(PeerRecords):
     # -- transactions -------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One durable SQLite transaction; nested calls join the outer one.
+    def transaction(self, wait: float | None = None) -> Iterator[None]:
+        """One durable SQLite transaction; nested calls join the outer one. Waits up to
+        `wait` seconds (default `BUSY_TIMEOUT`) for another program's write to finish,
+        else raises `ReplicaBusy` having written nothing.
 
         It returns only after COMMIT succeeded. When anything fails — a refusal, or the
         file that cannot be written (`StorageError`: a full disk) — the transaction is
@@ -180,12 +184,7 @@ class Replica(PeerRecords):
                     self._depth -= 1
                 return
             self._check_same_file()
-            try:
-                self.db.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                if is_storage_failure(exc):
-                    raise storage_error(exc) from exc
-                raise
+            self._begin(BUSY_TIMEOUT if wait is None else wait)
             self._depth = 1
             self._doomed = None
             try:
@@ -218,6 +217,23 @@ class Replica(PeerRecords):
         if self._depth:
             self._doomed = error
         return error
+
+    def _begin(self, wait: float) -> None:
+        conn = self.db.conn
+        if wait != BUSY_TIMEOUT:
+            conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            if is_storage_failure(error):
+                raise storage_error(error) from error
+            if getattr(error, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY:
+                raise
+            raise ReplicaBusy("The replica is busy: another program is writing to it (try "
+                              "again in a moment)") from None
+        finally:
+            if wait != BUSY_TIMEOUT:
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
 
     # -- documents ----------------------------------------------------------
 
@@ -379,7 +395,10 @@ class Replica(PeerRecords):
         return queries.membership(self.db)
 
     def member_records(self) -> dict[str, dict]:
-        return queries.member_records(self.db)
+        """Every member's full record; read under the replica's lock, so a sync server's
+        handshake (on another thread) never sees a membership half merged."""
+        with self._lock:
+            return queries.member_records(self.db)
 
     def _store(self, doc_id: str, doc: AutomergeDoc, kind: str, data: bytes,
                rows: dict[str, list[dict]] | None = None) -> None:

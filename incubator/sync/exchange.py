@@ -6,6 +6,11 @@ reached it (`sent_seq`, valid while the peer's index ID is unchanged) plus the h
 is known to hold for each document (`peer_heads`). An idle reconnect therefore offers
 nothing; after edits it offers only the documents that changed, and sends only what the
 peer lacks.
+
+What a session writes: merges and forgetting a restored peer, which must happen (they
+wait `merge_wait` seconds for another program's write, then raise `ReplicaBusy`: the
+session ends with "busy, retry later"); and records of what the peer holds and how far it got,
+which only save work (`peers.keep_record`: skipped when the replica is busy).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from dataclasses import dataclass
 from ..domain.docids import network_first
 from ..domain.errors import DomainError
 from ..store.ports import StorageError, SyncPort
-from .peers import log_event
+from .peers import keep_record, log_event
 
 Offer = list[tuple[str, list[str]]]
 DATA_BATCH_BYTES = 4 * 1024 * 1024
@@ -34,10 +39,12 @@ class Exchange:
     """The replica's half of one sync session with `peer` (a device ID)."""
 
     def __init__(self, port: SyncPort, peer: str,
-                 translate: Callable[[str], str] = lambda message: message) -> None:
+                 translate: Callable[[str], str] = lambda message: message,
+                 merge_wait: float | None = None) -> None:
         self.port = port
         self.peer = peer
         self.translate = translate
+        self.merge_wait = merge_wait
         self.offer_seq = 0
 
     @property
@@ -56,7 +63,7 @@ class Exchange:
         known = self.known_peer_index()
         if index_id == known:
             return False
-        with self.port.transaction():
+        with self.port.transaction(wait=self.merge_wait):
             self.port.forget_peer_heads(self.peer)
             self.port.save_peer(self.peer, index_id=index_id, sent_seq=0)
         return bool(known)
@@ -83,8 +90,8 @@ class Exchange:
                 held.append((doc_id, heads))
             else:
                 wanted.append((doc_id, doc.heads() if doc else []))
-        with self.port.transaction():
-            self.port.record_peer_heads(self.peer, held)
+        if held:
+            keep_record(self.port, lambda: self.port.record_peer_heads(self.peer, held))
         return wanted
 
     def data_for(self, wanted: Offer) -> Iterator[list[DocData]]:
@@ -111,7 +118,7 @@ class Exchange:
         logged. Returns (heads now held per accepted document, reason per refusal)."""
         accepted: dict[str, list[str]] = {}
         refused: dict[str, str] = {}
-        with self.port.transaction():
+        with self.port.transaction(wait=self.merge_wait):
             for item in sorted(items, key=lambda it: network_first(it.doc_id)):
                 try:
                     self.port.merge(item.doc_id, item.data, item.heads)
@@ -132,10 +139,9 @@ class Exchange:
 
     def acknowledged(self, heads: dict[str, list[str]]) -> None:
         """The peer now holds these heads."""
-        with self.port.transaction():
-            self.port.record_peer_heads(self.peer, heads.items())
+        if heads:
+            keep_record(self.port, lambda: self.port.record_peer_heads(self.peer, heads.items()))
 
     def finish(self) -> None:
         """Everything offered at the start has reached the peer."""
-        with self.port.transaction():
-            self.port.save_peer(self.peer, sent_seq=self.offer_seq)
+        keep_record(self.port, lambda: self.port.save_peer(self.peer, sent_seq=self.offer_seq))

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..store.identity import Card
-from ..store.ports import SyncPort
+from ..store.ports import ReplicaBusy, SyncPort
+
+# Seconds sync's own records wait for another program's write before they are skipped.
+RECORD_WAIT = 0.2
+
+
+def keep_record(port: SyncPort, write: Callable[[], object]) -> bool:
+    """Write some of sync's own records (what a peer holds, how far it got, how a session
+    went) unless another program is writing to the replica: they only save work, so a
+    record skipped means the next session offers a little more. True when written."""
+    try:
+        with port.transaction(wait=RECORD_WAIT):
+            write()
+    except ReplicaBusy:
+        return False
+    return True
 
 
 def pin_peer(port: SyncPort, card: Card) -> None:
@@ -46,14 +62,12 @@ def peer_address(port: SyncPort, device_id: str) -> str:
 
 
 def remember_address(port: SyncPort, device_id: str, address: str) -> None:
-    with port.transaction():
-        port.save_peer(device_id, address=address)
+    keep_record(port, lambda: port.save_peer(device_id, address=address))
 
 
 def log_event(port: SyncPort, peer: str | None, event: str, detail: str = "",
               doc_id: str | None = None) -> None:
-    with port.transaction():
-        port.log(port.now_iso(), peer, event, detail, doc_id)
+    keep_record(port, lambda: port.log(port.now_iso(), peer, event, detail, doc_id))
 
 
 @dataclass
@@ -75,6 +89,9 @@ def record_session(port: SyncPort, peer: str, stats: SessionStats, error: str | 
                "seconds": round(stats.seconds, 3)}
     if error is None:
         figures["last_sync"] = port.now_iso()
-    with port.transaction():
+
+    def write() -> None:
         port.save_peer(peer, **figures)
-        log_event(port, peer, "failed" if error else "synced", error or "")
+        port.log(port.now_iso(), peer, "failed" if error else "synced", error or "")
+
+    keep_record(port, write)

@@ -16,8 +16,16 @@ A session, the same on both sides after TLS:
    after its heads; in batches, the last one marked.
 5. ACK: the heads now held per document, and the documents refused (with why).
 
+ERROR ends a session on a fault; BUSY ends it because this side cannot write now
+(another program holds its replica's write lock, or a server is already receiving as
+much as it may buffer, or this device has too many sessions open with it): the peer
+tries again later, with backoff. Either may come at any point, even before HELLO.
+
 Every DATA frame is merged in one SQLite transaction and acknowledged; a cut
 connection leaves both replicas valid and the next session skips what arrived.
+
+Version 2 (this one) added BUSY and the rule that changes are judged by the membership
+their author held (`store.authorship`): a version-1 peer is refused with a plain message.
 """
 
 from __future__ import annotations
@@ -34,13 +42,17 @@ from ..domain.docids import is_doc_id, is_head
 from ..domain.errors import DomainError
 from .exchange import DocData, Exchange, Offer
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 MAX_FRAME = 32 * 1024 * 1024
 COMPRESS_FROM = 200
 
 
 class ProtocolError(DomainError):
     """A frame that is malformed, unknown, oversized or out of turn."""
+
+
+class PeerBusy(ProtocolError):
+    """The peer cannot take this session now (its BUSY frame): try again later."""
 
 
 class Frame(IntEnum):
@@ -50,6 +62,7 @@ class Frame(IntEnum):
     DATA = 4
     ACK = 5
     ERROR = 6
+    BUSY = 7
 
 
 def encode_frame(kind: Frame, header: dict[str, Any], payload: bytes = b"") -> bytes:
@@ -71,6 +84,14 @@ class FrameDecoder:
         self.max_frame = max_frame
         self._buffer = bytearray()
 
+    def pending(self) -> int:
+        """The declared size of a frame begun but not complete yet (0 when none): what
+        the buffer will grow to before that frame can be decoded."""
+        if len(self._buffer) < 4:
+            return 0
+        (length,) = struct.unpack_from(">I", self._buffer)
+        return 4 + length if len(self._buffer) < 4 + length else 0
+
     def feed(self, data: bytes) -> Iterator[tuple[Frame, dict[str, Any], memoryview]]:
         self._buffer += data
         while len(self._buffer) >= 4:
@@ -79,13 +100,17 @@ class FrameDecoder:
                 raise ProtocolError("Frame length {length} is out of bounds", length=length)
             if len(self._buffer) < 4 + length:
                 return
-            frame = bytes(self._buffer[4:4 + length])
-            del self._buffer[:4 + length]
+            if len(self._buffer) == 4 + length:  # the whole buffer: decode it in place
+                frame, self._buffer = memoryview(self._buffer)[4:], bytearray()
+            else:
+                with memoryview(self._buffer) as view:
+                    frame = memoryview(bytes(view[4:4 + length]))
+                del self._buffer[:4 + length]
             yield self._decode(frame)
 
-    def _decode(self, frame: bytes) -> tuple[Frame, dict[str, Any], memoryview]:
+    def _decode(self, frame: memoryview) -> tuple[Frame, dict[str, Any], memoryview]:
         """The frame's parts; the payload is a view into it (no copy of a large frame)."""
-        kind_byte, flag, body = frame[0], frame[1], memoryview(frame)[2:]
+        kind_byte, flag, body = frame[0], frame[1], frame[2:]
         try:
             kind = Frame(kind_byte)
         except ValueError:
@@ -169,7 +194,7 @@ class SyncSession:
     def receive(self, data: bytes) -> Iterator[bytes]:
         """Frames to send in answer to `data` (lazily: DATA is built batch by batch)."""
         for kind, header, payload in self.decoder.feed(data):
-            if kind is not Frame.HELLO and not self.got_hello:
+            if kind not in (Frame.HELLO, Frame.ERROR, Frame.BUSY) and not self.got_hello:
                 raise ProtocolError("The peer did not start with a greeting")
             yield from getattr(self, f"_on_{kind.name.lower()}")(header, payload)
         if self.done and self.complete and not self.finished:
@@ -179,9 +204,15 @@ class SyncSession:
     def _on_hello(self, header: dict, _payload: bytes) -> Iterator[bytes]:
         if self.got_hello:
             raise ProtocolError("The peer greeted twice")
-        if header.get("v") != PROTOCOL_VERSION:
-            raise ProtocolError("The peer speaks protocol version {version}",
-                                version=str(header.get("v"))[:10])
+        version = header.get("v")
+        if version != PROTOCOL_VERSION:
+            if isinstance(version, int) and version < PROTOCOL_VERSION:
+                raise ProtocolError("The other device runs an older version of incubator (sync "
+                                    "protocol {version}, this one {ours}): update it to sync",
+                                    version=version, ours=PROTOCOL_VERSION)
+            raise ProtocolError("The other device runs a newer version of incubator (sync "
+                                "protocol {version}, this one {ours}): update this one to sync",
+                                version=str(version)[:10], ours=PROTOCOL_VERSION)
         self.got_hello = True
         index, known = _text(header, "index"), _text(header, "known")
         offer = _offer(header.get("offer"))
@@ -270,7 +301,16 @@ class SyncSession:
         raise ProtocolError("The peer ended the session: {reason}",
                             reason=self.exchange.translate(reason))
 
+    def _on_busy(self, header: dict, _payload: bytes) -> Iterator[bytes]:
+        raise PeerBusy("The other device is busy ({reason}): trying again later",
+                       reason=str(header.get("message", ""))[:300])
+
 
 def error_frame(message: str) -> bytes:
     """The last frame sent before closing on an error."""
     return encode_frame(Frame.ERROR, {"message": message[:300]})
+
+
+def busy_frame(message: str) -> bytes:
+    """The last frame sent before closing because this side cannot go on now."""
+    return encode_frame(Frame.BUSY, {"message": message[:300]})

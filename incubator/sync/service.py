@@ -17,7 +17,10 @@ from ..domain.errors import DomainError
 from ..i18n import _
 from ..store.ports import SyncPort
 from .peers import remember_address, trusted_certificates
-from .transport import Events, PeerResult, Progress, SyncError, SyncServer, sync_all
+from .transport import (
+    BUFFER_BYTES, MAX_PER_DEVICE, Events, PeerResult, Progress, ReplicaWorker, SyncError,
+    SyncServer, sync_all,
+)
 
 Rounds = Callable[["list[PeerResult] | DomainError"], None]
 
@@ -47,15 +50,19 @@ class SyncService:
 
     `run()` serves until `stop()` is called (from any thread, even before it started).
     Events are reported as translated lines; background rounds to `on_round` (the results,
-    or the error that stopped the round) with `progress` while they run.
+    or the error that stopped the round) with `progress` while they run. The server and
+    the rounds share one worker thread on the replica.
     """
 
     def __init__(self, replica: SyncPort, *, every_minutes: float = 0, announce: bool = True,
                  on_event: Events = lambda _line: None, on_round: Rounds | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, max_per_device: int = MAX_PER_DEVICE,
+                 buffer_bytes: int = BUFFER_BYTES) -> None:
         self.replica = replica
         self.every_minutes = every_minutes
         self.announce = announce
+        self.max_per_device = max_per_device
+        self.buffer_bytes = buffer_bytes
         self.on_event = on_event
         self.on_round = on_round or self._echo_round
         self.progress = progress
@@ -83,10 +90,13 @@ class SyncService:
                   on_started: Callable[[int], None] = lambda _port: None) -> None:
         """Serve on host:port until stopped; `on_started(bound port)` once listening."""
         stop = self._attach()
-        server = SyncServer(self.replica, self.on_event)
+        worker = ReplicaWorker()
+        server = SyncServer(self.replica, self.on_event, worker=worker,
+                            max_per_device=self.max_per_device, buffer_bytes=self.buffer_bytes)
         try:
             bound_host, bound_port = await server.start(host, port)
         except OSError as error:
+            worker.close()
             raise SyncError("Cannot serve sync on {host}:{port}: {error}", host=host, port=port,
                             error=error.strerror or str(error)) from None
         self.on_event(_("Serving sync on {host}:{port} as {device}").format(
@@ -100,11 +110,12 @@ class SyncService:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout)
                 if not stop.is_set():
-                    await self._background_round()
+                    await self._background_round(worker)
         finally:
             if announcer:
                 await announcer.close()
             await server.close()
+            worker.close()
             self.on_event(_("Sync server stopped"))
 
     async def _announce(self, host: str, port: int):
@@ -121,9 +132,9 @@ class SyncService:
             return None
         return announcer
 
-    async def _background_round(self) -> None:
+    async def _background_round(self, worker: ReplicaWorker) -> None:
         try:
-            results = await sync_all(self.replica, progress=self.progress)
+            results = await sync_all(self.replica, progress=self.progress, worker=worker)
         except DomainError as error:
             self.on_round(error)
         else:

@@ -115,7 +115,7 @@ class TestWrongClocks:
             first = await sync_with(laptop.replica, hub.replica.identity.device_id,
                                     f"127.0.0.1:{port}")
             assert first.error is None
-            laptop.edit_org(org, {"contact": "李老师"})
+            laptop.edit_org(org, {"notes": "走访：活动室已启用"})
             second = await sync_with(laptop.replica, hub.replica.identity.device_id,
                                      f"127.0.0.1:{port}")
             assert second.error is None and tables(laptop) == tables(hub)

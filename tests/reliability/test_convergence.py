@@ -50,8 +50,9 @@ STEPS = 60
 ITEMS = ("plan", "cleanliness", "activities", "archives", "party")
 CONTACTS = ("王老师", "李老师", "张主任", "赵社工", "")
 REASONS = ("搬迁", "约谈后整改未达标", "合并到其他组织")
-# Why an honest document may be refused for now: what it builds on has not arrived yet.
-WAITING = ("needs changes", "depend on changes", "membership changes this replica does not have")
+# Why an honest document may be refused for now (in Chinese, as bundles report it): what
+# it builds on has not arrived yet (prerequisites, dependencies, membership changes).
+WAITING = ("尚未收到", "依赖本副本缺少的修改")
 
 
 class Network:

@@ -219,7 +219,7 @@ def world(tmp_path_factory):
             for n in range(3)]
     pump(session(laptop, hub), session(hub, laptop))
     hub.set_scores([ScoreEntry(org, "2026-10", FULL) for org in orgs])
-    laptop.edit_org(orgs[0], {"contact": "王老师"})
+    laptop.edit_org(orgs[0], {"notes": "走访：王老师接待"})
     pump(session(laptop, hub), session(hub, laptop))
     docs = {}
     for doc_id in hub.replica.doc_ids():
@@ -250,7 +250,7 @@ def plausible_frame(draw, docs: dict):
     kind = draw(st.sampled_from(list(Frame)))
     payload = b""
     if kind is Frame.HELLO:
-        header = {"v": draw(st.sampled_from([PROTOCOL_VERSION, PROTOCOL_VERSION, 2, "1", True])),
+        header = {"v": draw(st.sampled_from([PROTOCOL_VERSION, PROTOCOL_VERSION, 1, 3, "1", True])),
                   "index": draw(st.text(max_size=20)), "known": draw(st.text(max_size=20)),
                   "offer": draw(offers(doc_ids))}
     elif kind in (Frame.OFFER, Frame.REQUEST):

@@ -8,10 +8,14 @@ completes or exits non-zero with a plain message (no traceback); both replicas p
 every document is whole (an organization arrives with all its scores or not at all); and
 the next try without the fault completes and leaves both replicas' tables equal.
 
-Then hostile members (a valid member certificate, then nonsense): a frame header claiming
-32 MiB followed by silence, a 32 MiB frame of garbage, and a flood of random bytes. The
-server's memory stays bounded (VmHWM, its peak resident size, from /proc), it drops the
-connection, and a normal sync in the meantime succeeds.
+Then hostile members (a viewer's valid member certificate, then nonsense): a frame
+header claiming 32 MiB followed by silence, a 32 MiB frame of garbage, a flood of random
+bytes, and 120 connections at once each sending a 32 MiB frame. The server's memory stays
+bounded (VmHWM, its peak resident size, from /proc), it drops the connections, and a
+normal member's sync in the meantime succeeds. Last, another program holds the server's
+SQLite write lock: idle sessions are still served, a session that brings changes is told
+"busy" and its client tries again until the lock is gone, and nothing is logged but plain
+lines.
 
 The processes run with INCUBATOR_SYNC_TIMEOUT=2 so a stalled peer is given up on in 2 s.
 `INCUBATOR_SEED=S` replays the random cut points.
@@ -173,11 +177,13 @@ class Pair:
         server = Store.init(root / "S", "东湖孵化园", "东湖前台", clock=clock)
         client = Store.join(root / "C", Card.of(server.replica.identity), "外勤一号", clock=clock)
         server.add_member(Card.of(client.replica.identity), "hub")
+        viewer = Store.join(root / "V", Card.of(server.replica.identity), "观察者", clock=clock)
+        server.add_member(Card.of(viewer.replica.identity), "viewer")
         self.server_id = server.replica.identity.device_id
         self.server_certificate = server.replica.identity.certificate_pem
-        self.client_identity = client.replica.identity
-        server.close()
-        client.close()
+        self.hostile_identity = viewer.replica.identity  # a member gone rogue
+        for store in (server, client, viewer):
+            store.close()
         self.rounds = 0
         self.log = root / "server.log"
         self.process = self.serve()
@@ -356,16 +362,21 @@ def vm(pid: int, field: str) -> int:
 
 
 class Hostile:
-    """A member (C's certificate) that speaks TLS to S directly, then misbehaves."""
+    """A member (the viewer V's certificate) that speaks TLS to S directly, then misbehaves."""
 
     def __init__(self, pair: Pair) -> None:
-        context = client_context(pair.client_identity, pair.server_certificate)
+        context = client_context(pair.hostile_identity, pair.server_certificate)
         raw = socket.create_connection(("127.0.0.1", pair.port), timeout=30)
         self.sock = context.wrap_socket(raw)
         self.closed_by_server = threading.Event()
 
-    def send(self, data: bytes) -> None:
-        self.sock.sendall(data)
+    def send(self, data: bytes) -> bool:
+        """Send `data`; False when the server has hung up (what a hostile peer earns)."""
+        try:
+            self.sock.sendall(data)
+        except (ssl.SSLError, OSError):
+            return False
+        return True
 
     def wait_closed(self, seconds: float) -> bool:
         """Read (and drop) what the server sends until it closes the connection."""
@@ -408,11 +419,27 @@ def test_stalled_giant_frame_header_is_dropped_and_others_are_served(pair):
 
 
 def flood(peer: Hostile, data: bytes, errors: list) -> None:
-    try:
-        for offset in range(0, len(data), MiB):
-            peer.send(data[offset:offset + MiB])
-    except (ssl.SSLError, OSError) as error:  # the server hung up mid-flood: what we want
-        errors.append(error)
+    view = memoryview(data)
+    for offset in range(0, len(data), MiB):
+        if not peer.send(view[offset:offset + MiB]):  # the server hung up mid-flood
+            errors.append(offset)
+            return
+
+
+def flood_while_syncing(pair: Pair, floods: list[tuple[Hostile, bytes]]) -> None:
+    """Each hostile peer sends its data while a normal member syncs; the server must drop
+    or drain every one of them."""
+    errors: list = []
+    threads = [threading.Thread(target=flood, args=(peer, data, errors)) for peer, data in floods]
+    for thread in threads:
+        thread.start()
+    normal_sync_succeeds(pair)
+    for thread in threads:
+        thread.join(120)
+        assert not thread.is_alive(), "a flood was not drained nor refused"
+    for peer, _data in floods:
+        assert peer.wait_closed(TIMEOUT + 10), "the server kept a flooding connection open"
+        peer.close()
 
 
 def test_garbage_floods_keep_memory_bounded(pair):
@@ -421,19 +448,8 @@ def test_garbage_floods_keep_memory_bounded(pair):
     baseline = vm(pid, "VmRSS")
     giant = struct.pack(">IBB", MAX_FRAME, 4, 0) + rng.randbytes(MAX_FRAME - 2)
     garbage = rng.randbytes(64 * MiB)
-    peers = [Hostile(pair), Hostile(pair)]
-    errors: list = []
-    threads = [threading.Thread(target=flood, args=(peers[0], giant + garbage[:MiB], errors)),
-               threading.Thread(target=flood, args=(peers[1], garbage, errors))]
-    for thread in threads:
-        thread.start()
-    normal_sync_succeeds(pair)
-    for thread in threads:
-        thread.join(60)
-        assert not thread.is_alive(), "a flood was not drained nor refused"
-    for peer in peers:
-        assert peer.wait_closed(TIMEOUT + 10), "the server kept a garbage connection open"
-        peer.close()
+    flood_while_syncing(pair, [(Hostile(pair), giant + garbage[:MiB]),
+                               (Hostile(pair), garbage)])
     peak = vm(pid, "VmHWM") - baseline
     # A connection buffers at most one frame (≤ 32 MiB); decoding it makes transient copies
     # (the frame, its body, its payload: about five frames' worth). Nothing grows with the
@@ -443,3 +459,86 @@ def test_garbage_floods_keep_memory_bounded(pair):
     print(f"\nflood: peak +{peak / MiB:.0f} MiB, after +{after / MiB:.0f} MiB")
     assert after < 64 * MiB
     normal_sync_succeeds(pair)
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    """A pair of its own: a server process whose peak memory no other test has raised."""
+    made = Pair(tmp_path)
+    made.clean_round()
+    yield made
+    log = made.stop()
+    assert "Traceback" not in log, log
+    made.verify_both()
+
+
+def test_a_flood_of_connections_from_one_member_stays_bounded(fresh):
+    """120 connections at once from one (rogue) viewer, each sending a 32 MiB frame: two
+    are served (the per-device limit), the rest told to retry later, and what the two
+    buffer comes out of the shared budget."""
+    giant = struct.pack(">IBB", MAX_FRAME, 4, 0) + random.Random(SEED).randbytes(MAX_FRAME - 2)
+    peers: list[Hostile] = []
+    connecting = [threading.Thread(target=lambda: peers.append(Hostile(fresh)))
+                  for _ in range(120)]
+    for thread in connecting:
+        thread.start()
+    for thread in connecting:
+        thread.join(60)
+    assert len(peers) == 120, "the server did not complete every TLS handshake"
+    flood_while_syncing(fresh, [(peer, giant) for peer in peers])
+    peak = vm(fresh.process.pid, "VmHWM")
+    print(f"\n120 × 32 MiB: server peak resident size {peak / MiB:.0f} MiB")
+    assert peak < 300 * 1000 * 1000, f"the server's peak resident size was {peak / MiB:.0f} MiB"
+    assert fresh.log.read_text().count("个会话") >= 100  # told to retry: sessions already open
+    normal_sync_succeeds(fresh)
+
+
+LOCKER = """
+import sqlite3, sys, time
+from pathlib import Path
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("INSERT INTO sync_log (at, event, detail) VALUES ('', 'locker', 'another program')")
+Path(sys.argv[2]).write_text("locked")
+deadline = time.monotonic() + 300
+while not Path(sys.argv[3]).exists() and time.monotonic() < deadline:
+    time.sleep(0.05)
+conn.execute("ROLLBACK")
+"""
+
+
+def test_another_program_s_long_write_stalls_no_session(fresh, tmp_path):
+    locked, release = tmp_path / "locked", tmp_path / "release"
+    locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(replica_path(fresh.root / "S")),
+                               str(locked), str(release)])
+    try:
+        deadline = time.monotonic() + 30
+        while not locked.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert locked.exists(), "the locker did not take the write lock"
+        # Idle: nothing to write, served at once although the replica is locked.
+        code, out, err = fresh.sync(f"127.0.0.1:{fresh.port}")
+        assert code == 0 and json.loads(out)[0]["error"] is None, f"{out}{err}"
+        # Changes for the server: told busy, the client tries again until the lock is gone.
+        store = Store.open(fresh.root / "C", clock=lambda: NOW)
+        org = store.add_org("锁期间登记的社", "文化艺术", "东湖孵化园", entered="2019-01-01")
+        store.set_scores([ScoreEntry(org, month, FULL) for month in MONTHS[:12]])
+        store.close()
+        written = {org: 12}
+        client = fresh.command("C", "--json", "sync", "now", "--peer", fresh.server_id,
+                               "--address", f"127.0.0.1:{fresh.port}")
+        deadline = time.monotonic() + 60
+        while "副本正忙" not in fresh.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "副本正忙" in fresh.log.read_text(), fresh.log.read_text()
+        assert client.poll() is None, "the client gave up instead of trying again"
+        release.write_text("go")
+        out, err = client.communicate(timeout=120)
+        assert client.returncode == 0 and json.loads(out)[0]["error"] is None, f"{out}{err}"
+    finally:
+        release.write_text("go")
+        locker.wait(30)
+    fresh.whole("S", written)
+    assert fresh.tables("S") == fresh.tables("C")
+    log = fresh.log.read_text()
+    assert "database is locked" not in log and "Traceback" not in log, log

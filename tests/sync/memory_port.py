@@ -52,7 +52,7 @@ class MemoryPort:
         return NOW
 
     @contextmanager
-    def transaction(self):
+    def transaction(self, wait: float | None = None):
         yield
 
     def meta(self, key: str) -> str | None:

@@ -120,7 +120,7 @@ class TestFieldDay:
         before = tables(fresh), fresh.replica.document_heads()
         summary = import_bundle(fresh.replica, tmp_path / "later.bundle")
         assert list(summary.refused) == [f"org:{org}"] and summary.documents == 0
-        assert "needs changes" in summary.refused[f"org:{org}"]
+        assert "尚未收到的修改" in summary.refused[f"org:{org}"]  # needs changes it lacks
         assert (tables(fresh), fresh.replica.document_heads()) == before
         logged = fresh.db.conn.execute("SELECT event, doc_id FROM sync_log").fetchall()
         assert logged == [("refused", f"org:{org}")]

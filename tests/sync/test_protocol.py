@@ -12,7 +12,7 @@ from incubator.store.identity import Card
 from incubator.store.commands import ScoreEntry, Store
 from incubator.store.replica import ReplicaError
 from incubator.sync.protocol import (
-    MAX_FRAME, Frame, FrameDecoder, ProtocolError, encode_frame,
+    MAX_FRAME, PROTOCOL_VERSION, Frame, FrameDecoder, ProtocolError, encode_frame,
 )
 
 from ..conftest import NOW
@@ -161,7 +161,7 @@ class TestRefusals:
         client = session(member, hub)
         client.start()
         with pytest.raises(ProtocolError, match="out of turn"):
-            list(client.receive(encode_frame(Frame.HELLO, {"v": 1, "index": "x", "known": "",
+            list(client.receive(encode_frame(Frame.HELLO, {"v": PROTOCOL_VERSION, "index": "x", "known": "",
                                                            "offer": []})
                                 + encode_frame(Frame.DATA, {"docs": [], "last": True})))
         assert tables(member) == before
