@@ -14,7 +14,8 @@ from incubator.screens.widgets.form import FormScreen
 from incubator.store import queries
 from incubator.store.commands import ScoreEntry
 
-from .helpers import LOW, open_store, residents
+from .helpers import LOW, notices, open_store, residents
+from .test_review import residents as reviewable
 
 FULL = {"plan": 2, "cleanliness": 2, "activities": 2, "archives": 2, "party": 2}
 MONTH = "2026-11"
@@ -211,3 +212,56 @@ class TestProfileForm:
             await until(pilot, lambda: form.query_one("#phone", Input).value == "13800000009",
                         "the newer phone")
         assert profile(demo_home, org["id"])["phone"] == "13800000009"
+
+
+def review_2025(home, org_id: str) -> dict:
+    store = open_store(home)
+    try:
+        return queries.review_values(queries.review_of(store.db, org_id, 2025))
+    finally:
+        store.close()
+
+
+def review_elsewhere(home, org_id: str, value: float) -> None:
+    elsewhere = open_store(home)  # `review set`, on the same file
+    elsewhere.set_review(org_id, 2025, value, value, value, True)
+    elsewhere.close()
+
+
+async def open_reviewed(app, pilot, home):
+    """The review area on an organization whose 2025 review (60s) was saved before."""
+    org = reviewable(home)[0]
+    review_elsewhere(home, org["id"], 60)
+    await pilot.press("f7")
+    screen = app.screen
+    screen.query_one("#year", Input).value = "2025"
+    screen.query_one("#org", Select).value = org["id"]
+    await until(pilot, lambda: screen.query_one("#self", Input).value == "60", "the review")
+    return screen, org
+
+
+class TestReviewEntry:
+    async def test_a_review_changed_elsewhere_shows_when_nothing_was_typed(self, app,
+                                                                         demo_home):
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen, org = await open_reviewed(app, pilot, demo_home)
+            review_elsewhere(demo_home, org["id"], 80)
+            await until(pilot, lambda: screen.query_one("#self", Input).value == "80",
+                        "the review set elsewhere")
+
+    async def test_a_review_changed_elsewhere_while_typed_is_refused_then_kept(self, app,
+                                                                               demo_home):
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen, org = await open_reviewed(app, pilot, demo_home)
+            screen.query_one("#self", Input).value = "50"
+            review_elsewhere(demo_home, org["id"], 80)
+            await pilot.click("#save")
+            await app.workers.wait_for_complete()
+            await until(pilot, lambda: any("在您打开之后已被" in n for n in notices(app)),
+                        "the refusal")
+            assert review_2025(demo_home, org["id"])["self"] == 80.0  # nothing overwritten
+            assert screen.query_one("#self", Input).value == "50"  # what was typed stays
+            await pilot.click("#save")  # keep yours
+            await app.workers.wait_for_complete()
+            await until(pilot, lambda: review_2025(demo_home, org["id"])["self"] == 50.0,
+                        "the review kept over the newer one")

@@ -90,7 +90,7 @@ class DashboardScreen(AreaScreen):
 
     def _district_figures(self) -> list[Label | Figure]:
         """The whole district: the register by urban and rural, zombies, archives."""
-        settings = queries.settings(self.reader)
+        settings = queries.settings(self.reader, month_of(self.today))
         areas = {row["area"]: row["count"] for row in queries.count_by(self.reader, ["area"])}
         zombies = len(queries.zombies(self.reader, self.today, settings.zombie_months))
         groups = queries.archive_report(self.reader, parse_items(settings.archive_items), "hub")

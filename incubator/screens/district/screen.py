@@ -103,7 +103,7 @@ class DistrictScreen(AreaScreen):
         return month_range(month_add(last, -(CHART_MONTHS - 1)), last)
 
     def _show_ranking(self) -> None:
-        rows = queries.ranking(self.reader, self.today, queries.settings(self.reader),
+        rows = queries.ranking(self.reader, self.today, queries.settings(self.reader, month_of(self.today)),
                                dimension=self._value("dimension"),
                                hub=self._value("ranking-hub"))
         table = self.query_one("#ranking-table", PlainTable)
@@ -118,7 +118,7 @@ class DistrictScreen(AreaScreen):
                 shown=min(SHOWN_ROWS, len(rows)), count=len(rows)))
 
     def _show_zombies(self) -> None:
-        months = queries.settings(self.reader).zombie_months
+        months = queries.settings(self.reader, month_of(self.today)).zombie_months
         rows = queries.zombies(self.reader, self.today, months)
         table = self.query_one("#zombie-table", PlainTable)
         table.clear()
@@ -134,7 +134,7 @@ class DistrictScreen(AreaScreen):
     def _show_hub_scores(self) -> None:
         hub_id = self._value("scores-hub")
         rows = queries.hub_score_stats(self.reader, hub_id, self._months()) if hub_id else []
-        threshold = queries.settings(self.reader).warning_threshold
+        threshold = queries.settings(self.reader, month_of(self.today)).warning_threshold
 
         def draw(plt) -> None:
             x = list(range(len(rows)))

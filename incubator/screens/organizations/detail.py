@@ -168,7 +168,7 @@ class OrganizationDetailScreen(AreaScreen):
         last = month_add(month_of(self.today), -1)
         first = max([month_add(last, -(TREND_MONTHS - 1)), min(by_month, default=last)])
         months = month_range(first, last)
-        threshold = queries.settings(self.reader).warning_threshold
+        threshold = queries.settings(self.reader, month_of(self.today)).warning_threshold
         scored = [n for n, month in enumerate(months) if month in by_month]
         plot = self.query_one("#trend", PlotextPlot)
         plt = plot.plt
@@ -210,7 +210,7 @@ class OrganizationDetailScreen(AreaScreen):
         self._fill("training-table", [
             (t["on_date"], t["topic"], t["people"], t["organizations"])
             for t in queries.trainings(self.reader, org_id=self.org_id)])
-        items = parse_items(queries.settings(self.reader).archive_items)
+        items = parse_items(queries.settings(self.reader, month_of(self.today)).archive_items)
         checklist = queries.archive_checklist(self.reader, self.org_id, items)
         completeness = queries.archive_report(self.reader, items, org_id=self.org_id)[0]
         self.query_one("#archive-state", Label).update(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ...domain.models import WarningStatus
+from ...domain.months import month_of
 from ...i18n import N_, _
 from ...store import queries
 
@@ -22,7 +23,7 @@ def organization_flags(reader, today: date, warning_states) -> dict[str, list[st
             _("overdue") if case.status in OVERDUE else None
         if word and word not in flags.get(org["id"], []):
             flags.setdefault(org["id"], []).append(word)
-    months = queries.settings(reader).zombie_months
+    months = queries.settings(reader, month_of(today)).zombie_months
     for row in queries.zombies(reader, today, months):
         flags.setdefault(row["id"], []).append(_("zombie"))
     for org_id in queries.with_conflicts(reader):

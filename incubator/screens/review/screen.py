@@ -16,8 +16,9 @@ from ...domain.review import check_review_year, compute_review, has_priority, ne
 from ...i18n import N_, _
 from ...present.labels import rating_text, warning_status_text
 from ...store import queries
+from ...store.commands import StaleEdit
 from ..actions import REVIEW_ACTIONS, area_title, bindings
-from ..base import AreaScreen
+from ..base import AreaScreen, SaveFailed
 from ..widgets.chrome import AppHeader
 from ..widgets.org_select import OrgSelect
 from ..widgets.pickers import is_valid
@@ -65,8 +66,25 @@ class ReviewScreen(AreaScreen):
         value = self.query_one("#org", Select).value
         return None if value == Select.NULL else str(value)
 
+    opened: dict = {}  # the stored review the entry was filled with ({} for none)
+
     def refresh_data(self) -> None:
+        self.follow()
         self.call_later(self.show_year)
+
+    def entered(self) -> dict:
+        """What the entry holds, as `queries.review_values` gives a stored review."""
+        entry = self.query_one(ReviewEntry)
+        values, party = entry.values(), entry.party()
+        return {} if values is None or party is None else {**values, "party": party}
+
+    def follow(self) -> None:
+        """A review changed elsewhere shows here unless the person has typed over it."""
+        org, year = self.org(), self.year()
+        if org and year and self.entered() == self.opened:
+            stored = queries.review_of(self.reader, org, year)
+            if queries.review_values(stored) != self.opened:
+                self.fill()
 
     async def show_year(self) -> None:
         """The chart and the two follow-up lists of the chosen year, with its settings."""
@@ -111,6 +129,7 @@ class ReviewScreen(AreaScreen):
         typed. Say so when it has no party organization."""
         org, year = self.org(), self.year()
         stored = queries.review_of(self.reader, org, year) if org and year else None
+        self.opened = queries.review_values(stored)
         if stored:
             self.query_one(ReviewEntry).fill(stored)
         row = queries.org_row(self.reader, org) if org else None
@@ -157,8 +176,18 @@ class ReviewScreen(AreaScreen):
             self.notify(_("Choose a year and an organization, enter the three evaluations "
                           "(0-100) and say whether party building complies"), severity="error")
             return
+        opened = dict(self.opened)
         self.save(lambda: self.store.set_review(org, year, values["self"], values["peer"],
-                                                values["public"], party),
+                                                values["public"], party, opened=opened),
                   lambda result: _("Review saved: {stars} (composite {composite})").format(
                       stars=rating_text(result.stars, result.scale),
                       composite=result.composite))
+
+    def on_save_failed(self, event: SaveFailed) -> None:
+        super().on_save_failed(event)
+        if isinstance(event.error, StaleEdit):
+            # the newer review is known now: saving again keeps what was typed over it;
+            # choosing the organization again shows the newer one
+            self.opened = queries.review_values(event.error.newer)
+            self.notify(_("Save again to keep yours; choose the organization again to see the "
+                          "newer review."), timeout=8)

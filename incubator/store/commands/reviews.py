@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ...domain import review
 from ...domain.docids import org_doc
-from ...domain.errors import DomainError
+from ...domain.errors import N_, DomainError, Text
 from ...domain.models import PartyOrg
 from ...domain.months import parse_date
 from .. import queries
@@ -12,12 +15,21 @@ from .base import Commands
 from .writes import replace
 
 
+def _review_text(values: Mapping[str, Any]) -> str | Text:
+    if not values:
+        return Text(N_("no review"))
+    return f"{values['self']:g}/{values['peer']:g}/{values['public']:g}"
+
+
 class ReviewCommands(Commands):
     def set_review(self, org: str, year: int, self_score: float, peer: float, public: float,
-                   party: bool | None) -> review.ReviewResult:
+                   party: bool | None, opened: Mapping[str, Any] | None = None
+                   ) -> review.ReviewResult:
         """Rate a year with the settings of that year (its December's version).
 
-        Party-building compliance has no default: `party` None is refused."""
+        Party-building compliance has no default: `party` None is refused. With `opened`
+        (`review_values` of the review the form showed, {} for none), compare-and-set: a
+        review of that year changed elsewhere since is not overwritten (`StaleEdit`)."""
         org_id = queries.resolve_org(self.db, org)
         row = queries.org_row(self.db, org_id)
         if party is None:
@@ -43,9 +55,17 @@ class ReviewCommands(Commands):
                   "party": bool(party),
                   "monthly_avg": round(sum(monthly) / len(monthly), 4) if monthly else None,
                   "composite": result.composite, "stars": result.stars, "scale": result.scale}
-        self.replica.change(org_doc(org_id), "Annual review {year}: {stars}",
-                            {"year": int(year),
-                             "stars": {"msgid": review.rating_label(result.stars,
-                                                                    result.scale)}},
-                            lambda ed: replace(ed, ("reviews", str(int(year))), record))
+        with self.replica.transaction():
+            if opened is not None:
+                self._refuse_if_changed(
+                    org_doc(org_id), f"reviews/{int(year)}", queries.review_values(opened),
+                    queries.review_values(queries.review_of(self.db, org_id, int(year))),
+                    Text("The review of {name} for {year}", {"name": row["name"],
+                                                             "year": int(year)}),
+                    _review_text)
+            self.replica.change(org_doc(org_id), "Annual review {year}: {stars}",
+                                {"year": int(year),
+                                 "stars": {"msgid": review.rating_label(result.stars,
+                                                                        result.scale)}},
+                                lambda ed: replace(ed, ("reviews", str(int(year))), record))
         return result

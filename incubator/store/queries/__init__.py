@@ -27,7 +27,7 @@ from .organizations import (
     organizations, residents_of_hub, stage_counts, summary, with_conflicts,
 )
 from .quality import data_quality
-from .reviews import org_reviews, review_of, reviews
+from .reviews import org_reviews, review_of, review_values, reviews
 from .scores import missing_scores, scores, year_scores10
 from .sync import last_sync, sync_log, sync_peers
 from .waivers import (
@@ -47,7 +47,7 @@ __all__ = [
     "monthly_totals", "open_reader", "org_allocations", "org_cases", "org_name",
     "org_named_in_hub", "org_options", "org_reviews", "org_row", "organizations",
     "orgs_with_waiver", "residents_of_hub", "resolve_doc", "resolve_hub", "resolve_org",
-    "resolve_space", "resolve_waiver", "review_of", "reviews", "rubric_versions", "scored_before_rubric",
+    "resolve_space", "resolve_waiver", "review_of", "review_values", "reviews", "rubric_versions", "scored_before_rubric",
     "scores", "service_ledger", "service_waiver_covers", "settings", "settings_timeline",
     "space_named_in_hub", "space_periods", "spaces", "stage_counts", "summary", "sync_log", "sync_peers",
     "warning_states",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from .base import Row, rows
 
 
@@ -24,3 +27,12 @@ def review_of(db, org_id: str, year: int) -> Row | None:
     found = rows(db, "SELECT self, peer, public, party FROM reviews WHERE org_id = ? AND year = ?",
                  [org_id, year])
     return found[0] if found else None
+
+
+def review_values(row: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a person enters for a review (the three evaluations and party building), as
+    compared by a compare-and-set save; {} for no review."""
+    if not row:
+        return {}
+    return {"self": float(row["self"]), "peer": float(row["peer"]),
+            "public": float(row["public"]), "party": bool(row["party"])}
