@@ -48,7 +48,10 @@ def sound_replica(tmp_path_factory) -> bytes:
     for number, org in enumerate(orgs):
         store.set_scores([ScoreEntry(org, f"2025-{month:02d}", FULL, f"备注{number}{month}")
                           for month in range(1, 13)])
-    store.record_interview(orgs[0], "2026-11-01")
+    low = {key: 1 for key in FULL}
+    store.set_scores([ScoreEntry(orgs[0], month, low) for month in ("2026-08", "2026-09",
+                                                                     "2026-10")])
+    store.record_interview(orgs[0], "2026-11-01")  # for the warning case they opened
     space = store.add_space("阳光孵化中心", "101 室")
     store.assign_space(space, orgs[1], "2026-01-01")
     store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -94,7 +97,7 @@ def check_report(home) -> list[str]:
     result = invoke(home, "verify")
     report = json.loads(invoke(home, "--json", "verify").stdout)
     if result.exit_code == 0:
-        assert report == {"ok": True, "problems": []}
+        assert report == {"ok": True, "problems": [], "data_quality": []}
         return []
     assert result.exit_code == 2, result.output
     lines = [line[2:] for line in result.stderr.splitlines() if line.startswith("- ")]
