@@ -168,7 +168,7 @@ class TestHistoryAndMaintenance:
     def test_reindex_and_verify(self, network):
         run("score", "set", network, "--month", "2026-10", *FULL)
         assert "2" in run("reindex").stdout or "3" in run("reindex").stdout
-        assert run_json("verify") == {"ok": True, "problems": []}
+        assert run_json("verify") == {"ok": True, "problems": [], "data_quality": []}
         assert run_json("conflicts") == []
 
 

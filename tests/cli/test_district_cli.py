@@ -122,9 +122,10 @@ class TestFieldwork:
         assert names("--town", "青石镇") == []
         assert names("--hub", "阳光孵化中心") == ["桂花社区书画社"]
         assert names("--months", "40") == []  # none existed 40 months ago
-        run("settings", "set", "zombie_months", "36")
-        assert names() == []
-        assert run_json("org", "list", "--zombie") == []
+        run("settings", "set", "zombie_months", "36")  # from next month, like every setting
+        assert names() == ["桂花社区书画社", "幸福里社区广场舞队"]
+        assert len(run_json("org", "list", "--zombie")) == 2
+        assert names("--months", "36") == []
         ranked = run_json("ranking")
         assert ranked[0]["name"] == "田家坝村乡贤参事会" and ranked[0]["position"] == 1
         assert run_json("ranking", "--top", "1", "--dimension", "influence")[0]["influence"] == 100

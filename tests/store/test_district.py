@@ -2,6 +2,7 @@
 fieldwork by a field laptop travelling by sync."""
 
 import contextlib
+from datetime import timedelta
 
 import pytest
 
@@ -9,7 +10,7 @@ from incubator.domain.credit_code import check_character
 from incubator.domain.errors import DomainError
 from incubator.domain.register import REGISTER_FIELDS
 from incubator.store import queries
-from incubator.store.commands import ActivityEntry, ScoreEntry, VisitEntry
+from incubator.store.commands import ActivityEntry, ScoreEntry, Store, VisitEntry
 from incubator.store.replica import ReplicaError
 
 from incubator.sync.bundle import export_bundle, import_bundle
@@ -60,7 +61,7 @@ class TestZombies:
         store.set_scores([ScoreEntry(scored, "2026-10", FULL),
                           ScoreEntry(idle, "2026-10", {**FULL, "activities": 0})])
         store.add_waiver(served, "service-for-rent", "2026-01-01", "2026-12-31", 800,
-                         hours_per_month=10)
+                         hours_per_month=10, approved_by="王主任")
         store.log_service(served, "2026-09", 6)
         assert zombie_names(store) == ["空壳社"]
 
@@ -101,8 +102,9 @@ class TestRanking:
         busy, quiet, _idle = district
         store.set_settings({"ranking_weight_activity": "0", "ranking_weight_coverage": "0",
                             "ranking_weight_influence": "0",
-                            "ranking_weight_standardization": "100"})
-        assert queries.ranking(store.db, TODAY, store.settings())[0]["id"] == quiet
+                            "ranking_weight_standardization": "100"})  # from next month
+        assert queries.ranking(store.db, TODAY, store.settings())[0]["id"] == busy
+        assert queries.ranking(store.db, TODAY, store.settings("2026-12"))[0]["id"] == quiet
 
     def test_a_town_filter_keeps_the_district_positions(self, store, district):
         store.edit_org(district[1], {"town": "柳营镇"})
@@ -127,12 +129,16 @@ class TestArchives:
         assert report["completeness"] == round(100 * 1.5 / 8, 1)
         assert (report["present"], report["partial"], report["unchecked"]) == (1, 1, 6)
 
-    def test_the_checklist_is_a_setting(self, store):
+    def test_the_checklist_is_a_setting(self, store, isolated_home):
         org = district_org(store, "田家坝村乡贤参事会")
-        store.set_settings({"archive_items": "charter,rules,roster=会员花名册"})
-        store.set_archive(org, "会员花名册", "present")
-        assert queries.archive_report(store.db, store.archive_items(), org_id=org)[0][
-            "completeness"] == round(100 / 3, 1)
+        store.set_settings({"archive_items": "charter,rules,roster=会员花名册"})  # next month
+        later = Store.open(isolated_home, clock=lambda: NOW + timedelta(days=20))
+        try:
+            later.set_archive(org, "会员花名册", "present")
+            assert queries.archive_report(later.db, later.archive_items(), org_id=org)[0][
+                "completeness"] == round(100 / 3, 1)
+        finally:
+            later.close()
         with pytest.raises(DomainError):
             store.set_archive(org, "finance", "present")  # no longer on the list
         with pytest.raises(DomainError):
