@@ -255,13 +255,13 @@ class TestReviewEntry:
             screen, org = await open_reviewed(app, pilot, demo_home)
             screen.query_one("#self", Input).value = "50"
             review_elsewhere(demo_home, org["id"], 80)
-            await pilot.click("#save")
+            screen.query_one("#save", Button).press()
             await app.workers.wait_for_complete()
             await until(pilot, lambda: any("在您打开之后已被" in n for n in notices(app)),
                         "the refusal")
             assert review_2025(demo_home, org["id"])["self"] == 80.0  # nothing overwritten
             assert screen.query_one("#self", Input).value == "50"  # what was typed stays
-            await pilot.click("#save")  # keep yours
+            screen.query_one("#save", Button).press()  # keep yours
             await app.workers.wait_for_complete()
             await until(pilot, lambda: review_2025(demo_home, org["id"])["self"] == 50.0,
                         "the review kept over the newer one")
