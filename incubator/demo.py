@@ -137,7 +137,7 @@ def _add_org(store: Store, rng: random.Random, number: int, hub_id: str, hub_cat
         if number % 4 == 2:
             store.close_interview(org_id, "exit", (today - timedelta(days=5)).isoformat(),
                                   "约谈后仍不开展活动，责令退出", case=streaks[0])
-            return
+            return org_id
     if number % 13 == 3:
         store.exit_org(org_id, "长期未开展活动，自愿退出", (today - timedelta(days=10)).isoformat())
     elif number % 10 == 1 and not weak:
