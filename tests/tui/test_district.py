@@ -3,7 +3,7 @@ screen's activities, visits and archives tabs, the dashboard's district figures,
 profile form's register fields; snapshots at 80×24 and 120×40."""
 
 import pytest
-from textual.widgets import Input, Label, Select, TabbedContent
+from textual.widgets import Input, Label, Select, TabbedContent, Tabs
 from textual_plotext import PlotextPlot
 
 from incubator.screens.dashboard.screen import Figure
@@ -217,7 +217,10 @@ def shoot_tab(snap_compare, home, size, tab: str, *keys):
     async def steps(pilot):
         await pilot.press("0")
         await settle(pilot)
-        pilot.app.screen.query_one(TabbedContent).active = tab
+        tabs = pilot.app.screen.query_one(TabbedContent)
+        tabs.active = tab
+        await settle(pilot)
+        tabs.query_one(Tabs).focus()  # one focus whenever the tab's widgets finished mounting
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
