@@ -1,6 +1,7 @@
 """The device, member and sync commands, through Typer's CliRunner."""
 
 import asyncio
+import contextlib
 import json
 import threading
 
@@ -99,37 +100,44 @@ class TestMembers:
         assert result.exit_code == 2 and "admin" in result.stderr
 
 
+@contextlib.contextmanager
+def serving(hub):
+    """The hub's replica served on a free 127.0.0.1 port in a thread; yields the port."""
+    ready, state = threading.Event(), {}
+
+    def serve():
+        async def main():
+            store = Store.open(hub)
+            server = SyncServer(store.replica)
+            state["port"] = (await server.start("127.0.0.1", 0))[1]
+            state["stop"] = asyncio.Event()
+            state["loop"] = asyncio.get_running_loop()
+            ready.set()
+            await state["stop"].wait()
+            await server.close()
+            store.close()
+        asyncio.run(main())
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    assert ready.wait(30)
+    try:
+        yield state["port"]
+    finally:
+        state["loop"].call_soon_threadsafe(state["stop"].set)
+        thread.join(10)
+
+
 class TestSync:
     def test_sync_now_pulls_the_network_and_status_shows_it(self, hub, laptop):
-        ready, state = threading.Event(), {}
-
-        def serve():
-            async def main():
-                store = Store.open(hub)
-                server = SyncServer(store.replica)
-                state["port"] = (await server.start("127.0.0.1", 0))[1]
-                state["stop"] = asyncio.Event()
-                state["loop"] = asyncio.get_running_loop()
-                ready.set()
-                await state["stop"].wait()
-                await server.close()
-                store.close()
-            asyncio.run(main())
-
-        thread = threading.Thread(target=serve)
-        thread.start()
-        ready.wait(10)
-        try:
+        with serving(hub) as port:
             hub_id = run("device", "id").stdout.strip()
             rows = json.loads(at(laptop, "sync", "now", "--peer", hub_id, "--address",
-                                 f"127.0.0.1:{state['port']}", "--json").stdout)
+                                 f"127.0.0.1:{port}", "--json").stdout)
             assert rows[0]["error"] is None and rows[0]["docs_received"] == 2
             status = json.loads(at(laptop, "--json", "sync", "status").stdout)
             assert [(s["name"], s["last_error"]) for s in status] == [("前台电脑", None)]
             assert at(laptop, "hub", "list").exit_code == 0
-        finally:
-            state["loop"].call_soon_threadsafe(state["stop"].set)
-            thread.join(10)
 
     def test_an_unreachable_peer_is_reported_and_exits_non_zero(self, hub, laptop):
         hub_id = run("device", "id").stdout.strip()
@@ -186,27 +194,9 @@ class TestSyncNowShowsRefusals:
     def test_documents_refused_by_the_hub_are_in_the_table_not_ok(self, hub, laptop):
         """A modified laptop client writes a hub document (only hubs may): the hub refuses
         it, and `sync now` says so in its table instead of "ok"."""
-        ready, state = threading.Event(), {}
-
-        def serve():
-            async def main():
-                store = Store.open(hub)
-                server = SyncServer(store.replica)
-                state["port"] = (await server.start("127.0.0.1", 0))[1]
-                state["stop"] = asyncio.Event()
-                state["loop"] = asyncio.get_running_loop()
-                ready.set()
-                await state["stop"].wait()
-                await server.close()
-                store.close()
-            asyncio.run(main())
-
-        thread = threading.Thread(target=serve)
-        thread.start()
-        assert ready.wait(30)
-        try:
+        with serving(hub) as port:
             hub_id = run("device", "id").stdout.strip()
-            sync = ("sync", "now", "--peer", hub_id, "--address", f"127.0.0.1:{state['port']}")
+            sync = ("sync", "now", "--peer", hub_id, "--address", f"127.0.0.1:{port}")
             at(laptop, *sync)
             forger = Store.open(laptop)
             bypass_local_checks(forger)
@@ -216,9 +206,6 @@ class TestSyncNowShowsRefusals:
             assert "1 个文档被拒绝" in table and "成功" not in table, table
             rows = json.loads(at(laptop, *sync, "--json").stdout)
             assert rows[0]["refused"] and "field" in rows[0]["refused"][0]
-        finally:
-            state["loop"].call_soon_threadsafe(state["stop"].set)
-            thread.join(10)
 
 
 class TestInspectDamaged:
