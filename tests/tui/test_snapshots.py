@@ -31,7 +31,7 @@ def shoot(snap_compare, home, size, *steps):
             await pilot.press(key)
             for _ in range(50):
                 await settle(pilot)
-                if screen is None or type(pilot.app.screen).__name__ == screen:
+                if screen is None or screen in {k.__name__ for k in type(pilot.app.screen).__mro__}:
                     break
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False  # a blinking cursor would make the picture flaky

@@ -136,14 +136,14 @@ class DistrictScreen(AreaScreen):
         rows = queries.hub_score_stats(self.reader, hub_id, self._months()) if hub_id else []
         threshold = queries.settings(self.reader, month_of(self.today)).warning_threshold
 
-        def draw(plt) -> None:
+        def draw(plt, width: int) -> None:
             x = list(range(len(rows)))
             plt.plot(x, [r["average"] for r in rows], marker=MARKER, color="cyan")
             plt.plot(x, [r["lowest"] for r in rows], marker=MARKER, color="red")
             plt.plot(x, [r["highest"] for r in rows], marker=MARKER, color="green")
             plt.hline(threshold, "orange")
             plt.ylim(0, 10)
-            plt.xticks(*month_ticks([r["month"] for r in rows]))
+            plt.xticks(*month_ticks([r["month"] for r in rows], width))
 
         self.query_one("#hub-chart", Chart).show(draw, [
             (r["month"], r["scored"], r["average"], r["lowest"], r["highest"]) for r in rows])
@@ -156,7 +156,7 @@ class DistrictScreen(AreaScreen):
                 row["organizations"]
         hubs = list(counts)
 
-        def draw(plt) -> None:
+        def draw(plt, width: int) -> None:
             plt.stacked_bar(list(SERIES_NAMES[:len(hubs)]),
                             [[counts[hub].get(stars, 0) for hub in hubs]
                              for stars in STAR_LEVELS], marker=MARKER)
@@ -173,12 +173,12 @@ class DistrictScreen(AreaScreen):
             by_hub.setdefault(row["hub"], {})[row["month"]] = round(share, 1)
         hubs = list(by_hub)[:4]
 
-        def draw(plt) -> None:
+        def draw(plt, width: int) -> None:
             for hub in hubs:
                 plt.plot(list(range(len(months))), [by_hub[hub][m] for m in months],
                          marker=MARKER, label=SERIES_NAMES[hubs.index(hub)])
             plt.ylim(0, 100)
-            plt.xticks(*month_ticks(months))
+            plt.xticks(*month_ticks(months, width))
 
         self.query_one("#occupancy-chart", Chart).show(
             draw, [(m, *[by_hub[hub][m] for hub in hubs]) for m in months] if hubs else [])
@@ -191,9 +191,9 @@ class DistrictScreen(AreaScreen):
         rows = [(m, found[m]["activities"] if m in found else 0,
                  found[m]["person_times"] if m in found else 0) for m in months]
 
-        def draw(plt) -> None:
+        def draw(plt, width: int) -> None:
             plt.bar(list(range(len(months))), [r[1] for r in rows], marker=MARKER)
-            plt.xticks(*month_ticks(months))
+            plt.xticks(*month_ticks(months, width))
 
         self.query_one("#activities-chart", Chart).show(draw, rows if found else [])
 

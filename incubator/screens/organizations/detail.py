@@ -6,7 +6,6 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, TabPane
-from textual_plotext import PlotextPlot
 
 from ...domain.archives import parse_items
 from ...domain.categories import category_label
@@ -25,7 +24,7 @@ from ...present.labels import (
 from ...store import queries
 from ..actions import DETAIL_ACTIONS, bindings
 from ..base import AreaScreen
-from ..widgets.charts import MARKER, month_ticks
+from ..widgets.charts import MARKER, MonthPlot, month_ticks
 from ..widgets.chrome import AppHeader
 from ..widgets.tables import data_table
 from .form import profile_form
@@ -62,7 +61,7 @@ class OrganizationDetailScreen(AreaScreen):
                                  N_("Hours delivered"), N_("Shortfall"), N_("Surplus"))
             with TabPane(_("Scores"), id="scores"):
                 yield Label(_("Last 24 months (out of 10)"), id="trend-title", classes="hint")
-                yield PlotextPlot(id="trend")
+                yield MonthPlot(id="trend")
                 yield data_table("score-table", N_("Month"), N_("Total"), N_("Maximum"),
                                  N_("Note"))
             with TabPane(_("Warnings"), id="warnings"):
@@ -74,7 +73,7 @@ class OrganizationDetailScreen(AreaScreen):
                                  N_("Public"), N_("Composite"), N_("Stars"))
             with TabPane(_("Activities"), id="activities"):
                 yield Label("", id="activity-title", classes="hint")
-                yield PlotextPlot(id="activity-chart")
+                yield MonthPlot(id="activity-chart")
                 yield data_table("activity-table", N_("Date"), N_("Title"), N_("Kind"),
                                  N_("Place"), N_("Beneficiaries"), N_("Person-times"),
                                  N_("Volunteer hours"))
@@ -170,15 +169,15 @@ class OrganizationDetailScreen(AreaScreen):
         months = month_range(first, last)
         threshold = queries.settings(self.reader, month_of(self.today)).warning_threshold
         scored = [n for n, month in enumerate(months) if month in by_month]
-        plot = self.query_one("#trend", PlotextPlot)
-        plt = plot.plt
-        plt.clear_figure()
-        if scored:
-            plt.plot(scored, [by_month[months[n]] for n in scored], marker=MARKER)
-        plt.hline(threshold, "red")
-        plt.ylim(0, 10)
-        plt.xticks(*month_ticks(months))
-        plot.refresh()
+
+        def draw(plt, width: int) -> None:
+            if scored:
+                plt.plot(scored, [by_month[months[n]] for n in scored], marker=MARKER)
+            plt.hline(threshold, "red")
+            plt.ylim(0, 10)
+            plt.xticks(*month_ticks(months, width))
+
+        self.query_one("#trend", MonthPlot).draw(draw)
         self.query_one("#trend-title", Label).update(
             _("Monthly scores {first} to {last} (out of 10; the red line is the warning line "
               "{threshold}; the table below has every month)").format(
@@ -191,12 +190,13 @@ class OrganizationDetailScreen(AreaScreen):
         months = month_range(month_add(last, -(TREND_MONTHS - 1)), last)
         per_month = {r["month"]: r["activities"] for r in queries.activities_by_month(
             self.reader, months[0], self.org_id)}
-        plot = self.query_one("#activity-chart", PlotextPlot)
-        plot.plt.clear_figure()
-        plot.plt.bar(list(range(len(months))), [per_month.get(m, 0) for m in months],
-                     marker=MARKER)
-        plot.plt.xticks(*month_ticks(months))
-        plot.refresh()
+
+        def draw(plt, width: int) -> None:
+            plt.bar(list(range(len(months))), [per_month.get(m, 0) for m in months],
+                    marker=MARKER)
+            plt.xticks(*month_ticks(months, width))
+
+        self.query_one("#activity-chart", MonthPlot).draw(draw)
         activities = queries.activities(self.reader, org_id=self.org_id)
         self.query_one("#activity-title", Label).update(
             _("Activities per month, {first} to {last}: {count} in all (the table lists "

@@ -22,11 +22,37 @@ MARKER = "braille"
 SERIES_NAMES = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # series in a chart, explained by the table
 
 
-def month_ticks(months: Sequence[str], most: int = 6) -> tuple[list[int], list[str]]:
-    """At most `most` x ticks for a run of `YYYY-MM` months, labelled `YY-MM`."""
+TICK_ROOM = 8  # columns per x label: `YY-MM` and the gap plotext needs to keep all of them
+Y_LABELS = 6  # columns the y axis labels take
+
+
+def month_ticks(months: Sequence[str], width: int) -> tuple[list[int], list[str]]:
+    """As many x ticks as a plot `width` columns wide shows, for a run of `YYYY-MM` months,
+    labelled `YY-MM` (plotext would drop colliding labels, not always the same ones)."""
+    most = max(2, (width - Y_LABELS) // TICK_ROOM)
     step = max(1, -(-len(months) // most))
     positions = list(range(0, len(months), step))
     return positions, [months[n][2:] for n in positions]
+
+
+class MonthPlot(PlotextPlot):
+    """A plot drawn again whenever its size changes, by `draw(plt, width)`."""
+
+    _draw: Callable[..., None] | None = None
+
+    def draw(self, draw: Callable[..., None] | None) -> None:
+        """Plot with `draw(plt, width)` on a cleared figure (nothing if `draw` is None)."""
+        self._draw = draw
+        self._redraw()
+
+    def on_resize(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self.plt.clear_figure()
+        if self._draw is not None:
+            self._draw(self.plt, self.size.width)
+        self.refresh()
 
 
 class Chart(Vertical):
@@ -41,7 +67,7 @@ class Chart(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self.title_text, classes="chart-title")
         with (Vertical if "below" in self.classes else Horizontal)(classes="chart-body"):
-            yield PlotextPlot(classes="plot")
+            yield MonthPlot(classes="plot")
             yield data_table(f"{self.id}-table", *self.headers)
 
     @property
@@ -49,15 +75,10 @@ class Chart(Vertical):
         return self.query_one(PlainTable)
 
     def show(self, draw: Callable[..., None], rows: Sequence[Sequence], note: str = "") -> None:
-        """Redraw: `draw(plt)` plots on a cleared figure; `rows` fill the table."""
-        plot = self.query_one(PlotextPlot)
-        plt = plot.plt
-        plt.clear_figure()
-        if rows:
-            draw(plt)
-        else:
+        """Redraw: `draw(plt, width)` plots on a cleared figure; `rows` fill the table."""
+        self.query_one(MonthPlot).draw(draw if rows else None)
+        if not rows:
             note = _("no data yet")
-        plot.refresh()
         table = self.table
         table.clear()
         table.add_rows([tuple("" if cell is None else cell for cell in row) for row in rows])
