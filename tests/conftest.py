@@ -2,6 +2,7 @@
 
 import os
 import random
+import shutil
 from datetime import datetime, timezone
 
 import pytest
@@ -9,6 +10,24 @@ import pytest
 from incubator.store.commands import Store
 
 NOW = datetime(2026, 11, 15, 9, 30, tzinfo=timezone.utc)
+
+
+def built_home(factory, name: str, build):
+    """A home made once by `build()` (the commands a person types, on this suite's clock,
+    in Chinese) for a module's tests to copy: (the home, what `build` returned)."""
+    home = factory.mktemp(name) / "home"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INCUBATOR_HOME", str(home))
+        patch.setenv("INCUBATOR_NOW", NOW.isoformat())
+        patch.delenv("INCUBATOR_LANG", raising=False)
+        made = build()
+    return home, made
+
+
+def copy_home(template: tuple, home) -> dict:
+    """A copy of a `built_home` in this test's home; what its build returned."""
+    shutil.copytree(template[0], home)
+    return template[1]
 
 
 def pytest_configure(config):

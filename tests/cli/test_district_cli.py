@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 from incubator.cli import app
 from incubator.domain.credit_code import check_character
 
+from ..conftest import built_home, copy_home
 from .test_cli import dump_hash, run, run_json
 
 runner = CliRunner()
@@ -15,8 +16,7 @@ CODE = FIRST17 + check_character(FIRST17)
 WRONG = FIRST17 + ("0" if CODE[-1] != "0" else "1")
 
 
-@pytest.fixture
-def district(isolated_home):
+def build_district() -> dict:
     """A network with one hub, a registered village council and a filed dance team."""
     run("init", "--hub-name", "阳光孵化中心", "--device-name", "外勤一号")
     council = run("org", "add", "--name", "田家坝村乡贤参事会", "--category", "乡贤参事",
@@ -31,6 +31,17 @@ def district(isolated_home):
     resident = run("org", "add", "--name", "桂花社区书画社", "--category", "culture",
                    "--hub", "阳光孵化中心", "--entered", "2024-03-15").stdout.strip()
     return {"council": council, "dancers": dancers, "resident": resident}
+
+
+@pytest.fixture(scope="module")
+def district_template(tmp_path_factory):
+    return built_home(tmp_path_factory, "district", build_district)
+
+
+@pytest.fixture
+def district(district_template, isolated_home):
+    """The small district (built once per module), in this test's own home."""
+    return copy_home(district_template, isolated_home)
 
 
 class TestRegister:

@@ -4,11 +4,9 @@ Warnings that cannot vanish, settings that never rewrite the past, low-star foll
 exits and waivers, the review's refusals, and the reports' words.
 """
 
-import shutil
-
 import pytest
 
-from ..conftest import NOW
+from ..conftest import built_home, copy_home
 from .test_cli import FULL, LOW, dump_hash, run, run_json
 
 HUB = "阳光孵化中心"
@@ -359,42 +357,37 @@ class TestTheReportsWords:
         assert run_json("history", HUB)[0]["summary"] == "收回了 201室"
 
 
-@pytest.fixture(scope="module")
-def situation_template(tmp_path_factory):
+def build_situation() -> dict:
     """桂花社区书画社: reviewed for 2025, a failed rectification (streak 2026-07, interview
     2026-10-05, November still low) and a waiver ended on 2026-11-20; 田家坝村邻里互助会
-    (entered 2026-01-01): a case that needs an interview (streak 2026-08). Built once, by
-    the same commands a person types, and copied for each test."""
-    home = tmp_path_factory.mktemp("situation") / "home"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("INCUBATOR_HOME", str(home))
-        patch.setenv("INCUBATOR_NOW", NOW.isoformat())
-        patch.delenv("INCUBATOR_LANG", raising=False)
-        run("init", "--hub-name", HUB, "--device-name", "前台电脑")
-        org = run("org", "add", "--name", "桂花社区书画社", "--category", "文化艺术", "--hub",
-                  HUB, "--entered", "2024-03-15", "--status", "registered").stdout.strip()
-        score(org, "2025-06", items=FULL)
-        run("review", "set", org, "--year", "2025", "--self", "90", "--peer", "90",
-            "--public", "90", "--party", "yes")
-        score(org, "2026-07", "2026-08", "2026-09")
-        run("interview", "record", org, "--date", "2026-10-05")
-        score(org, "2026-11")
-        waiver = run("waiver", "add", org, "--kind", "utilities", "--from", "2026-01-01",
-                     "--to", "2026-12-31", "--monthly-value", "200",
-                     "--approved-by", "李主任").stdout.strip()
-        run("waiver", "end", waiver, "--on", "2026-11-20")
-        other = run("org", "add", "--name", "田家坝村邻里互助会", "--category", "mutual-aid",
-                    "--hub", HUB, "--entered", "2026-01-01").stdout.strip()
-        score(other, "2026-08", "2026-09", "2026-10")
-    return home, {"{org}": org, "{other}": other, "{waiver}": waiver}
+    (entered 2026-01-01): a case that needs an interview (streak 2026-08)."""
+    run("init", "--hub-name", HUB, "--device-name", "前台电脑")
+    org = run("org", "add", "--name", "桂花社区书画社", "--category", "文化艺术", "--hub", HUB,
+              "--entered", "2024-03-15", "--status", "registered").stdout.strip()
+    score(org, "2025-06", items=FULL)
+    run("review", "set", org, "--year", "2025", "--self", "90", "--peer", "90", "--public",
+        "90", "--party", "yes")
+    score(org, "2026-07", "2026-08", "2026-09")
+    run("interview", "record", org, "--date", "2026-10-05")
+    score(org, "2026-11")
+    waiver = run("waiver", "add", org, "--kind", "utilities", "--from", "2026-01-01", "--to",
+                 "2026-12-31", "--monthly-value", "200", "--approved-by", "李主任").stdout.strip()
+    run("waiver", "end", waiver, "--on", "2026-11-20")
+    other = run("org", "add", "--name", "田家坝村邻里互助会", "--category", "mutual-aid",
+                "--hub", HUB, "--entered", "2026-01-01").stdout.strip()
+    score(other, "2026-08", "2026-09", "2026-10")
+    return {"{org}": org, "{other}": other, "{waiver}": waiver}
+
+
+@pytest.fixture(scope="module")
+def situation_template(tmp_path_factory):
+    return built_home(tmp_path_factory, "situation", build_situation)
 
 
 @pytest.fixture
 def situation(situation_template, isolated_home):
-    """A copy of the situation in this test's own home."""
-    template, ids = situation_template
-    shutil.copytree(template, isolated_home)
-    return ids
+    """The situation (built once per module), in this test's own home."""
+    return copy_home(situation_template, isolated_home)
 
 
 WAIVER = ["--from", "2026-01-01", "--to", "2026-12-31"]
