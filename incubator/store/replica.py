@@ -433,9 +433,8 @@ class Replica(PeerRecords):
     def _materialize(self, doc_id: str, doc: AutomergeDoc,
                      rows: dict[str, list[dict]] | None = None) -> None:
         rows = rows if rows is not None else rows_for(doc_id, doc.tree())
-        for table in rows:
-            self.db.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
-        _insert_rows(self.db, rows)
+        _insert_rows(self.db, {table: _replace_changed(self.db.conn, table, doc_id, table_rows)
+                               for table, table_rows in rows.items()})
 
     # -- keeping the query tables true -------------------------------------
 
@@ -584,6 +583,32 @@ def _insert_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None
                 f"INSERT INTO {table} ({', '.join(columns)}) "
                 f"VALUES ({', '.join('?' * len(columns))})",
                 [tuple(row[column] for column in columns) for row in group])
+
+
+def _replace_changed(conn: sqlite3.Connection, table: str, doc_id: str,
+                     table_rows: list[dict]) -> list[dict]:
+    """Delete the rows of `doc_id` in `table` that are not among `table_rows`; return the
+    rows to insert. A save touches one record of a document: rewriting all of its rows
+    made every commit write pages for each of them (and their indexes). A row matches only
+    when it gives every column the value stored, so anything else is written again."""
+    stored = conn.execute(f"SELECT rowid, * FROM {table} WHERE doc_id = ?", (doc_id,))
+    columns = [description[0] for description in stored.description][1:]
+    unchanged: dict[tuple, list[int]] = {}
+    for rowid, *values in stored:
+        unchanged.setdefault(tuple(values), []).append(rowid)
+    fresh = []
+    for row in table_rows:
+        same = unchanged.get(tuple(row.get(column, _ABSENT) for column in columns))
+        if same:
+            same.pop()
+        else:
+            fresh.append(row)
+    conn.executemany(f"DELETE FROM {table} WHERE rowid = ?",
+                     [(rowid,) for rowids in unchanged.values() for rowid in rowids])
+    return fresh
+
+
+_ABSENT = object()  # a column a row does not name: never equal to what is stored
 
 
 def _by_columns(table_rows: list[dict]) -> dict[tuple[str, ...], list[dict]]:

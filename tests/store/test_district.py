@@ -418,3 +418,26 @@ class TestDistrictTravels:
         assert tables(hub) == tables(other)
         hub.close()
         other.close()
+
+
+class TestSavesWriteWhatChanged:
+    def test_an_activity_leaves_the_organization_s_other_rows_untouched(self, store):
+        """A save used to delete and insert again every row of its document (twenty
+        activities written for one): each commit then wrote pages for all of them."""
+        org = district_org(store, "田家坝村乡贤参事会")
+        for day in range(1, 21):
+            store.add_activity(activity(org, f"2026-09-{day:02d}", participants=5))
+
+        def stored():
+            return {table: set(store.db.conn.execute(
+                f"SELECT rowid, * FROM {table} WHERE doc_id = ?", (f"org:{org}",)))
+                for table in ("activities", "organizations")}
+
+        before = stored()
+        store.add_activity(activity(org, "2026-10-01", participants=9))
+        after = stored()
+        assert before["activities"] < after["activities"]  # the same rowids, one more
+        assert len(after["activities"] - before["activities"]) == 1
+        store.replica.reindex()
+        assert sorted(row[1:] for row in stored()["activities"]) == sorted(
+            row[1:] for row in after["activities"])

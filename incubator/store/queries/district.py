@@ -81,7 +81,8 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
 
     Each figure is scaled to 0–1 as x / (x + the district's mean of x), a dimension is the
     mean of its figures so scaled, and only the four dimensions and the position take a
-    window function (one sort each, over narrow rows); names are joined at the end."""
+    window function (one sort each, over narrow rows); names are joined at the end. Each
+    step is materialized (inlined, the whole statement measured a fifth slower)."""
     window = config.ranking_months
     this_month = month_of(today)
     first_day = month_start(month_add(this_month, -(window - 1))).isoformat()
@@ -108,7 +109,7 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
     k = (f"coalesce(max(1, min({window}, :this_index - {MONTH_INDEX_SQL.format('o.since')}"
          f" + 1)), {window})")
     return rows(db, f"""
-        WITH acts AS (
+        WITH acts AS MATERIALIZED (
           SELECT a.org_id, sum({recency}) AS weighted,
             sum({recency} * a.person_times) AS weighted_person_times,
             count(DISTINCT a.served) AS places, sum(a.beneficiaries) AS beneficiaries,
@@ -116,14 +117,14 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
           FROM activities a INDEXED BY activities_org
           WHERE a.on_date >= :first_day AND a.on_date <= :today
           GROUP BY a.org_id),
-        archives AS (
+        archives AS MATERIALIZED (
           SELECT c.org_id, 100.0 * sum({ARCHIVE_CREDIT_SQL}) / :items_count AS completeness
           FROM archive_checks c WHERE c.item IN (SELECT value FROM json_each(:items))
           GROUP BY c.org_id),
-        monthly AS (
+        monthly AS MATERIALIZED (
           SELECT org_id, avg(score10) AS average FROM scores
           WHERE month >= substr(:first_day, 1, 7) GROUP BY org_id),
-        raw AS (
+        raw AS MATERIALIZED (
           SELECT o.id,
             coalesce(acts.weighted, 0) * {window} / (o.k * {window} - o.k * (o.k - 1) / 2.0)
               AS activity_rate,
@@ -138,9 +139,9 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
           LEFT JOIN acts ON acts.org_id = o.id
           LEFT JOIN archives ON archives.org_id = o.id
           LEFT JOIN monthly ON monthly.org_id = o.id),
-        means AS (SELECT {means} FROM raw),
-        raw_dimensions AS (SELECT r.*, {raw_dimensions} FROM raw r, means m),
-        ranked AS (SELECT {figures}, {dimensions} FROM raw_dimensions),
+        means AS MATERIALIZED (SELECT {means} FROM raw),
+        raw_dimensions AS MATERIALIZED (SELECT r.*, {raw_dimensions} FROM raw r, means m),
+        ranked AS MATERIALIZED (SELECT {figures}, {dimensions} FROM raw_dimensions),
         totals AS (SELECT *, round(({total}) / 100.0, 1) AS total FROM ranked),
         positioned AS (SELECT *, rank() OVER (ORDER BY total DESC) AS position FROM totals)
         SELECT o.id, o.name, o.hub_id, h.name AS hub, o.town, o.village, o.area,
