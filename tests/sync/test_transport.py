@@ -60,11 +60,20 @@ class TestSessions:
     async def test_the_session_is_recorded_on_both_sides(self, served):
         hub, member, address = served
         await sync_with(member.replica, hub.replica.identity.device_id, address)
-        for store in (hub, member):
-            last = store.db.conn.execute(
+
+        def last(store):
+            return store.db.conn.execute(
                 "SELECT last_sync, last_error FROM sync_peers WHERE last_sync IS NOT NULL"
             ).fetchall()
-            assert last == [(NOW.isoformat(), None)]
+
+        assert last(member) == [(NOW.isoformat(), None)]
+
+        async def recorded_by_the_hub():  # the server writes its record once the client left
+            while not last(hub):
+                await asyncio.sleep(0.01)
+
+        await asyncio.wait_for(recorded_by_the_hub(), 10)
+        assert last(hub) == [(NOW.isoformat(), None)]
 
 
 class TestPinning:

@@ -37,7 +37,7 @@ def waivers(db, today: date, *, expiring_within: int | None = None,
         SELECT {WAIVER_COLUMNS}
         FROM waivers w JOIN organizations o ON o.id = w.org_id
         LEFT JOIN hubs h ON h.id = o.hub_id
-        {clause} ORDER BY w.last_day, o.name""", params)
+        {clause} ORDER BY w.last_day, o.name, w.kind, w.start, w.id""", params)
 
 
 def resolve_waiver(db, text: str) -> Row:
