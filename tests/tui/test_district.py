@@ -176,6 +176,14 @@ class TestDashboard:
             await settle(pilot)
             assert isinstance(district_app.screen, DistrictScreen)
             assert district_app.screen.query_one(TabbedContent).active == "zombies"
+            first = rows(district_app.screen.query_one("#zombie-table"))[0][0]
+            await pilot.press("enter")  # the list shown takes the keys: Enter opens its first
+            for _ in range(20):
+                await settle(pilot)
+                if isinstance(district_app.screen, OrganizationDetailScreen):
+                    break
+            assert isinstance(district_app.screen, OrganizationDetailScreen)
+            assert district_app.screen.org["name"] == first
 
     async def test_a_tab_asked_for_before_the_area_is_built_is_the_one_shown(self,
                                                                              district_app):

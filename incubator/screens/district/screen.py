@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Label, Select, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Label, Select, TabbedContent, TabPane, Tabs
 
 from ...domain.models import RankDimension, label
 from ...domain.months import month_add, month_of, month_range
@@ -83,6 +83,17 @@ class DistrictScreen(AreaScreen):
 
     def refresh_data(self) -> None:
         self.show_tab()
+
+    @on(TabbedContent.TabActivated)
+    def _focus_the_list(self, event: TabbedContent.TabActivated) -> None:
+        """A tab with a list gives it the keys (Enter opens the organization), unless the
+        person is moving along the tab bar; the focus would otherwise stay on the hidden
+        list of the tab shown before (a dashboard figure jumps here)."""
+        if event.pane.id != event.tabbed_content.active:
+            return  # a tab shown before the one asked for (the first, at mount)
+        lists = event.pane.query(PlainTable)
+        if lists and not isinstance(self.focused, Tabs):
+            self.set_focus(lists.first())
 
     @on(TabbedContent.TabActivated)
     @on(Select.Changed)
