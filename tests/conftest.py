@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from incubator.i18n import set_language
 from incubator.store.commands import Store
 
 NOW = datetime(2026, 11, 15, 9, 30, tzinfo=timezone.utc)
@@ -49,6 +50,7 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("INCUBATOR_HOME", str(home))
     monkeypatch.setenv("INCUBATOR_NOW", NOW.isoformat())
     monkeypatch.delenv("INCUBATOR_LANG", raising=False)
+    set_language("zh")  # a test before it in this worker may have switched to English
     return home
 
 

@@ -585,6 +585,9 @@ def _insert_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None
                 [tuple(row[column] for column in columns) for row in group])
 
 
+_ABSENT = object()  # a column a row does not name: never equal to what is stored
+
+
 def _replace_changed(conn: sqlite3.Connection, table: str, doc_id: str,
                      table_rows: list[dict]) -> list[dict]:
     """Delete the rows of `doc_id` in `table` that are not among `table_rows`; return the
@@ -606,9 +609,6 @@ def _replace_changed(conn: sqlite3.Connection, table: str, doc_id: str,
     conn.executemany(f"DELETE FROM {table} WHERE rowid = ?",
                      [(rowid,) for rowids in unchanged.values() for rowid in rowids])
     return fresh
-
-
-_ABSENT = object()  # a column a row does not name: never equal to what is stored
 
 
 def _by_columns(table_rows: list[dict]) -> dict[tuple[str, ...], list[dict]]:
