@@ -2,14 +2,18 @@
 fieldwork by a field laptop travelling by sync."""
 
 import contextlib
+import json
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from incubator.domain.credit_code import check_character
 from incubator.domain.errors import DomainError
 from incubator.domain.register import REGISTER_FIELDS
 from incubator.store import queries
+from incubator.store.queries.district import percentiles, sql_round
 from incubator.store.commands import ActivityEntry, ScoreEntry, Store, VisitEntry
 from incubator.store.replica import ReplicaError
 
@@ -114,6 +118,41 @@ class TestRanking:
     def test_weights_must_add_up_to_100(self, store):
         with pytest.raises(DomainError):
             store.set_settings({"ranking_weight_activity": "50"})
+
+
+class TestRankingArithmetic:
+    """The ranking's percentiles and totals are computed in Python: they must be exactly
+    what SQLite's `round(100.0 * percent_rank() OVER (ORDER BY v), 1)` and `round(x, 1)`
+    give, ties and halves included (Python's own `round` goes half to even: 6.25 → 6.2)."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.one_of(st.integers(0, 20).map(lambda n: n / 8),
+                              st.floats(0, 1, allow_nan=False)), min_size=1, max_size=40))
+    def test_percentiles_are_sqlites(self, values):
+        import sqlite3
+        sql = sqlite3.connect(":memory:").execute(
+            "SELECT round(100.0 * percent_rank() OVER (ORDER BY value), 1), key "
+            "FROM json_each(?) ORDER BY key", (json.dumps(values),)).fetchall()
+        assert percentiles(values) == [shown for shown, _key in sql]
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.one_of(st.integers(-4000, 4000).map(lambda n: n / 40),
+                     st.floats(-1e6, 1e6, allow_nan=False)), st.integers(0, 3))
+    def test_round_is_sqlites(self, value, digits):
+        import sqlite3
+        expected, = sqlite3.connect(":memory:").execute("SELECT round(?, ?)",
+                                                         (value, digits)).fetchone()
+        assert sql_round(value, digits) == expected
+
+    def test_seventeen_organizations_put_one_on_a_half(self, store):
+        """16 steps of 6.25: the second organization's activity percentile is 6.3, as the
+        reports computed in SQL showed it."""
+        orgs = [district_org(store, f"队{n:02d}", village=f"村{n:02d}") for n in range(17)]
+        store.add_activities([activity(org, "2026-10-05", person_times=n)
+                              for n, org in enumerate(orgs) for _ in range(n)])
+        by_id = {row["id"]: row for row in queries.ranking(store.db, TODAY, store.settings())}
+        assert by_id[orgs[1]]["activity"] == 6.3
+        assert [by_id[org]["position"] for org in reversed(orgs)] == list(range(1, 18))
 
 
 class TestArchives:
