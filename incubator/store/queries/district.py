@@ -151,9 +151,12 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
                                                        for row in found])):
             row[name] = percentile
     weights = [getattr(config, f"ranking_weight_{name}") for name in DIMENSIONS]
-    for row in found:  # in the order SQL added them up
-        row["total"] = sql_round(sum(weight * row[name] for weight, name
-                                     in zip(weights, DIMENSIONS)) / 100.0, 1)
+    rounded: dict[float, float] = {}  # many organizations share a sum (0 for zombies)
+    for row in found:
+        weighted = sum(weight * row[name] for weight, name in zip(weights, DIMENSIONS))
+        if weighted not in rounded:
+            rounded[weighted] = sql_round(weighted / 100.0, 1)
+        row["total"] = rounded[weighted]
     totals = sorted(-row["total"] for row in found)
     for row in found:
         row["position"] = bisect_left(totals, -row["total"]) + 1
@@ -170,17 +173,16 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
 def percentiles(values: list[float]) -> list[float]:
     """Each value's `round(100.0 * percent_rank() OVER (ORDER BY value), 1)`, as SQLite
     computes it: ties share the lowest rank, one value is at 0."""
-    ordered = sorted(values)
     last = len(values) - 1
-    if not last:
-        return [0.0] * len(values)
-    by_rank: dict[int, float] = {}
-    shown = []
-    for value in values:
-        rank = bisect_left(ordered, value)
-        if rank not in by_rank:
-            by_rank[rank] = sql_round(100.0 * (rank / last), 1)
-        shown.append(by_rank[rank])
+    shown = [0.0] * len(values)
+    if last < 1:
+        return shown
+    rank, previous, percentile = 0, None, 0.0
+    for position, index in enumerate(sorted(range(len(values)), key=values.__getitem__)):
+        if values[index] != previous:
+            rank, previous = position, values[index]
+            percentile = sql_round(100.0 * (rank / last), 1)
+        shown[index] = percentile
     return shown
 
 
