@@ -58,6 +58,6 @@ def allocations_from(db, *, space_id: str | None = None, org_id: str | None = No
 
 def org_allocations(db, org_id: str) -> list[Row]:
     """The spaces an organization has used, newest first."""
-    return rows(db, "SELECT s.name, a.start, a.end FROM allocations a"
+    return rows(db, "SELECT a.space_id, s.name, a.start, a.end FROM allocations a"
                     " JOIN spaces s ON s.id = a.space_id WHERE a.org_id = ?"
                     " ORDER BY a.start DESC", [org_id])
