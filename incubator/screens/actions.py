@@ -72,24 +72,25 @@ ORGANIZATIONS_ACTIONS: tuple[Action, ...] = (
 )
 
 DETAIL_ACTIONS: tuple[Action, ...] = (
-    # every action on one organization (the rows of its tabs: the highlighted one)
+    # every action on one organization (on the highlighted row of its tab); the footer
+    # shows the commonest, `?` and the palette every one
     Action("escape", "app.pop_screen", N_("Back"), key_display="esc"),
     Action("e", "edit", N_("Edit profile")),
     Action("a", "assign", N_("Assign a space")),
-    Action("f", "release", N_("Release a space")),
     Action("w", "add_waiver", N_("Add waiver")),
-    Action("t", "end_waiver", N_("End waiver")),
-    Action("h", "log_service", N_("Log service hours")),
-    Action("s", "correct_score", N_("Correct the score")),
-    Action("delete", "delete_score", N_("Delete the score"), key_display="del"),
-    Action("i", "interview", N_("Record interview")),
-    Action("c", "close_case", N_("Close interview")),
-    Action("d", "dismiss_case", N_("Dismiss")),
-    Action("x", "order_exit", N_("Order exit")),
-    Action("l", "leave", N_("Leave the centre")),
-    Action("g", "graduate", N_("Graduate")),
-    Action("y", "review", N_("Annual review")),
-    Action("r", "resolve", N_("Resolve conflict")),
+    Action("f", "release", N_("Release a space"), show=False),
+    Action("t", "end_waiver", N_("End waiver"), show=False),
+    Action("h", "log_service", N_("Log service hours"), show=False),
+    Action("s", "correct_score", N_("Correct the score"), show=False),
+    Action("delete", "delete_score", N_("Delete the score"), show=False, key_display="del"),
+    Action("i", "interview", N_("Record interview"), show=False),
+    Action("c", "close_case", N_("Close interview"), show=False),
+    Action("d", "dismiss_case", N_("Dismiss"), show=False),
+    Action("x", "order_exit", N_("Order exit"), show=False),
+    Action("l", "leave", N_("Leave the centre"), show=False),
+    Action("g", "graduate", N_("Graduate"), show=False),
+    Action("y", "review", N_("Annual review"), show=False),
+    Action("r", "resolve", N_("Resolve conflict"), show=False),
 )
 
 SCORING_ACTIONS: tuple[Action, ...] = (
@@ -111,7 +112,7 @@ SPACES_ACTIONS: tuple[Action, ...] = (
     Action("n", "add_space", N_("Add a space")),
     Action("e", "edit_space", N_("Edit the space")),
     Action("x", "retire_space", N_("Retire the space")),
-    Action("h", "app.add_hub", N_("Add a hub")),
+    Action("h", "app.add_hub", N_("Add a hub"), show=False),
 )
 
 SPACE_MAP_ACTIONS: tuple[Action, ...] = (
