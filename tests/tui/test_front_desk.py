@@ -81,9 +81,9 @@ class TestRegister:
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, RegisterForm))
             form = app.screen
-            await type_into(pilot, form.query_one("#name", Input), LONG_NAME)
+            await type_into(pilot, form.query_one("#name", Input), "兴隆村川剧票友会")
             await choose_option(pilot, form.query_one("#category", Select), 2)
-            await type_into(pilot, form.query_one("#filing_number", Input), "龙备2026018")
+            await type_into(pilot, form.query_one("#filing_number", Input), "龙备018")
             await type_into(pilot, form.query_one("#registered_on", Input), "2026-03-08")
             await type_into(pilot, form.query_one("#members", Input), "36")
             await type_into(pilot, form.query_one("#town", Input), "兴隆镇")
@@ -96,12 +96,12 @@ class TestRegister:
             org_id = app.screen.org_id
         row, = stored(demo_home, "SELECT * FROM organizations WHERE id = ?", [org_id])
         assert (row["name"], row["hub_id"], row["stage"], row["legal_status"]) == (
-            LONG_NAME, hub_id, "startup", "filed")
+            "兴隆村川剧票友会", hub_id, "startup", "filed")
         assert (row["filing_number"], row["registered_on"], row["members"], row["town"],
                 row["leader"], row["area"], row["entered"]) == (
-            "龙备2026018", "2026-03-08", 36, "兴隆镇", "李德明", "rural", "2026-11-15")
+            "龙备018", "2026-03-08", 36, "兴隆镇", "李德明", "rural", "2026-11-15")
         assert row["category"]
-        assert history(demo_home, org_id) == [("演示设备", f"入驻登记：{LONG_NAME}")]
+        assert history(demo_home, org_id) == [("演示设备", "入驻登记：兴隆村川剧票友会")]
 
     async def test_from_the_list_a_bad_credit_code_is_refused_then_a_register_organization(
             self, app, demo_home):
@@ -115,7 +115,7 @@ class TestRegister:
             await choose_option(pilot, form.query_one("#category", Select), 1)
             await choose_option(pilot, form.query_one("#legal_status", Select), -1)
             assert form.query_one("#legal_status", Select).value == "registered"
-            await type_into(pilot, form.query_one("#credit_code", Input), "51330100MJ0000000X")
+            await type_into(pilot, form.query_one("#credit_code", Input), "51330100")
             before = fingerprint(demo_home)
             await save(app, pilot)
             assert app.screen is form and "统一社会信用代码" in error_of(form)
@@ -350,6 +350,11 @@ class TestDetailActions:
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, FormScreen))
             assert org["name"] in str(app.screen.query_one(".area-title", Label).render())
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is detail)
+            await pilot.press("y")   # its annual review, in the review area
+            await until(pilot, lambda: app.current_mode == "review"
+                        and app.screen.query_one("#org", Select).value == org["id"])
         allocation, = stored(demo_home, "SELECT * FROM allocations WHERE org_id = ? AND "
                                         "start = '2026-11-15'", [org["id"]])
         assert allocation["end"] is None
