@@ -10,6 +10,7 @@ from ..domain.errors import N_
 from ..i18n import _
 from ..present.labels import category_text, enum_label
 from ..store import queries
+from ..store.commands.hubs import SPACE_LABELS
 from .args import JsonFlag, OrgArg
 from .output import emit
 from .root import command, group, open_store
@@ -49,18 +50,45 @@ def space_add(ctx: typer.Context, hub: Annotated[str, typer.Argument(help="Hub i
     typer.echo(open_store(ctx).add_space(hub, name, kind, area, capacity))
 
 
+@command(space_app, "edit")
+def space_edit(ctx: typer.Context, space: SpaceArg,
+               name: Annotated[Optional[str], typer.Option("--name", help="New name.")] = None,
+               kind: Annotated[Optional[str], typer.Option("--kind", help="room, desk or shared.")] = None,
+               area: Annotated[Optional[str], typer.Option("--area", help="Area in m² (empty clears it).")] = None,
+               capacity: Annotated[Optional[str], typer.Option("--capacity", help="Seats (empty clears it).")] = None) -> None:
+    """Change a space's name, kind, area or capacity."""
+    changed = open_store(ctx).edit_space(space, {"name": name, "kind": kind, "area": area,
+                                                 "capacity": capacity})
+    typer.echo(_("Saved: {fields}").format(fields=", ".join(
+        _(SPACE_LABELS[key]) for key in changed)))
+
+
+@command(space_app, "retire")
+def space_retire(ctx: typer.Context, space: SpaceArg,
+                 on: Annotated[Optional[str], typer.Option("--on", help="First day without the space (default today).")] = None) -> None:
+    """Take a space out of use (refused while it is allocated); its history stays."""
+    open_store(ctx).retire_space(space, on)
+    typer.echo(_("Retired"))
+
+
 @command(space_app, "list")
 def space_list(ctx: typer.Context,
                hub: Annotated[Optional[str], typer.Option("--hub", help="Only this hub.")] = None,
+               retired: Annotated[bool, typer.Option("--retired", help="Include retired spaces.")] = False,
                json_flag: JsonFlag = False) -> None:
     """List spaces with today's occupant."""
     store = open_store(ctx)
     hub_id = queries.resolve_hub(store.db, hub) if hub else None
-    emit(ctx, json_flag, queries.spaces(store.db, store.today(), hub_id),
+    emit(ctx, json_flag, queries.spaces(store.db, store.today(), hub_id, retired=retired),
          [("id", N_("ID")), ("hub", N_("Hub")), ("name", N_("Space")), ("kind", N_("Kind")),
           ("status", N_("Status")), ("org_name", N_("Occupant")), ("end", N_("Until"))],
-         shown=lambda row: dict(row, kind=enum_label(row["kind"]),
-                                status=_("occupied") if row["org_id"] else _("free")))
+         shown=lambda row: dict(row, kind=enum_label(row["kind"]), status=space_status(row)))
+
+
+def space_status(row: dict) -> str:
+    if row["retired_on"]:
+        return _("retired from {date}").format(date=row["retired_on"])
+    return _("occupied") if row["org_id"] else _("free")
 
 
 @command(space_app, "assign")

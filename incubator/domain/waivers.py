@@ -108,10 +108,15 @@ def last_day(end: date, ended_on: date | None) -> date:
     return min(end, ended_on - timedelta(days=1)) if ended_on else end
 
 
-def check_end(start: date, end: date, ended_on: date | None, on: date) -> None:
-    """Refuse ending a waiver that already ended, or on a day after its last day."""
+def check_not_ended(ended_on: date | None) -> None:
+    """Refuse ending a waiver again."""
     if ended_on is not None:
         raise DomainError("The waiver already ended on {date}", date=ended_on.isoformat())
+
+
+def check_end(start: date, end: date, ended_on: date | None, on: date) -> None:
+    """Refuse ending a waiver that already ended, or on a day after its last day."""
+    check_not_ended(ended_on)
     if on > end:
         raise DomainError("The waiver runs only to {end}: nothing to end on {date}",
                           end=end.isoformat(), date=on.isoformat())

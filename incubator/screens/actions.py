@@ -19,7 +19,7 @@ from ..i18n import N_, _
 
 @dataclass(frozen=True)
 class Action:
-    keys: str  # comma-separated Textual key names
+    keys: str  # comma-separated Textual key names; "" for one the palette alone offers
     action: str
     description: str  # an English msgid
     show: bool = True
@@ -58,18 +58,39 @@ APP_ACTIONS: tuple[Action, ...] = (
     # the footer shows the palette key on its own, docked right
     Action("ctrl+p", "command_palette", N_("Commands"), show=False, key_display="^p",
            priority=True, palette=False),
+    # the front desk's first tasks, by name from any screen (their keys: n on the
+    # organizations list, h on the space map)
+    Action("", "register_organization", N_("Register an organization")),
+    Action("", "add_hub", N_("Add a hub")),
 )
 
 ORGANIZATIONS_ACTIONS: tuple[Action, ...] = (
     # priority: the keys typed right after `/` must find the search box focused
     Action("slash", "focus_search", N_("Search"), key_display="/", priority=True),
     Action("s", "sort_next", N_("Sort by next column")),
+    Action("n", "app.register_organization", N_("Register an organization")),
 )
 
 DETAIL_ACTIONS: tuple[Action, ...] = (
+    # every action on one organization (on the highlighted row of its tab); the footer
+    # shows the commonest, `?` and the palette every one
     Action("escape", "app.pop_screen", N_("Back"), key_display="esc"),
     Action("e", "edit", N_("Edit profile")),
-    Action("r", "resolve", N_("Resolve conflict")),
+    Action("a", "assign", N_("Assign a space")),
+    Action("w", "add_waiver", N_("Add waiver")),
+    Action("f", "release", N_("Release a space"), show=False),
+    Action("t", "end_waiver", N_("End waiver"), show=False),
+    Action("h", "log_service", N_("Log service hours"), show=False),
+    Action("s", "correct_score", N_("Correct the score"), show=False),
+    Action("delete", "delete_score", N_("Delete the score"), show=False, key_display="del"),
+    Action("i", "interview", N_("Record interview"), show=False),
+    Action("c", "close_case", N_("Close interview"), show=False),
+    Action("d", "dismiss_case", N_("Dismiss"), show=False),
+    Action("x", "order_exit", N_("Order exit"), show=False),
+    Action("l", "leave", N_("Leave the centre"), show=False),
+    Action("g", "graduate", N_("Graduate"), show=False),
+    Action("y", "review", N_("Annual review"), show=False),
+    Action("r", "resolve", N_("Resolve conflict"), show=False),
 )
 
 SCORING_ACTIONS: tuple[Action, ...] = (
@@ -88,6 +109,10 @@ WARNINGS_ACTIONS: tuple[Action, ...] = (
 SPACES_ACTIONS: tuple[Action, ...] = (
     Action("a", "assign", N_("Assign")),
     Action("r", "release", N_("Release")),
+    Action("n", "add_space", N_("Add a space")),
+    Action("e", "edit_space", N_("Edit the space")),
+    Action("x", "retire_space", N_("Retire the space")),
+    Action("h", "app.add_hub", N_("Add a hub"), show=False),
 )
 
 SPACE_MAP_ACTIONS: tuple[Action, ...] = (
@@ -100,6 +125,7 @@ SPACE_MAP_ACTIONS: tuple[Action, ...] = (
 WAIVERS_ACTIONS: tuple[Action, ...] = (
     Action("a", "add", N_("Add waiver")),
     Action("e", "end", N_("End waiver")),
+    Action("h", "log_service", N_("Log service hours")),
 )
 
 REVIEW_ACTIONS: tuple[Action, ...] = (
@@ -126,6 +152,10 @@ FORM_ACTIONS: tuple[Action, ...] = (
     Action("ctrl+s", "submit", N_("Save"), palette=False),
 )
 
+CONFIRM_ACTIONS: tuple[Action, ...] = (
+    Action("escape", "dismiss(False)", N_("Cancel"), palette=False),
+)
+
 HELP_ACTIONS: tuple[Action, ...] = (
     Action("escape,q,question_mark", "dismiss", "", show=False, palette=False),
 )
@@ -143,7 +173,7 @@ def bindings(actions: tuple[Action, ...]) -> list[Binding]:
     """Textual bindings for `actions`; F-keys (area switches) win even inside inputs."""
     return [Binding(key, a.action, a.description, show=a.show, key_display=a.key_display,
                     priority=a.priority or (key[0] == "f" and key[1:].isdigit()))
-            for a in actions for key in a.keys.split(",")]
+            for a in actions for key in a.keys.split(",") if key]
 
 
 def translate_bindings(node: DOMNode) -> None:

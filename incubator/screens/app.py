@@ -119,6 +119,32 @@ class IncubatorApp(App[None]):
 
         self.push_screen(OrganizationDetailScreen(org_id))
 
+    def action_register_organization(self) -> None:
+        """入驻登记 from anywhere; once saved, the new organization opens over the list."""
+        from .organizations.register import RegisterForm
+
+        form = RegisterForm(self.store, self.reader, self.today())
+
+        def registered(values: dict | None) -> None:
+            if values is not None and form.org_id:
+                self.switch_mode("organizations")
+                self.call_after_refresh(self.open_organization, form.org_id)
+
+        self.push_screen(form, registered)
+
+    def action_add_hub(self) -> None:
+        """A new hub; once saved, the space map shows it, ready for its spaces."""
+        from .spaces.forms import HubForm
+
+        form = HubForm(self.store, self.reader)
+
+        def added(values: dict | None) -> None:
+            if values is not None and form.hub_id:
+                self.switch_mode("spaces")
+                self.call_after_refresh(self.screen.show_hub, form.hub_id)
+
+        self.push_screen(form, added)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's system commands, in the current language."""
         yield SystemCommand(_("Theme"), _("Change the colour theme"), self.action_change_theme)

@@ -18,13 +18,17 @@ class IncubatorCommands(Provider):
     """Finds the areas, the actions bound where the palette was opened, and organizations."""
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
-        """(text, help, callback) of every area and action."""
+        """(text, help, callback) of every area and action (one the screen and the app
+        both offer, once)."""
         for mode, key, title in AREAS:
             yield (_("Go to {area}").format(area=_(title)), function_key(key).upper(),
                    partial(self.app.switch_mode, mode))
+        offered: set[str] = set()
         for node in (self.screen, self.app):
             for description, action in palette_actions(node):
-                yield description, "", partial(node.run_action, action)
+                if description not in offered:
+                    offered.add(description)
+                    yield description, "", partial(node.run_action, action)
 
     async def discover(self) -> Hits:
         for text, help_text, command in self._commands():

@@ -7,7 +7,7 @@ Document layouts (all maps of scalars):
   `rubrics/<from month>/<item key>/{label,maximum,position}`,
   `members/<device id>/{name,role,added_by,added_at,revoked_at,certificate,bundle_key,
   address}`.
-- hub: `profile/{name,category,created_at}`, `spaces/<id>/{name,kind,area,capacity}`,
+- hub: `profile/{name,category,created_at}`, `spaces/<id>/{name,kind,area,capacity,retired_on}`,
   `allocations/<id>/{space,org,start,end}`.
 - network also: `categories/<key>/{zh,en}` (the network's additions to the defaults).
 - org: `profile/{name,hub,category,…,stage}`, `scores/<month>` (a JSON string of
@@ -139,6 +139,7 @@ def _hub_rows(hub_id: str, tree: dict, rows: Rows) -> None:
             "id": space_id, "hub_id": hub_id, "name": space.get("name", space_id),
             "kind": space.get("kind", "room"), "area": space.get("area"),
             "capacity": space.get("capacity"), "name_key": name_key(space.get("name", space_id)),
+            "retired_on": space.get("retired_on"),
         })
     for allocation_id, allocation in sorted(tree.get("allocations", {}).items()):
         rows["allocations"].append({

@@ -84,7 +84,8 @@ QUERY_TABLES: dict[str, str] = {
         created_at TEXT, name_key TEXT NOT NULL""",
     "spaces": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, hub_id TEXT NOT NULL, name TEXT NOT NULL,
-        kind TEXT NOT NULL, area REAL, capacity INTEGER, name_key TEXT NOT NULL""",
+        kind TEXT NOT NULL, area REAL, capacity INTEGER, name_key TEXT NOT NULL,
+        retired_on TEXT""",
     "allocations": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, hub_id TEXT NOT NULL, space_id TEXT NOT NULL,
         org_id TEXT NOT NULL, start TEXT NOT NULL, end TEXT""",

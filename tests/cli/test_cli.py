@@ -131,6 +131,35 @@ class TestWaiversAndSpaces:
         run("space", "release", "201室", "--on", "2026-11-15")
         assert run_json("space", "list")[0]["org_name"] is None
 
+    def test_edit_then_retire_a_space_keeps_its_history(self, network):
+        run("space", "add", "阳光孵化中心", "201室", "--area", "30", "--capacity", "4")
+        run("space", "assign", "201室", network, "--from", "2026-01-01")
+        out = run("space", "edit", "201室", "--name", "二楼201室", "--kind", "shared",
+                  "--area", "", "--capacity", "6").stdout
+        assert out.strip() == "已保存：名称, 类型, 面积（平方米）, 容纳人数"
+        room, = run_json("space", "list")
+        assert (room["name"], room["kind"], room["area"], room["capacity"]) == (
+            "二楼201室", "shared", None, 6)
+        refused = run("space", "retire", "二楼201室", ok=False)
+        assert refused.exit_code == 2
+        assert "二楼201室" in refused.stderr and "桂花社区书画社" in refused.stderr
+        assert "释放" in refused.stderr
+        run("space", "release", "二楼201室", "--on", "2026-11-01")
+        run("space", "retire", "二楼201室", "--on", "2026-11-10")
+        assert run_json("space", "list") == []
+        retired, = run_json("space", "list", "--retired")
+        assert retired["retired_on"] == "2026-11-10"
+        assert run_json("hub", "list")[0]["spaces"] == 0
+        again = run("space", "assign", "二楼201室", network, "--from", "2026-12-01", ok=False)
+        assert again.exit_code == 2 and "2026-11-10" in again.stderr
+        twice = run("space", "retire", "二楼201室", ok=False)
+        assert twice.exit_code == 2 and "已于2026-11-10停用" in twice.stderr
+        history = [row["summary"] for row in run_json("history", "阳光孵化中心")]
+        assert history[0] == "停用空间 二楼201室（自2026-11-10起）"
+        assert "修改空间 二楼201室" in history
+        shown = run_json("org", "show", network)
+        assert shown["name"] == "桂花社区书画社"
+
 
 class TestReviewGraduationExit:
     def test_review_prints_stars_and_why(self, network):
@@ -186,6 +215,9 @@ class TestBadInput:
                                "2026-05-01", "--to", "2026-04-01", "--monthly-value", "100",
                                "--approved-by", "李主任"]),
         ("overlapping allocation", ["space", "assign", "301室", "{org}", "--from", "2026-03-01"]),
+        ("retire a space in use", ["space", "retire", "301室", "--on", "2026-03-01"]),
+        ("space area not a number", ["space", "edit", "301室", "--area", "三十"]),
+        ("space edit with nothing", ["space", "edit", "301室"]),
         ("duplicate name", ["org", "add", "--name", "桂花社区书画社", "--category", "culture",
                             "--hub", "阳光孵化中心"]),
         ("huge name", ["org", "add", "--name", "名" * 10000, "--category", "culture",

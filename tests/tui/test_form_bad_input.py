@@ -77,7 +77,10 @@ def warnings_form(key: str, interviewed: bool = False):
 async def waiver_end(app, pilot, home):
     await pilot.press("f6")
     await pilot.pause()
-    app.screen.query_one("#waivers", DataTable).focus()
+    table = app.screen.query_one("#waivers", DataTable)
+    table.focus()
+    # one that has not ended (an ended one is refused before its form opens)
+    table.move_cursor(row=[w["ended_on"] for w in app.screen.listed].index(None))
     await pilot.press("e")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Label, Static
 
 from ...domain import warnings
 from ...domain.graduation import Criterion, graduation_check
@@ -17,9 +17,8 @@ from ...store import queries
 from ..actions import GRADUATION_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
-from ..widgets.form import FormScreen
-from ..widgets.pickers import DateInput
 from ..widgets.tables import data_table
+from .forms import graduate_form
 
 COLUMNS = (("months", N_("Months")), ("stars", N_("Rating")), ("registered", N_("Registered")),
            ("no_warning", N_("No warning")))
@@ -111,10 +110,4 @@ class GraduationScreen(AreaScreen):
         chosen = self.chosen()
         if chosen is None:
             return
-        org = chosen[0]
-        fields = [("destination", N_("Destination"), Input(max_length=100)),
-                  ("on", N_("Date"), DateInput(self.today.isoformat()))]
-        self.app.push_screen(FormScreen(
-            _("Graduate {name}").format(name=org["name"]), fields,
-            lambda v: self.store.graduate(org["id"], v["on"], v["destination"]),
-            lambda _r: _("{name} graduated").format(name=org["name"])))
+        self.app.push_screen(graduate_form(self.store, chosen[0], self.today))

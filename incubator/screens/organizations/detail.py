@@ -1,5 +1,6 @@
 """One organization: profile, space, waivers, scores, warnings, reviews, activities,
-visits and trainings, archives, history, conflicts."""
+visits and trainings, archives, history, conflicts; and every action on it (`DETAIL_ACTIONS`:
+keys in the footer, names in the command palette), each through the form of its area."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from ...domain.models import (
 from ...domain.months import month_add, month_of, month_range
 from ...domain.docids import org_doc
 from ...i18n import N_, _, language, render_summary
-from ...domain.warnings import pressing_status
+from ...domain.errors import DomainError
+from ...domain.warnings import (
+    CLOSABLE, DISMISSABLE, INTERVIEWABLE, PRESSING, Case, pressing_status,
+)
 from ...present.labels import (
     case_row, case_status_text, enum_label, exit_kind_text, rating_text, stage_text,
     warning_status_text,
@@ -27,6 +31,11 @@ from ..base import AreaScreen
 from ..widgets.charts import MARKER, MonthPlot, month_ticks
 from ..widgets.chrome import AppHeader
 from ..widgets.tables import data_table
+from ..graduation.forms import graduate_form, leave_form
+from ..scoring.forms import correct_score_form, delete_score_question
+from ..spaces.forms import assign_to_org_form, release_for_org_form
+from ..waivers.forms import ServiceHoursForm, add_waiver_form, end_waiver_form
+from ..warnings.forms import InterviewForm, close_form, dismiss_form, exit_form
 from .form import profile_form
 
 TREND_MONTHS = 24
@@ -42,6 +51,8 @@ class OrganizationDetailScreen(AreaScreen):
         self.org_id = org_id
         self.org: dict = {}
         self._conflicts: list[tuple[str, int]] = []
+        self._waivers: list[dict] = []  # the rows of the waiver and score tables
+        self._scores: list[dict] = []
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -150,17 +161,18 @@ class OrganizationDetailScreen(AreaScreen):
 
     def _show_waivers(self) -> None:
         lang = language()
+        self._waivers = queries.waivers(self.reader, self.today, org_id=self.org_id)
         self._fill("waiver-table", [
             (label(WaiverKind(w["kind"]), lang), w["start"], w["last_day"], w["monthly_value"],
              w["hours_per_month"], w["approved_by"], w["ended_on"])
-            for w in queries.waivers(self.reader, self.today, org_id=self.org_id)])
+            for w in self._waivers])
         self._fill("service-table", [
             (m["month"], m["owed"], m["delivered"], m["shortfall"], m["surplus"])
             for ledger in queries.service_ledger(self.reader, self.today, self.org_id)
             for m in ledger["months"]])
 
     def _show_scores(self) -> None:
-        scores = queries.scores(self.reader, org_id=self.org_id)
+        scores = self._scores = queries.scores(self.reader, org_id=self.org_id)
         self._fill("score-table", [(s["month"], s["total"], s["max_total"], s["note"])
                                    for s in scores])
         by_month = {s["month"]: s["score10"] for s in scores}
@@ -250,6 +262,112 @@ class OrganizationDetailScreen(AreaScreen):
     def action_edit(self) -> None:
         self.app.push_screen(profile_form(
             self.store, self.org, lambda org_id=self.org_id: queries.org_row(self.reader, org_id)))
+
+    def highlighted(self, table_id: str, listed: list[dict], missing: str) -> dict | None:
+        """The row of `listed` highlighted in the table (`missing` said when none is)."""
+        row = self.query_one(f"#{table_id}", DataTable).cursor_row
+        if 0 <= row < len(listed):
+            return listed[row]
+        self.notify(_(missing), severity="warning")
+        return None
+
+    def in_a_hub(self) -> bool:
+        """Space needs a hub: an organization of the district register alone is told so."""
+        if self.org["hub_id"] is None:
+            self.notify(_("{name} is on the district register and not resident in a hub")
+                        .format(name=self.org["name"]), severity="warning")
+        return self.org["hub_id"] is not None
+
+    def action_assign(self) -> None:
+        if not self.in_a_hub():
+            return
+        free = [s for s in queries.spaces(self.reader, self.today, self.org["hub_id"])
+                if not s["org_id"]]
+        if not free:
+            self.notify(_("No free space in {hub}").format(
+                hub=queries.hub_name(self.reader, self.org["hub_id"])), severity="warning")
+            return
+        self.app.push_screen(assign_to_org_form(self.store, self.org, free, self.today))
+
+    def action_release(self) -> None:
+        today = self.today.isoformat()
+        used = [a for a in queries.org_allocations(self.reader, self.org_id)
+                if a["end"] is None or a["end"] >= today]
+        if not used:
+            self.notify(_("{name} uses no space").format(name=self.org["name"]),
+                        severity="warning")
+            return
+        self.app.push_screen(release_for_org_form(self.store, self.org, used, self.today))
+
+    def action_add_waiver(self) -> None:
+        self.app.push_screen(add_waiver_form(self.store, self.reader, self.today, self.org))
+
+    def action_end_waiver(self) -> None:
+        if waiver := self.highlighted("waiver-table", self._waivers, N_("Choose a waiver first")):
+            try:
+                form = end_waiver_form(self.store, waiver, self.today)
+            except DomainError as refused:
+                self.notify(refused.render(_), severity="error")
+                return
+            self.app.push_screen(form)
+
+    def action_log_service(self) -> None:
+        self.app.push_screen(ServiceHoursForm(self.store, self.reader, self.today, self.org))
+
+    def action_correct_score(self) -> None:
+        if score := self.highlighted("score-table", self._scores, N_("Choose a score first")):
+            self.app.push_screen(correct_score_form(self.store, self.reader, self.org, score))
+
+    def action_delete_score(self) -> None:
+        score = self.highlighted("score-table", self._scores, N_("Choose a score first"))
+        if score is None:
+            return
+        org_id, month = self.org_id, score["month"]
+
+        def answered(delete: bool | None) -> None:
+            if delete:
+                self.save(lambda: self.store.delete_score(org_id, month),
+                          lambda _r: _("Deleted the score of {month}").format(month=month))
+
+        self.app.push_screen(delete_score_question(self.reader, self.org, score), answered)
+
+    def case_for(self, statuses: frozenset) -> Case | None:
+        """The organization's most pressing warning case in one of `statuses`."""
+        cases = [case for case in queries.org_cases(self.reader, self.org_id, self.today)
+                 if case.status in statuses]
+        if cases:
+            return min(cases, key=lambda case: PRESSING.index(case.status))
+        self.notify(_("{name} has no warning case this applies to now").format(
+            name=self.org["name"]), severity="warning")
+        return None
+
+    def action_interview(self) -> None:
+        if case := self.case_for(INTERVIEWABLE):
+            self.app.push_screen(InterviewForm(self.store.record_interview, self.org, case,
+                                               self.today, queries.settings_timeline(self.reader)))
+
+    def action_close_case(self) -> None:
+        if case := self.case_for(CLOSABLE):
+            self.app.push_screen(close_form(self.store.close_interview, self.org, case,
+                                            self.today))
+
+    def action_dismiss_case(self) -> None:
+        if case := self.case_for(DISMISSABLE):
+            self.app.push_screen(dismiss_form(self.store.dismiss_case, self.org, case))
+
+    def action_order_exit(self) -> None:
+        self.app.push_screen(exit_form(self.store.exit_org, self.org, self.today))
+
+    def action_leave(self) -> None:
+        self.app.push_screen(leave_form(self.store, self.org, self.today))
+
+    def action_graduate(self) -> None:
+        self.app.push_screen(graduate_form(self.store, self.org, self.today))
+
+    def action_review(self) -> None:
+        """The annual review area, with this organization chosen."""
+        self.app.switch_mode("review")
+        self.app.call_after_refresh(self.app.screen.show_org, self.org_id)
 
     def action_resolve(self) -> None:
         table = self.query_one("#conflict-table", DataTable)

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import Integer
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets.select import InvalidSelectValueError
 
 from ...domain.errors import DomainError
 from ...domain.models import RESIDENT_STAGES, CaseKind, PartyOrg, Stage
@@ -61,6 +62,14 @@ class ReviewScreen(AreaScreen):
     def year(self) -> int | None:
         field = self.query_one("#year", Input)
         return int(field.value) if field.value and is_valid(field) else None
+
+    def show_org(self, org_id: str) -> None:
+        """Review `org_id` (the detail screen's `y`); one that cannot be reviewed is said so."""
+        try:
+            self.query_one("#org", Select).value = org_id
+        except InvalidSelectValueError:
+            self.notify(_("{name} is not a resident or an alumnus: it has no annual review")
+                        .format(name=queries.org_name(self.reader, org_id)), severity="warning")
 
     def org(self) -> str | None:
         value = self.query_one("#org", Select).value

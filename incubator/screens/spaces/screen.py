@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Footer, Label, Select
+from textual.widgets.select import InvalidSelectValueError
 
 from ...domain.warnings import OPEN_STATUSES
 from ...i18n import N_, _
@@ -17,6 +18,7 @@ from ..widgets.form import FormScreen
 from ..widgets.org_select import OrgSelect
 from ..widgets.pickers import DateInput, HubSelect
 from .card import STATUS, SpaceCard
+from .forms import add_space_form, edit_space_form, retire_space_form
 
 
 class SpaceMap(Grid):
@@ -34,7 +36,8 @@ class SpaceMap(Grid):
 
 
 class SpacesScreen(AreaScreen):
-    """The chosen hub's spaces; a assigns the focused free space, r releases it."""
+    """The chosen hub's spaces; a assigns the focused free space, r releases it; n adds a
+    space, e edits the focused one, x retires it; h adds a hub."""
 
     CSS_PATH = "spaces.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -84,7 +87,39 @@ class SpacesScreen(AreaScreen):
         await self.show_map()
 
     def show_hub(self, hub_id: str) -> None:
-        self.query_one("#hub", Select).value = hub_id
+        """Show `hub_id`'s map (a hub added since the picker was filled joins it)."""
+        picker = self.query_one("#hub", Select)
+        try:
+            picker.value = hub_id
+        except InvalidSelectValueError:
+            picker.set_options(queries.hub_options(self.reader))
+            picker.value = hub_id
+
+    def chosen_hub(self) -> tuple[str, str] | None:
+        """(id, name) of the hub whose map is shown."""
+        picker = self.query_one("#hub", Select)
+        if picker.value == Select.NULL:
+            self.notify(_("Choose a hub"), severity="warning")
+            return None
+        return str(picker.value), queries.hub_name(self.reader, str(picker.value))
+
+    def action_add_space(self) -> None:
+        if hub := self.chosen_hub():
+            self.app.push_screen(add_space_form(self.store, *hub))
+
+    def action_edit_space(self) -> None:
+        if card := self.chosen():
+            self.app.push_screen(edit_space_form(self.store, self.reader, card.space))
+
+    def action_retire_space(self) -> None:
+        card = self.chosen()
+        if not card:
+            return
+        if card.status != "free":
+            self.notify(_("{space} is in use; release it first").format(
+                space=card.space["name"]), severity="warning")
+            return
+        self.app.push_screen(retire_space_form(self.store, card.space, self.today))
 
     def chosen(self) -> SpaceCard | None:
         if isinstance(self.focused, SpaceCard):

@@ -6,28 +6,23 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.validation import Number
-from textual.widgets import DataTable, Footer, Input, Label, Select, Switch
+from textual.widgets import DataTable, Footer, Label, Switch
 
-from ...domain.models import WaiverKind, label
+from ...domain.errors import DomainError
+from ...domain.models import WaiverKind
 from ...domain.months import month_of
-from ...i18n import N_, _, language
+from ...i18n import N_, _
 from ...store import queries
 from ..actions import WAIVERS_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
-from ..widgets.form import FormScreen
-from ..widgets.org_select import OrgSelect
-from ..widgets.pickers import DateInput
 from ..widgets.tables import data_table
-
-
-def kind_text(kind: str) -> str:
-    return label(WaiverKind(kind), language())
+from .forms import ServiceHoursForm, add_waiver_form, end_waiver_form, kind_text
 
 
 class WaiversScreen(AreaScreen):
-    """Waivers (optionally only those ending soon), totals in force today, hours owed."""
+    """Waivers (optionally only those ending soon), totals in force today, hours owed;
+    a adds a waiver, e ends the highlighted one, h logs service hours."""
 
     CSS_PATH = "waivers.tcss"
     ACTIONS = WAIVERS_ACTIONS
@@ -68,7 +63,8 @@ class WaiversScreen(AreaScreen):
         self.show_totals()
         ledger = self.query_one("#ledger", DataTable)
         ledger.clear()
-        for row in queries.service_ledger(self.reader, self.today):
+        self.ledger_rows = queries.service_ledger(self.reader, self.today)
+        for row in self.ledger_rows:
             ledger.add_row(row["org_name"], f"{row['owed']:g}", f"{row['delivered']:g}",
                            f"{row['shortfall']:g}", f"{row['surplus']:g}", key=row["id"])
 
@@ -89,35 +85,7 @@ class WaiversScreen(AreaScreen):
         self.query_one("#waivers", DataTable).focus()
 
     def action_add(self) -> None:
-        kinds = [(kind_text(k), k.value) for k in WaiverKind]
-        fields = [
-            ("org", N_("Organization"), OrgSelect(self.reader)),
-            ("kind", N_("Kind"), Select(kinds, allow_blank=False,
-                                        value=WaiverKind.RENT_FREE.value)),
-            ("start", N_("From"), DateInput(self.today.isoformat())),
-            ("end", N_("To"), DateInput()),
-            ("value", N_("Yuan per month"), Input(validators=[Number(0, 1_000_000)],
-                                                  valid_empty=True, restrict=r"[0-9.]*")),
-            ("charged", N_("Rent charged (low rent)"),
-             Input(validators=[Number(0, 1_000_000)], valid_empty=True, restrict=r"[0-9.]*")),
-            ("standard", N_("Standard rent (low rent)"),
-             Input(validators=[Number(0, 1_000_000)], valid_empty=True, restrict=r"[0-9.]*")),
-            ("hours", N_("Hours per month (service for rent)"),
-             Input(validators=[Number(0, 744)], valid_empty=True, restrict=r"[0-9.]*")),
-            ("approved", N_("Approved by"), Input(max_length=40)),
-        ]
-
-        def number(text: str) -> float | None:
-            return float(text) if text else None
-
-        def write(v: dict) -> str:
-            return self.store.add_waiver(OrgSelect.chosen(v["org"]), v["kind"], v["start"],
-                                         v["end"], number(v["value"]), number(v["hours"]),
-                                         v["approved"], rent_charged=number(v["charged"]),
-                                         standard_rent=number(v["standard"]))
-
-        self.app.push_screen(FormScreen(_("Add a waiver"), fields, write,
-                                        lambda _r: _("Waiver saved")))
+        self.app.push_screen(add_waiver_form(self.store, self.reader, self.today))
 
     def action_end(self) -> None:
         """End the highlighted waiver early (the first day without it, and why)."""
@@ -125,10 +93,18 @@ class WaiversScreen(AreaScreen):
         if not self.listed or not 0 <= table.cursor_row < len(self.listed):
             self.notify(_("Choose a waiver first"), severity="warning")
             return
-        waiver = self.listed[table.cursor_row]
-        fields = [("on", N_("First day without it"), DateInput(self.today.isoformat())),
-                  ("reason", N_("Reason"), Input(max_length=500))]
-        self.app.push_screen(FormScreen(
-            _("End the waiver of {name}").format(name=waiver["org_name"]), fields,
-            lambda v: self.store.end_waiver(waiver["id"], v["on"], v["reason"]),
-            lambda _r: _("Waiver ended")))
+        try:
+            form = end_waiver_form(self.store, self.listed[table.cursor_row], self.today)
+        except DomainError as refused:
+            self.notify(refused.render(_), severity="error")
+            return
+        self.app.push_screen(form)
+
+    def action_log_service(self) -> None:
+        """Hours for a month: of the organization highlighted in the ledger, if it has the
+        focus."""
+        ledger = self.query_one("#ledger", DataTable)
+        chosen = self.ledger_rows[ledger.cursor_row]["org_id"] \
+            if self.focused is ledger and 0 <= ledger.cursor_row < len(self.ledger_rows) else None
+        self.app.push_screen(ServiceHoursForm(self.store, self.reader, self.today,
+                                              chosen=chosen))

@@ -1,15 +1,19 @@
-"""Small inputs shared by several areas: a hub picker, a month and a date field."""
+"""Small inputs shared by several areas: a hub picker, a vocabulary picker, a month and a
+date field."""
 
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
+from typing import Any
 
 from textual.validation import Function
 from textual.widgets import Input, Select
 
 from ...domain.errors import DomainError
+from ...domain.models import label
 from ...domain.months import check_not_future, parse_date, parse_month
-from ...i18n import _
+from ...i18n import _, language
 from ...store import queries
 
 
@@ -41,6 +45,15 @@ class HubSelect(Select[str]):
         super().__init__(hubs, prompt=_("All hubs") if allow_all else _("Choose a hub"),
                          allow_blank=allow_all, id=id, compact=compact,
                          value=Select.NULL if allow_all or not hubs else hubs[0][1])
+
+
+def enum_select(members: tuple[Enum, ...] | type[Enum], value: Any = Select.NULL, *,
+                prompt: str | None = None) -> Select:
+    """A picker of a domain vocabulary in the current language; with `prompt`, it may be
+    left blank ("not recorded")."""
+    lang = language()
+    return Select([(label(m, lang), m.value) for m in members], value=value,
+                  allow_blank=prompt is not None, prompt=prompt or "")
 
 
 class MonthInput(Input):

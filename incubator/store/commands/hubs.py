@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from ...domain import organization, spaces
 from ...domain.categories import resolve_category
 from ...domain.docids import hub_doc
-from ...domain.errors import N_, DomainError
+from ...domain.errors import N_, DomainError, Text
 from ...domain.models import SpaceKind, parse_enum
 from ...domain.months import parse_date
 from .. import queries
@@ -16,6 +18,15 @@ from .writes import set_all, write_all
 
 
 SPACE_NAME_MAX_CHARS = 40
+# A space's editable field → its cleaner (as `space add` and `space edit` take them)
+SPACE_CLEANERS: dict[str, Callable[[Any], Any]] = {
+    "name": lambda v: organization.clean_name(v, maximum=SPACE_NAME_MAX_CHARS),
+    "kind": lambda v: parse_enum(SpaceKind, v).value,
+    "area": spaces.clean_area,
+    "capacity": spaces.clean_capacity,
+}
+SPACE_LABELS = {"name": N_("Name"), "kind": N_("Kind"), "area": N_("Area (m²)"),
+                "capacity": N_("Capacity")}
 
 
 class HubCommands(Commands):
@@ -37,20 +48,69 @@ class HubCommands(Commands):
     def add_space(self, hub: str, name: str, kind: str = "room", area: float | None = None,
                   capacity: int | None = None) -> str:
         hub_id = queries.resolve_hub(self.db, hub)
-        name = organization.clean_name(name, maximum=SPACE_NAME_MAX_CHARS)
-        space_kind = parse_enum(SpaceKind, kind)
-        if area is not None and not 0 < area <= 10000:
-            raise DomainError("Area {value} m² is out of range", value=area)
-        if capacity is not None and not 0 < capacity <= 1000:
-            raise DomainError("Capacity {value} is out of range", value=capacity)
-        existing = queries.space_named_in_hub(self.db, name, hub_id)
-        if existing is not None:
-            refuse_duplicate(name, existing, N_("Hub already has a space named {name}"))
+        record = {key: SPACE_CLEANERS[key](value) for key, value in
+                  (("name", name), ("kind", kind), ("area", area), ("capacity", capacity))}
+        self._check_space_name(record["name"], hub_id)
         space_id = self._new_id()
-        record = {"name": name, "kind": space_kind.value, "area": area, "capacity": capacity}
-        self.replica.change(hub_doc(hub_id), "Added space {name}", {"name": name},
+        self.replica.change(hub_doc(hub_id), "Added space {name}", {"name": record["name"]},
                             lambda ed: set_all(ed, {("spaces", space_id): record}))
         return space_id
+
+    def _check_space_name(self, name: str, hub_id: str, except_id: str | None = None) -> None:
+        """Names are unique within a hub, a retired space's too (its history names it)."""
+        existing = queries.space_named_in_hub(self.db, name, hub_id, except_id)
+        if existing is not None:
+            refuse_duplicate(name, existing, N_("Hub already has a space named {name}"))
+
+    def edit_space(self, space: str, changes: Mapping[str, Any],
+                   opened: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Change a space's name, kind, area or capacity (empty text clears the area or
+        the capacity); returns what was written. With `opened` (the values a form was
+        opened with), compare-and-set, as `edit_org`."""
+        row = queries.resolve_space(self.db, space)
+        with self.replica.transaction():
+            current = queries.resolve_space(self.db, row["id"])
+            cleaned: dict[str, Any] = {}
+            for key, value in changes.items():
+                if value is None:
+                    continue
+                if key not in SPACE_CLEANERS:
+                    raise DomainError("Field {field} cannot be edited", field=key)
+                cleaned[key] = SPACE_CLEANERS[key](value)
+            for key in cleaned.keys() & (opened or {}).keys():
+                if cleaned[key] != current[key]:
+                    self._refuse_if_changed(
+                        hub_doc(row["hub_id"]), f"spaces/{row['id']}/{key}", opened[key],
+                        current[key], Text("{name}: {field}", {
+                            "name": current["name"], "field": Text(SPACE_LABELS[key])}),
+                        lambda value: "" if value is None else f"{value:g}"
+                        if isinstance(value, float) else str(value))
+            changed = {k: v for k, v in cleaned.items() if v != current[k]}
+            if not changed:
+                raise DomainError("Nothing to change")
+            if "name" in changed:
+                self._check_space_name(changed["name"], row["hub_id"], row["id"])
+            self.replica.change(
+                hub_doc(row["hub_id"]), "Edited space {name}",
+                {"name": changed.get("name", current["name"])},
+                lambda ed: set_all(ed, {("spaces", row["id"], k): v for k, v in changed.items()}))
+        return changed
+
+    def retire_space(self, space: str, on: str | None = None) -> str:
+        """Take a space out of use from `on` (default today), the first day it is gone;
+        refused while it is allocated on that day or later."""
+        row = queries.resolve_space(self.db, space)
+        day = parse_date(on) if on else self.today()
+        in_use = [(queries.org_name(self.db, a["org_id"]), parse_date(a["start"]),
+                   parse_date(a["end"]) if a["end"] else None)
+                  for a in queries.allocations_from(self.db, space_id=row["id"], day=day)]
+        spaces.check_retire(row["name"], parse_date(row["retired_on"])
+                            if row["retired_on"] else None, in_use, day)
+        self.replica.change(hub_doc(row["hub_id"]), "Retired space {name} from {date}",
+                            {"name": row["name"], "date": day.isoformat()},
+                            lambda ed: set_all(ed, {("spaces", row["id"], "retired_on"):
+                                                    day.isoformat()}))
+        return row["id"]
 
     def assign_space(self, space: str, org: str, start: str | None = None,
                      end: str | None = None) -> str:
@@ -60,6 +120,8 @@ class HubCommands(Commands):
         end_date = parse_date(end) if end else None
         existing = [(parse_date(row["start"]), parse_date(row["end"]) if row["end"] else None)
                     for row in queries.space_periods(self.db, space_row["id"])]
+        spaces.check_not_retired(space_row["name"], parse_date(space_row["retired_on"])
+                                 if space_row["retired_on"] else None, end_date)
         spaces.check_allocation(existing, start_date, end_date, space=space_row["name"])
         allocation_id = self._new_id()
         record = {"space": space_row["id"], "org": org_id, "start": start_date.isoformat(),

@@ -31,8 +31,8 @@ from .reviews import org_reviews, review_of, review_values, reviews
 from .scores import missing_scores, scores, year_scores10
 from .sync import last_sync, sync_log, sync_peers
 from .waivers import (
-    monthly_totals, orgs_with_waiver, resolve_waiver, service_ledger, service_waiver_covers,
-    waivers,
+    monthly_totals, orgs_with_waiver, resolve_waiver, service_hours_logged, service_ledger,
+    service_org_options, service_waiver_covers, waivers,
 )
 from .warnings import dismissals, interviews, org_cases, warning_states
 
@@ -48,7 +48,8 @@ __all__ = [
     "org_named_in_hub", "org_options", "org_reviews", "org_row", "organizations",
     "orgs_with_waiver", "residents_of_hub", "resolve_doc", "resolve_hub", "resolve_org",
     "resolve_space", "resolve_waiver", "review_of", "review_values", "reviews", "rubric_versions", "scored_before_rubric",
-    "scores", "service_ledger", "service_waiver_covers", "settings", "settings_timeline",
+    "scores", "service_hours_logged", "service_ledger", "service_org_options",
+    "service_waiver_covers", "settings", "settings_timeline",
     "space_named_in_hub", "space_periods", "spaces", "stage_counts", "summary", "sync_log", "sync_peers",
     "warning_states",
     "waivers", "with_conflicts", "year_scores10",

@@ -44,7 +44,8 @@ def occupancy_by_month(db, months: list[str]) -> list[Row]:
                                json_extract(value, '$[1]') AS first,
                                json_extract(value, '$[2]') AS last FROM json_each(?))
         SELECT h.name AS hub, m.month,
-          (SELECT count(*) FROM spaces s WHERE s.hub_id = h.id) AS spaces,
+          (SELECT count(*) FROM spaces s WHERE s.hub_id = h.id
+             AND (s.retired_on IS NULL OR s.retired_on > m.first)) AS spaces,
           (SELECT count(DISTINCT a.space_id) FROM allocations a WHERE a.hub_id = h.id
              AND a.start <= m.last AND (a.end IS NULL OR a.end >= m.first)) AS occupied
         FROM hubs h, months m ORDER BY h.name, m.month""", [periods])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .base import RESIDENT_SQL, Row, rows
+from .base import RESIDENT_SQL, Row, rows, where
 
 
 def hubs(db, today: date) -> list[Row]:
@@ -14,10 +14,11 @@ def hubs(db, today: date) -> list[Row]:
         SELECT h.id, h.name, h.category,
           (SELECT count(*) FROM organizations o WHERE o.hub_id = h.id
              AND o.stage IN ({RESIDENT_SQL})) AS residents,
-          (SELECT count(*) FROM spaces s WHERE s.hub_id = h.id) AS spaces,
+          (SELECT count(*) FROM spaces s WHERE s.hub_id = h.id
+             AND (s.retired_on IS NULL OR s.retired_on > ?)) AS spaces,
           (SELECT count(DISTINCT a.space_id) FROM allocations a WHERE a.hub_id = h.id
              AND a.start <= ? AND (a.end IS NULL OR a.end >= ?)) AS occupied
-        FROM hubs h ORDER BY h.name""", (day, day))
+        FROM hubs h ORDER BY h.name""", (day, day, day))
 
 
 def hub_options(db) -> list[tuple[str, str]]:
@@ -25,17 +26,21 @@ def hub_options(db) -> list[tuple[str, str]]:
     return [(row["name"], row["id"]) for row in db.query("SELECT id, name FROM hubs ORDER BY name")]
 
 
-def spaces(db, today: date, hub_id: str | None = None) -> list[Row]:
+def spaces(db, today: date, hub_id: str | None = None, *, retired: bool = False) -> list[Row]:
+    """The spaces (of one hub) with today's occupant; those retired by today only with
+    `retired`."""
     day = today.isoformat()
-    where, params = ("WHERE s.hub_id = ?", [hub_id]) if hub_id else ("", [])
+    clause, params = where(("s.hub_id = ?", [hub_id] if hub_id else None),
+                           ("(s.retired_on IS NULL OR s.retired_on > ?)",
+                            None if retired else [day]))
     return rows(db, f"""
         SELECT s.id, s.hub_id, h.name AS hub, s.name, s.kind, s.area, s.capacity,
-          a.org_id, o.name AS org_name, a.start, a.end
+          s.retired_on, a.org_id, o.name AS org_name, a.start, a.end
         FROM spaces s JOIN hubs h ON h.id = s.hub_id
         LEFT JOIN allocations a ON a.space_id = s.id AND a.start <= ?
              AND (a.end IS NULL OR a.end >= ?)
         LEFT JOIN organizations o ON o.id = a.org_id
-        {where} ORDER BY h.name, s.name""", [day, day, *params])
+        {clause} ORDER BY h.name, s.name""", [day, day, *params])
 
 
 def space_periods(db, space_id: str) -> list[Row]:
@@ -47,12 +52,12 @@ def allocations_from(db, *, space_id: str | None = None, org_id: str | None = No
                      day: date) -> list[Row]:
     """Allocations of a space or an organization that still run on `day` or start later."""
     column, wanted = ("space_id", space_id) if space_id else ("org_id", org_id)
-    return rows(db, f"SELECT id, hub_id, start FROM allocations WHERE {column} = ?"
+    return rows(db, f"SELECT id, hub_id, org_id, start, end FROM allocations WHERE {column} = ?"
                     " AND (end IS NULL OR end >= ?)", [wanted, day.isoformat()])
 
 
 def org_allocations(db, org_id: str) -> list[Row]:
     """The spaces an organization has used, newest first."""
-    return rows(db, "SELECT s.name, a.start, a.end FROM allocations a"
+    return rows(db, "SELECT a.space_id, s.name, a.start, a.end FROM allocations a"
                     " JOIN spaces s ON s.id = a.space_id WHERE a.org_id = ?"
                     " ORDER BY a.start DESC", [org_id])

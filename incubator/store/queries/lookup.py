@@ -92,10 +92,11 @@ def org_named_in_hub(db, name: str, hub_id: str | None, except_id: str | None = 
                      "AND id IS NOT ?", (name_key(name), hub_id, except_id))
 
 
-def space_named_in_hub(db, name: str, hub_id: str) -> str | None:
-    """The name of the hub's space whose name is the same as `name`, if any."""
-    return value(db, "SELECT name FROM spaces WHERE hub_id = ? AND name_key = ?",
-                 (hub_id, name_key(name)))
+def space_named_in_hub(db, name: str, hub_id: str, except_id: str | None = None) -> str | None:
+    """The name of the hub's space (other than `except_id`) whose name is the same as
+    `name`, if any."""
+    return value(db, "SELECT name FROM spaces WHERE hub_id = ? AND name_key = ? AND id IS NOT ?",
+                 (hub_id, name_key(name), except_id))
 
 
 def first_hub(db) -> str | None:

@@ -130,7 +130,8 @@ def summary(db, today: date) -> Row:
         "stages": stages,
         "scores": value(db, "SELECT count(*) FROM scores"),
         "waivers": value(db, "SELECT count(*) FROM waivers"),
-        "spaces": value(db, "SELECT count(*) FROM spaces"),
+        "spaces": value(db, "SELECT count(*) FROM spaces WHERE retired_on IS NULL"
+                            " OR retired_on > ?", [today.isoformat()]),
         "conflicts": value(db, "SELECT count(*) FROM conflicts"),
         "today": today.isoformat(),
     }

@@ -82,6 +82,20 @@ def service_waiver_covers(db, org_id: str, month: str) -> bool:
                  (org_id, WaiverKind.SERVICE_FOR_RENT.value, month, month)) is not None
 
 
+def service_hours_logged(db, org_id: str, month: str) -> float | None:
+    """The service hours logged for the organization's `month`, if any."""
+    return value(db, "SELECT hours FROM service_hours WHERE org_id = ? AND month = ?",
+                 (org_id, month))
+
+
+def service_org_options(db) -> list[tuple[str, str]]:
+    """(name, id) of the resident organizations with a service-for-rent waiver, for pickers."""
+    return [(row["name"], row["id"]) for row in db.query(f"""
+        SELECT DISTINCT o.id, o.name FROM organizations o JOIN waivers w ON w.org_id = o.id
+        WHERE w.kind = ? AND o.stage IN ({RESIDENT_SQL}) ORDER BY o.name""",
+        [WaiverKind.SERVICE_FOR_RENT.value])]
+
+
 def service_ledger(db, today: date, org_id: str | None = None) -> list[Row]:
     """Hours owed against hours delivered, month by month, for every service-for-rent
     waiver of a resident organization, with totals that add up
