@@ -140,3 +140,11 @@ class IncubatorApp(App[None]):
             self.push_screen(CommandPalette(
                 id="--command-palette",
                 placeholder=_("Search screens, organizations and actions…")))
+
+
+def first_run(home: Path) -> bool:
+    """On a device without a replica: make one (a new network, or joining one with a
+    hub's card) in a small app of its own; True when one was made."""
+    from .setup import SetupApp
+
+    return bool(SetupApp(home).run())

@@ -32,6 +32,7 @@ from ..widgets.form import FormScreen
 
 DARK = Style(color="black", bgcolor="black")
 LIGHT = Style(color="white", bgcolor="white")
+TYPING_PAUSE = 0.3  # seconds without a key before the card shown follows the address
 UPPER_HALF = "\u2580"  # ▀: East Asian width "ambiguous" (see `QrCode`)
 
 
@@ -149,8 +150,24 @@ class CardScreen(ModalScreen[None]):
         super().__init__()
         translate_bindings(self)
         self.identity = identity
-        self.card = Card.of(identity, address).encode()
         self.address = address
+        self._shown = None
+
+    @property
+    def card(self) -> str:
+        """The card with the address typed (without it while the address is invalid)."""
+        return Card.of(self.identity, self.valid_address()[0]).encode()
+
+    def valid_address(self) -> tuple[str, str]:
+        """(the address typed if it is a HOST:PORT, else ""; why it is not)."""
+        address = (self.query_one("#address", Input).value if self.is_mounted
+                   else self.address).strip()
+        try:
+            if address:
+                parse_address(address)
+        except DomainError as refused:
+            return "", refused.render(_)
+        return address, ""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form card"):
@@ -176,17 +193,15 @@ class CardScreen(ModalScreen[None]):
         self.query_one("#address", Input).focus()
 
     @on(Input.Changed, "#address")
-    def address_changed(self, event: Input.Changed) -> None:
-        """The card follows the address typed; an invalid one keeps the card without it."""
-        error = ""
-        address = event.value.strip()
-        if address:
-            try:
-                parse_address(address)
-            except DomainError as refused:
-                error, address = refused.render(_), ""
-        self.query_one("#error", Label).update(error)
-        self.card = Card.of(self.identity, address).encode()
+    def address_changed(self) -> None:
+        """The card shown follows the address once typing pauses (Copy and the QR code
+        always take the address as typed)."""
+        if self._shown is not None:
+            self._shown.stop()
+        self._shown = self.set_timer(TYPING_PAUSE, self.show_card)
+
+    def show_card(self) -> None:
+        self.query_one("#error", Label).update(self.valid_address()[1])
         self.query_one("#card-text", Static).update(self.card)
 
     @on(Button.Pressed, "#copy")
