@@ -70,6 +70,8 @@ async def open_sync(app, pilot) -> None:
 
 
 async def save_form(app, pilot) -> None:
+    """Save the form; wait until it closed or said (anew) what is wrong."""
+    app.screen.query_one("#error", Label).update("")
     await pilot.press("ctrl+s")
     await until(pilot, lambda: not isinstance(app.screen, FormScreen)
                 or str(app.screen.query_one("#error", Label).render()))
