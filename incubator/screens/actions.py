@@ -123,10 +123,11 @@ SYNC_ACTIONS: tuple[Action, ...] = (
     Action("v", "toggle_serve", N_("Start or stop serving")),
     Action("x", "export_bundle", N_("Export a bundle")),
     Action("i", "import_bundle", N_("Import a bundle")),
-    Action("c", "card", N_("This device's card and QR code")),
-    Action("a", "add_member", N_("Add a member")),
-    Action("r", "revoke", N_("Revoke a member")),
-    Action("b", "backup", N_("Back up now")),
+    # not in the footer (it has no room at 80 columns): the screen's hint names them
+    Action("c", "card", N_("This device's card and QR code"), show=False),
+    Action("a", "add_member", N_("Add a member"), show=False),
+    Action("r", "revoke", N_("Revoke a member"), show=False),
+    Action("b", "backup", N_("Back up now"), show=False),
 )
 
 SETTINGS_ACTIONS: tuple[Action, ...] = (

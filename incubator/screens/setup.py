@@ -49,7 +49,7 @@ def join_form(home: Path, joined: Callable[[Identity], None]) -> FormScreen:
         return store.identity
 
     return FormScreen(_("Join a network"), [
-        ("card", N_("Hub's card"), Input(placeholder="INCUBATOR1:…", max_length=8000)),
+        ("card", N_("Hub's card"), Input(placeholder="INCUBATOR1:", max_length=8000)),
         ("device", N_("Device name"), Input(placeholder=_("the card's name"), max_length=80)),
     ], join, lambda identity: _("Joined: ask a hub to add {name} with its card").format(
         name=identity.device_name))

@@ -28,7 +28,8 @@ from incubator.sync.transport import sync_all
 
 from ..conftest import NOW
 from .helpers import notices, until
-from .test_sync import ServerThread
+from .test_snapshots import shoot
+from .test_sync import ServerThread, add_snapshot_peer, shanghai_time  # noqa: F401 (a fixture)
 
 LAPTOP = "外勤笔记本"
 
@@ -182,3 +183,9 @@ async def test_two_replicas_pair_and_a_revoked_laptop_is_refused(tmp_path):
         await pilot.press("r")
         await until(pilot, lambda: notices(laptop).count(why) == 2)
         assert isinstance(laptop.screen, SyncScreen)
+
+
+def test_revoke_confirmation_snapshot(snap_compare, demo_home, shanghai_time):
+    """What revoking does, asked at 80×24 over the Sync screen."""
+    add_snapshot_peer(demo_home)
+    assert shoot(snap_compare, demo_home, (80, 24), "9", "down", ("r", "ConfirmScreen"))

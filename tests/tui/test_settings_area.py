@@ -17,6 +17,7 @@ from incubator.store.commands import Store
 
 from ..conftest import NOW
 from .helpers import notices, rows, until
+from .test_snapshots import shoot
 
 
 def network_history(home) -> list[str]:
@@ -141,3 +142,8 @@ async def test_a_rubric_version_and_settings_from_a_month(demo_home):
         assert shown_settings(app)["warning_threshold"][1:3] == ("6", "最初")
         recorded = network_history(demo_home)[0]
         assert recorded.startswith("自 2026-12 起修改设置：") and "warning_threshold=5" in recorded
+
+
+def test_settings_area_snapshot(snap_compare, demo_home):
+    """The rubric and the settings in force this month, at 80×24."""
+    assert shoot(snap_compare, demo_home, (80, 24), ("f12", "SettingsScreen"))

@@ -80,7 +80,7 @@ def add_member_form(add: Callable[[Card, str, str | None], str]) -> FormScreen:
     """Paste a device's card, choose its role (and a name): `member add`."""
     roles = [(enum_label(role.value), role.value) for role in Role]
     fields = [
-        ("card", N_("Device card"), Input(placeholder="INCUBATOR1:…", max_length=8000)),
+        ("card", N_("Device card"), Input(placeholder="INCUBATOR1:", max_length=8000)),
         ("role", N_("Role"), Select(roles, value=Role.FIELD.value, allow_blank=False)),
         ("name", N_("Device name"), Input(placeholder=_("the card's name"), max_length=80)),
     ]
