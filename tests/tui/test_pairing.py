@@ -189,3 +189,22 @@ def test_revoke_confirmation_snapshot(snap_compare, demo_home, shanghai_time):
     """What revoking does, asked at 80×24 over the Sync screen."""
     add_snapshot_peer(demo_home)
     assert shoot(snap_compare, demo_home, (80, 24), "9", "down", ("r", "ConfirmScreen"))
+
+
+async def test_a_first_start_makes_a_new_network(tmp_path):
+    home = tmp_path / "front-desk"
+    setup = SetupApp(home)
+    async with setup.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#new")
+        await until(pilot, lambda: isinstance(setup.screen, FormScreen))
+        await save_form(setup, pilot)
+        assert "名称" in error_of(setup) and not replica_path(home).exists()
+        await paste(pilot, "#hub", "东湖孵化园")
+        await pilot.press("ctrl+s")
+    assert setup.return_value is True
+    store = opened(home)
+    try:
+        assert [m["role"] for m in queries.members(store.db)] == ["hub"]
+        assert [name for name, _id in queries.hub_options(store.db)] == ["东湖孵化园"]
+    finally:
+        store.close()

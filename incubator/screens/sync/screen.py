@@ -351,17 +351,20 @@ class SyncScreen(AreaScreen):
 
     # -- pairing ---------------------------------------------------------------
 
-    def my_role(self) -> str | None:
-        me = self.members.get(self.store.identity.device_id)
-        return me["role"] if me else None
+    def me(self) -> dict | None:
+        """This device's member record (read now: the palette may run an action on this
+        screen before its first refresh)."""
+        me = self.store.identity.device_id
+        return next((m for m in queries.members(self.reader) if m["device_id"] == me), None)
 
     def action_card(self) -> None:
-        me = self.members.get(self.store.identity.device_id)
-        self.app.push_screen(CardScreen(self.store.identity, (me or {}).get("address") or ""))
+        self.app.push_screen(CardScreen(self.store.identity,
+                                        (self.me() or {}).get("address") or ""))
 
     def may_manage(self) -> bool:
         """Whether this device may add or revoke members; says why not when it may not."""
-        refusal = why_not_manage(self.my_role())
+        me = self.me()
+        refusal = why_not_manage(me["role"] if me else None)
         if refusal:
             self.notify(refusal, severity="warning", timeout=8, markup=False)
         return refusal is None
