@@ -11,7 +11,6 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from incubator.domain.device import short_device_id
 from incubator.domain.models import Role
-from incubator.i18n import _
 from incubator.present.labels import role_text
 from incubator.present.qr import qr_matrix
 from incubator.screens.app import IncubatorApp

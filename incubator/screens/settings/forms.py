@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from ...domain.errors import DomainError
 from ...domain.months import parse_month
 from ...domain.rubric import RubricVersion, parse_item_spec
-from ...domain.settings import KEYS, KINDS, RATING_SCALES, Settings, parse_values
+from ...domain.settings import KINDS, RATING_SCALES, Settings, parse_values
 from ...i18n import N_, _, render_summary
 from ...present.labels import setting_label
 from ..widgets.form import Field, FormScreen
@@ -141,7 +141,7 @@ class SettingsForm(FormScreen):
         self.opened = {key: setting_text(value) for key, value in in_force.to_mapping().items()}
         fields: list[Field] = [("from", N_("From month"), month_input(from_month))]
         fields += [(key, setting_label(key), setting_widget(key, value))
-                   for key, value in in_force.to_mapping().items() if key in KEYS]
+                   for key, value in in_force.to_mapping().items()]
         super().__init__(_("Change settings from a month on"), fields, self.write_changes,
                          self.saved_text)
         self.save_settings = save

@@ -29,8 +29,8 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from ...domain.device import short_device_id
 from ...domain.errors import DomainError
-from ...i18n import N_, _
 from ...domain.membership import check_revocable
+from ...i18n import N_, _
 from ...present.labels import member_role_text, role_text
 from ...present.paths import usable_file
 from ...present.sync import (
@@ -44,9 +44,9 @@ from ...sync.transport import DEFAULT_PORT, PeerResult, reachable_members, sync_
 from ..actions import SYNC_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
+from ..widgets.confirm import ConfirmScreen
 from ..widgets.progress import PlainProgressBar
 from ..widgets.tables import data_table
-from ..widgets.confirm import ConfirmScreen
 from .backup import BackupForm, restore_commands
 from .bundles import export_form, export_request, import_form
 from .pairing import CardScreen, add_member_form, membership_text, revoke_text, why_not_manage
