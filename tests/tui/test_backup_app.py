@@ -94,13 +94,13 @@ async def test_backup_restores_to_the_same_data_and_overwrites_only_when_agreed(
         target.write_bytes(b"what the person keeps there")
         await start_backup(app, pilot, target)
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.click("#cancel")
+        await pilot.press("enter")  # Cancel has the focus
         await until(pilot, lambda: isinstance(app.screen, BackupForm))
         assert target.read_bytes() == b"what the person keeps there"
         assert "已存在" in error_of(app)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.click("#confirm")
+        await pilot.press("tab", "enter")  # from Cancel to Replace
         await until(pilot, lambda: isinstance(app.screen, SyncScreen))
         await until(pilot, lambda: target.read_bytes()[:16] == b"SQLite format 3\x00")
 
