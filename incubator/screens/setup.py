@@ -56,6 +56,13 @@ def join_form(home: Path, joined: Callable[[Identity], None]) -> FormScreen:
 
 
 class WelcomeScreen(Screen[None]):
+    """What this start is for, and the two ways to make a replica (Join has the focus:
+    most devices join a network that a hub started)."""
+
+    DEFAULT_CSS = """
+    WelcomeScreen { align: center middle; }
+    """
+
     def compose(self) -> ComposeResult:
         home = self.app.home  # type: ignore[attr-defined]
         with VerticalScroll(classes="form"):
@@ -68,6 +75,9 @@ class WelcomeScreen(Screen[None]):
                 yield Button(_("Quit"), id="quit", compact=True)
                 yield Button(_("A new network"), id="new", compact=True)
                 yield Button(_("Join a network"), variant="primary", id="join", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#join", Button).focus()
 
     @on(Button.Pressed, "#new")
     def new_network(self) -> None:
