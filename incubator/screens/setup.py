@@ -30,10 +30,12 @@ def new_network_form(home: Path) -> FormScreen:
         store.close()
         return store.identity
 
-    return FormScreen(_("A new network"), [
+    form = FormScreen(_("A new network"), [
         ("hub", N_("Hub name"), Input(max_length=200)),
         ("device", N_("Device name"), Input(placeholder=_("the hub's name"), max_length=80)),
     ], create, lambda _identity: _("Created a new network in {home}").format(home=home))
+    form.AUTO_FOCUS = "#hub"
+    return form
 
 
 def join_form(home: Path, joined: Callable[[Identity], None]) -> FormScreen:
@@ -48,11 +50,13 @@ def join_form(home: Path, joined: Callable[[Identity], None]) -> FormScreen:
         joined(store.identity)
         return store.identity
 
-    return FormScreen(_("Join a network"), [
+    form = FormScreen(_("Join a network"), [
         ("card", N_("Hub's card"), Input(placeholder="INCUBATOR1:", max_length=8000)),
         ("device", N_("Device name"), Input(placeholder=_("the card's name"), max_length=80)),
     ], join, lambda identity: _("Joined: ask a hub to add {name} with its card").format(
         name=identity.device_name))
+    form.AUTO_FOCUS = "#card"  # the card is pasted at once
+    return form
 
 
 class WelcomeScreen(Screen[None]):

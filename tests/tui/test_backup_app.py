@@ -64,6 +64,7 @@ async def test_backup_restores_to_the_same_data_and_overwrites_only_when_agreed(
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, BackupForm))
         assert isinstance(app.screen_stack[-2], SyncScreen)
+        assert app.focused is app.screen.query_one("#path", Input)
         assert app.screen.query_one("#path", Input).value == str(
             tmp_path / "incubator-backup-2026-11-15.db")
         await pilot.press("escape")

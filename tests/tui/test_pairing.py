@@ -130,8 +130,9 @@ async def test_two_replicas_pair_and_a_revoked_laptop_is_refused(tmp_path):
         # a new laptop's first start: join by pasting the hub's card; it shows its own
         setup = SetupApp(laptop_home)
         async with setup.run_test(size=(120, 40)) as pilot:
-            await pilot.click("#join")
+            await pilot.press("enter")  # Join has the focus
             await until(pilot, lambda: isinstance(setup.screen, FormScreen))
+            assert setup.focused is setup.screen.query_one("#card", Input)
             await paste(pilot, "#card", "INCUBATOR1:这不是一张卡")
             await save_form(setup, pilot)
             assert "设备名片已损坏" in error_of(setup) and not replica_path(laptop_home).exists()
@@ -152,6 +153,7 @@ async def test_two_replicas_pair_and_a_revoked_laptop_is_refused(tmp_path):
             # bad cards: named, nothing written
             await pilot.press("a")
             await until(pilot, lambda: isinstance(hub.screen, FormScreen))
+            assert hub.focused is hub.screen.query_one("#card", Input)  # paste at once
             await paste(pilot, "#card", "not a card")
             await save_form(hub, pilot)
             assert error_of(hub) == "这不是设备名片（应以 INCUBATOR1: 开头）"

@@ -72,6 +72,7 @@ async def test_a_rubric_version_and_settings_from_a_month(demo_home):
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, RubricForm))
         form = app.screen
+        assert app.focused is form.query_one("#from", Input)
         assert form.query_one("#from", Input).value == "2026-12"
         assert form.query_one("#key-5", Input).value == "party"
         # bad input, field by field: named, nothing written

@@ -48,6 +48,8 @@ class RubricForm(FormScreen):
     """A new version of the rubric from a month: one row per item (key, name, maximum),
     the version in force first and a few empty rows; a row left empty is not an item."""
 
+    AUTO_FOCUS = "#from"
+
     def __init__(self, shown: RubricVersion, from_month: str,
                  save: Callable[[str, list], RubricVersion]) -> None:
         rows = [(item.key, item.label, f"{item.maximum:g}") for item in shown.items]
@@ -135,6 +137,8 @@ def setting_widget(key: str, value: object) -> Input | Select:
 class SettingsForm(FormScreen):
     """Every setting, with the values in force in `from_month`; saves the ones changed,
     together (the review weights must still add up to 100), from that month on."""
+
+    AUTO_FOCUS = "#from"
 
     def __init__(self, in_force: Settings, from_month: str,
                  save: Callable[[dict[str, str], str], Settings]) -> None:

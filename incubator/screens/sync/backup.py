@@ -38,6 +38,8 @@ class BackupForm(FormScreen):
     """The file to back up to. A folder that takes no file is refused at once; an existing
     file is replaced only after the person agreed. The result is the path, checked."""
 
+    AUTO_FOCUS = "#path"
+
     def __init__(self, today: date) -> None:
         self.agreed: Path | None = None  # the existing file the person agreed to replace
         self.path: Path | None = None  # the file checked, once saved

@@ -90,10 +90,12 @@ def add_member_form(add: Callable[[Card, str, str | None], str]) -> FormScreen:
         add(card, values["role"], values["name"].strip() or None)
         return card, values["role"]
 
-    return FormScreen(_("Add a member to the network"), fields, write,
+    form = FormScreen(_("Add a member to the network"), fields, write,
                       lambda added: _("Added member {device} as {role}").format(
                           device=short_device_id(added[0].device_id),
                           role=enum_label(parse_enum(Role, added[1]).value)))
+    form.AUTO_FOCUS = "#card"  # the card is pasted at once
+    return form
 
 
 class QrCode(Widget):
