@@ -43,7 +43,7 @@ ALLOWED: dict[str, Rule] = {
                             "incubator.store.identity"), ("cryptography", "zeroconf")),
     # words shared by the two front ends
     "incubator.present": Rule((DOMAIN, "incubator.i18n", "incubator.present",
-                               "incubator.sync.bundle")),
+                               "incubator.sync.bundle"), ("qrcode",)),
     # the front ends: queries, commands and services, never the storage engine
     "incubator.screens": Rule((DOMAIN, "incubator.i18n", "incubator.present", *STORE_API,
                                "incubator.sync.bundle", "incubator.sync.service",
@@ -53,7 +53,7 @@ ALLOWED: dict[str, Rule] = {
                            "incubator.store.files", "incubator.sync.bundle",
                            "incubator.sync.service", "incubator.sync.transport",
                            "incubator.cli", "incubator.demo", "incubator.screens.app"),
-                          ("typer", "rich", "qrcode")),
+                          ("typer", "rich")),
     "incubator.demo": Rule((DOMAIN, "incubator.store.commands", "incubator.store.queries")),
     "incubator": Rule(()),
 }

@@ -7,15 +7,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from .. import i18n
 from ..domain.device import parse_device_id, short_device_id
 from ..domain.errors import N_, DomainError
 from ..domain.models import Role, parse_enum
 from ..domain.months import month_of, parse_month
 from ..domain.rubric import parse_item_spec, rubric_for
-from ..domain.settings import SETTING_LABELS, parse_changes
+from ..domain.settings import parse_changes
 from ..i18n import _
-from ..present.labels import enum_label
+from ..present.labels import enum_label, setting_label
+from ..present.qr import qr_matrix
 from ..store import files, queries
 from ..store.commands import Store
 from ..store.home import replica_path
@@ -100,9 +100,8 @@ def settings_show(
     wanted = parse_month(month) if month else month_of(store.today())
     timeline = store.timeline()
     values = timeline.at(wanted).to_mapping()
-    index = 0 if i18n.language() == "zh" else 1
     rows = [{"key": k, "value": v, "since": timeline.since(k, wanted) or _("the beginning"),
-             "label": SETTING_LABELS.get(k, ("", ""))[index]} for k, v in values.items()]
+             "label": setting_label(k)} for k, v in values.items()]
     if wants_json(ctx, json_flag):
         print_json(values)
     else:
@@ -193,13 +192,9 @@ def device_card(
 def qr_text(text: str, terminal: bool) -> str:
     """A QR code drawn with two-column cells: reverse-video spaces on a terminal
     (no ambiguous-width block glyphs), `##` otherwise."""
-    import qrcode
-
-    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_L)
-    code.add_data(text)
     dark, light = ("\x1b[40m  \x1b[0m", "\x1b[47m  \x1b[0m") if terminal else ("##", "  ")
     return "\n".join("".join(dark if cell else light for cell in row)
-                     for row in code.get_matrix())
+                     for row in qr_matrix(text))
 
 
 member_app = group("member", "The devices of the network and their roles.")

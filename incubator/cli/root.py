@@ -172,14 +172,16 @@ def ask_passphrase() -> Optional[str]:
 
 
 def open_app(ctx: typer.Context) -> None:
-    """Run the Textual app on the replica in the home (exit 2 when there is none)."""
+    """Run the Textual app on the replica in the home. Without one, a person at a terminal
+    makes it first (a new network or joining one); otherwise exit 2."""
+    from ..screens.app import IncubatorApp, first_run
+
     home = session(ctx).home
-    if not replica_path(home).exists():
+    at_a_terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if not replica_path(home).exists() and not (at_a_terminal and first_run(home)):
         typer.echo(_("No replica in {home}: run `incubator init` or `incubator demo` first")
                    .format(home=home), err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    from ..screens.app import IncubatorApp
-
     IncubatorApp(home, lang=i18n.language()).run()
 
 

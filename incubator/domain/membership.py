@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from .docids import DocKind
-from .errors import N_, Text
+from .errors import N_, DomainError, Text
 from .models import Role
 
 Path = tuple[str, ...]
@@ -123,3 +123,14 @@ def path_refusal(role: str | None, doc_kind: str, paths: Iterable[Path],
                  "paths": ", ".join("/".join(path)[:60] for path in refused[:3])
                  + (" …" if len(refused) > 3 else ""),
                  "device": device, "role": str(role)})
+
+
+def check_revocable(device: str, member: Mapping | None, me: str) -> None:
+    """Refuse revoking `device` (its member record `member`, None if it is not one) from
+    this device `me`: nobody revokes itself, a non-member or a member twice."""
+    if member is None:
+        raise DomainError("No member with device ID {device_id}", device_id=device)
+    if device == me:
+        raise DomainError("A device cannot revoke itself")
+    if member.get("revoked_at"):
+        raise DomainError("{name} is already revoked", name=member.get("name", device))

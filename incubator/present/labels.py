@@ -9,6 +9,7 @@ from typing import Any
 from ..domain.categories import CATEGORIES, Categories, category_label
 from ..domain.models import LABELS, Stage, WarningStatus, label
 from ..domain.review import rating_label
+from ..domain.settings import SETTING_LABELS
 from ..domain.warnings import Case
 from ..i18n import _, language
 
@@ -107,3 +108,15 @@ def data_quality_text(problem: dict) -> str:
                  "(incubator score delete ORG --month {month})").format(**problem)
     return _("{name}: a warning interview dated {on_date}, after today "
              "(incubator interview delete ORG {on_date})").format(**problem)
+
+
+def setting_label(key: str) -> str:
+    """What a setting means, in the current language (`SETTING_LABELS`)."""
+    return SETTING_LABELS.get(key, ("", ""))[0 if language() == "zh" else 1]
+
+
+def member_role_text(role: str | None, revoked_at: str | None) -> str:
+    """A device's role; a revoked member's says so."""
+    if revoked_at:
+        return _("{role}, revoked").format(role=role_text(role))
+    return role_text(role)

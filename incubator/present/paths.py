@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
-from ..domain.errors import DomainError
+from ..domain.errors import N_, DomainError
 
 
 def usable_file(text: str | Path, *, must_exist: bool) -> Path:
@@ -25,4 +26,25 @@ def usable_file(text: str | Path, *, must_exist: bool) -> Path:
     if not usable:
         raise DomainError("Cannot write a file at {path}: does its folder exist (is the USB "
                           "stick mounted)?", path=shown)
+    return path
+
+
+class FileExists(DomainError):
+    """A file to write is already there: replace it only when the person said so."""
+
+
+def writable_file(text: str | Path, *, replace: Path | None = None) -> Path:
+    """A file to write a backup to: its folder exists and takes a new file (tried, so a
+    read-only stick or a folder of another user is refused before any work), and it is
+    not already there unless it is `replace`, the file the person agreed to replace."""
+    path = usable_file(text, must_exist=False)
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".incubator-probe-"):
+            pass
+    except OSError as error:
+        raise DomainError("Cannot write in the folder {folder} ({error}): choose another "
+                          "folder", folder=str(path.parent)[:120],
+                          error=error.strerror or str(error)) from None
+    if path.exists() and path != replace:
+        raise FileExists(N_("{path} already exists"), path=str(path)[:120])
     return path

@@ -43,6 +43,12 @@ AREAS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Areas without a digit: (mode, function key, msgid of its title); the palette names them too
+MORE_AREAS: tuple[tuple[str, str, str], ...] = (
+    ("settings", "f12", N_("Rules and rubric")),
+)
+
+
 def function_key(key: str) -> str:
     """An area's function key from its digit: F1–F9, and F10 for 0."""
     return f"f{int(key) or 10}"
@@ -52,6 +58,8 @@ APP_ACTIONS: tuple[Action, ...] = (
     *(Action(f"{function_key(key)},{key}", f"switch_mode('{mode}')", title, show=False,
              key_display=f"{function_key(key).upper()}/{key}", palette=False)
       for mode, key, title in AREAS),
+    *(Action(key, f"switch_mode('{mode}')", title, show=False, key_display=key.upper(),
+             palette=False) for mode, key, title in MORE_AREAS),
     Action("question_mark", "help", N_("Help"), key_display="?"),
     Action("q", "quit", N_("Quit")),
     Action("ctrl+q", "quit", N_("Quit"), show=False),
@@ -141,6 +149,31 @@ SYNC_ACTIONS: tuple[Action, ...] = (
     Action("v", "toggle_serve", N_("Start or stop serving")),
     Action("x", "export_bundle", N_("Export a bundle")),
     Action("i", "import_bundle", N_("Import a bundle")),
+    # not in the footer (it has no room at 80 columns): the screen's hint names them
+    Action("c", "card", N_("This device's card and QR code"), show=False),
+    Action("a", "add_member", N_("Add a member"), show=False),
+    Action("r", "revoke", N_("Revoke a member"), show=False),
+    Action("b", "backup", N_("Back up now"), show=False),
+)
+
+SETTINGS_ACTIONS: tuple[Action, ...] = (
+    Action("r", "new_rubric", N_("New rubric version")),
+    Action("e", "edit_settings", N_("Change settings")),
+    Action("m", "choose_month", N_("Choose the month shown")),
+)
+
+CARD_ACTIONS: tuple[Action, ...] = (
+    Action("escape", "close", N_("Close"), palette=False),
+)
+
+CONFIRM_ACTIONS: tuple[Action, ...] = (
+    Action("escape", "cancel", N_("Cancel"), palette=False),
+)
+
+# Actions the palette offers on every screen (by name, with the area they open)
+PALETTE_ANYWHERE: tuple[tuple[str, Action], ...] = (
+    *(("sync", a) for a in SYNC_ACTIONS if a.action in ("card", "add_member", "backup")),
+    *(("settings", a) for a in SETTINGS_ACTIONS if a.action in ("new_rubric", "edit_settings")),
 )
 
 DISTRICT_ACTIONS: tuple[Action, ...] = (
@@ -166,7 +199,7 @@ TEXTUAL_DESCRIPTIONS = (N_("Focus Next"), N_("Focus Previous"), N_("Copy selecte
 
 
 def area_title(mode: str) -> str:
-    return _(next(title for name, _key, title in AREAS if name == mode))
+    return _(next(title for name, _key, title in (*AREAS, *MORE_AREAS) if name == mode))
 
 
 def bindings(actions: tuple[Action, ...]) -> list[Binding]:

@@ -17,7 +17,7 @@ from ..i18n import _
 from ..store import queries
 from ..store.commands import Store
 from ..store.home import replica_path
-from .actions import APP_ACTIONS, AREAS, bindings, translate_bindings
+from .actions import APP_ACTIONS, AREAS, MORE_AREAS, bindings, translate_bindings
 from .base import AreaScreen
 from .commands import IncubatorCommands
 
@@ -33,6 +33,7 @@ SCREENS = {
     "graduation": ("graduation.screen", "GraduationScreen"),
     "sync": ("sync.screen", "SyncScreen"),
     "district": ("district.screen", "DistrictScreen"),
+    "settings": ("settings.screen", "SettingsScreen"),
 }
 
 
@@ -50,7 +51,7 @@ class IncubatorApp(App[None]):
     """孵化中心管理: the centre manager's daily tasks, from the keyboard."""
 
     CSS_PATH = "app.tcss"
-    MODES = {mode: _area_factory(mode) for mode, _key, _title in AREAS}
+    MODES = {mode: _area_factory(mode) for mode, _key, _title in (*AREAS, *MORE_AREAS)}
     ACTIONS = APP_ACTIONS
     BINDINGS = bindings(ACTIONS)
     COMMANDS = App.COMMANDS | {IncubatorCommands}
@@ -165,3 +166,11 @@ class IncubatorApp(App[None]):
             self.push_screen(CommandPalette(
                 id="--command-palette",
                 placeholder=_("Search screens, organizations and actions…")))
+
+
+def first_run(home: Path) -> bool:
+    """On a device without a replica: make one (a new network, or joining one with a
+    hub's card) in a small app of its own; True when one was made."""
+    from .setup import SetupApp
+
+    return bool(SetupApp(home).run())

@@ -9,7 +9,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..i18n import _
 from ..store import queries
-from .actions import AREAS, function_key, palette_actions
+from .actions import (
+    AREAS, MORE_AREAS, PALETTE_ANYWHERE, area_title, function_key, palette_actions,
+)
 
 ORGANIZATION_HITS = 20
 
@@ -23,12 +25,24 @@ class IncubatorCommands(Provider):
         for mode, key, title in AREAS:
             yield (_("Go to {area}").format(area=_(title)), function_key(key).upper(),
                    partial(self.app.switch_mode, mode))
+        for mode, key, title in MORE_AREAS:
+            yield (_("Go to {area}").format(area=_(title)), key.upper(),
+                   partial(self.app.switch_mode, mode))
         offered: set[str] = set()
         for node in (self.screen, self.app):
             for description, action in palette_actions(node):
                 if description not in offered:
                     offered.add(description)
                     yield description, "", partial(node.run_action, action)
+        for mode, action in PALETTE_ANYWHERE:
+            if _(action.description) not in offered:
+                yield (_(action.description), area_title(mode),
+                       partial(self._run_in_area, mode, action.action))
+
+    async def _run_in_area(self, mode: str, action: str) -> None:
+        """Open the area `mode`, then run `action` on its screen."""
+        await self.app.switch_mode(mode)
+        await self.app.screen.run_action(action)
 
     async def discover(self) -> Hits:
         for text, help_text, command in self._commands():

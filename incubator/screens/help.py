@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from ..i18n import N_, _
-from .actions import AREAS, HELP_ACTIONS, bindings, function_key
+from .actions import AREAS, HELP_ACTIONS, MORE_AREAS, bindings, function_key
 from .widgets.tables import data_table
 
 
@@ -43,5 +43,7 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_rows((f"{function_key(key).upper()}/{key}", _("Go to {area}").format(area=_(title)))
                        for _mode, key, title in AREAS)
+        table.add_rows((key.upper(), _("Go to {area}").format(area=_(title)))
+                       for _mode, key, title in MORE_AREAS)
         underneath = self.app.screen_stack[-2]
         table.add_rows(key_rows([underneath, self.app]))

@@ -39,6 +39,7 @@ from .ports import ReplicaBusy, StorageError
 from .schema import QUERY_SCHEMA, QUERY_TABLES, SCHEMA_VERSION, recreate_query_tables
 
 COMPACT_MIN_BYTES = 4096
+BACKUP_PAGES = 1024  # pages copied per step of a backup that reports its progress
 CACHE_SIZE = 512
 # Seconds a write waits for another program's write to finish before giving up.
 BUSY_TIMEOUT = 30.0
@@ -522,17 +523,21 @@ class Replica(PeerRecords):
         finally:
             conn.close()
 
-    def backup(self, out: Path) -> None:
+    def backup(self, out: Path, progress: Callable[[int, int], None] | None = None) -> None:
         """A consistent copy of the whole replica while it is in use (SQLite's online
         backup), written beside `out`, fsynced and renamed into place. When it cannot be
-        written (a full disk) nothing is left behind: `out` is untouched."""
+        written (a full disk) nothing is left behind: `out` is untouched. `progress(done,
+        total)` hears the pages copied after each step of `BACKUP_PAGES`."""
         temporary = out.with_name(f".{out.name}.partial")
         leftovers = [temporary, temporary.with_name(temporary.name + "-journal")]
+        report = (lambda _status, remaining, total: progress(total - remaining, total)
+                  ) if progress else None
         try:
             target = sqlite3.connect(str(temporary))
             try:
                 with self._lock:
-                    self.db.conn.backup(target)
+                    self.db.conn.backup(target, pages=BACKUP_PAGES if progress else -1,
+                                        progress=report)
                 target.execute("PRAGMA journal_mode=DELETE")
             finally:
                 target.close()

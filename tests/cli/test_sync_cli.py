@@ -99,6 +99,14 @@ class TestMembers:
         result = run("member", "add", out, "--role", "admin", ok=False)
         assert result.exit_code == 2 and "admin" in result.stderr
 
+    def test_this_devices_own_card_is_refused(self, hub):
+        """Adding it would change this hub's own role (to a viewer, say)."""
+        before = dump_hash(hub)
+        result = run("member", "add", run("device", "card").stdout, "--role", "viewer",
+                     ok=False)
+        assert result.exit_code == 2 and "本设备自己的名片" in result.stderr
+        assert dump_hash(hub) == before
+
 
 @contextlib.contextmanager
 def serving(hub):

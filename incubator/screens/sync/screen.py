@@ -1,4 +1,5 @@
-"""同步: the members of the network and when each last synced; sync now, serve.
+"""同步: the members of the network and when each last synced; sync now, serve; pair
+devices (this device's card and QR code, add and revoke members); back up.
 
 `x` and `i` write and read USB bundles (with progress and a summary of what arrived).
 `n` runs one round with every member that has an address, in a thread worker with
@@ -6,7 +7,9 @@ its own connection and event loop; the progress bar counts the devices done. `v`
 serves sync to the other devices (the `SyncService` of `sync serve`, on its own event
 loop in a thread worker), which also runs a round in the background every few minutes.
 What the sessions write reaches this screen like any other change: the app polls
-SQLite's data_version.
+SQLite's data_version. `c` shows this device's card, `a` adds a member from its card, `r`
+revokes the highlighted member after saying what that does, `b` backs up (in a thread
+worker with progress) and then shows the `incubator restore` commands for the file.
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Footer, Label, Static
 
 from ...domain.device import short_device_id
 from ...domain.errors import DomainError
+from ...domain.membership import check_revocable
 from ...i18n import N_, _
-from ...present.labels import role_text
+from ...present.labels import member_role_text, role_text
 from ...present.paths import usable_file
 from ...present.sync import (
     device_text, export_text, import_text, peer_status, round_summary, size_text, when_text,
@@ -40,9 +44,12 @@ from ...sync.transport import DEFAULT_PORT, PeerResult, reachable_members, sync_
 from ..actions import SYNC_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
+from ..widgets.confirm import ConfirmScreen
 from ..widgets.progress import PlainProgressBar
 from ..widgets.tables import data_table
+from .backup import BackupForm, restore_commands
 from .bundles import export_form, export_request, import_form
+from .pairing import CardScreen, add_member_form, membership_text, revoke_text, why_not_manage
 
 REFUSALS_SHOWN = 20
 
@@ -90,6 +97,20 @@ class BundleProgress(Message):
 
 
 @dataclass
+class BackupProgress(Message):
+    done: int  # pages copied
+    total: int
+
+
+@dataclass
+class BackupDone(Message):
+    """A backup was written to `path` (`error` None), or why not."""
+
+    path: Path
+    error: str | None = None
+
+
+@dataclass
 class BundleDone(Message):
     """A bundle was written or merged; `message` says what, in plain words."""
 
@@ -114,10 +135,12 @@ class SyncScreen(AreaScreen):
         self.serving: SyncService | None = None
         self.serving_port: int | None = None
         self.last_activity = ""
+        self.members: dict[str, dict] = {}
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Label(area_title("sync"), classes="area-title")
+        yield Label("", id="membership", classes="hint", markup=False)
         yield Label("", id="serving", classes="hint", markup=False)
         yield data_table("devices", N_("Device"), N_("Role"), N_("Last sync"), N_("Bytes in"),
                          N_("Bytes out"), N_("Device ID"), N_("Last error"))
@@ -128,10 +151,12 @@ class SyncScreen(AreaScreen):
         yield Label(_("No device or document has been refused"), id="no-refusals",
                     classes="hint")
         yield data_table("refusals", N_("When"), N_("Device"), N_("Document"), N_("Reason"))
+        yield Static("", id="backup-note", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#progress-row").display = False
+        self.query_one("#backup-note").display = False
         self.show_serving()
 
     def on_unmount(self) -> None:
@@ -149,15 +174,17 @@ class SyncScreen(AreaScreen):
         cursor = table.cursor_row
         table.clear()
         me = self.store.identity.device_id
-        for member in queries.members(self.reader):
-            if member["device_id"] == me:
-                table.add_row(member["name"], role_text(member["role"]),
-                              _("this device"), "", "", short_device_id(me), "", key=me)
+        self.members = {member["device_id"]: member for member in queries.members(self.reader)}
+        if me in self.members:
+            table.add_row(self.members[me]["name"], role_text(self.members[me]["role"]),
+                          _("this device"), "", "", short_device_id(me), "", key=me)
+        self.query_one("#membership", Label).update(
+            membership_text(self.members.get(me), self.store.identity))
         for peer in queries.sync_peers(self.reader):
             status = (_("syncing now") if peer["device_id"] == self.current_peer
                       else peer_status(peer, now))
             table.add_row(device_text(peer["name"], peer["device_id"]),
-                          role_text(peer["role"]), status,
+                          member_role_text(peer["role"], peer["revoked_at"]), status,
                           size_text(peer["bytes_received"]), size_text(peer["bytes_sent"]),
                           short_device_id(peer["device_id"]), peer["last_error"] or "",
                           key=peer["device_id"])
@@ -321,6 +348,90 @@ class SyncScreen(AreaScreen):
                         severity="error", timeout=12, markup=False)
         else:
             self.notify(event.message, timeout=12, markup=False)
+
+    # -- pairing ---------------------------------------------------------------
+
+    def me(self) -> dict | None:
+        """This device's member record (read now: the palette may run an action on this
+        screen before its first refresh)."""
+        me = self.store.identity.device_id
+        return next((m for m in queries.members(self.reader) if m["device_id"] == me), None)
+
+    def action_card(self) -> None:
+        self.app.push_screen(CardScreen(self.store.identity,
+                                        (self.me() or {}).get("address") or ""))
+
+    def may_manage(self) -> bool:
+        """Whether this device may add or revoke members; says why not when it may not."""
+        me = self.me()
+        refusal = why_not_manage(me["role"] if me else None)
+        if refusal:
+            self.notify(refusal, severity="warning", timeout=8, markup=False)
+        return refusal is None
+
+    def action_add_member(self) -> None:
+        if self.may_manage():
+            self.app.push_screen(add_member_form(self.store.add_member))
+
+    def action_revoke(self) -> None:
+        if not self.may_manage():
+            return
+        table = self.query_one("#devices", DataTable)
+        if not table.row_count:
+            return
+        device = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        member = self.members.get(device)
+        try:
+            check_revocable(device, member, self.store.identity.device_id)
+        except DomainError as error:
+            self.notify(error.render(_), severity="error", timeout=8, markup=False)
+            return
+        self.app.push_screen(
+            ConfirmScreen(_("Revoke {name} ({device})?").format(
+                name=member["name"], device=short_device_id(device)),
+                revoke_text(member), _("Revoke")),
+            lambda yes: yes and self.save(
+                lambda: self.store.revoke_member(device),
+                lambda _r: _("Revoked {device}").format(device=short_device_id(device))))
+
+    # -- backup ----------------------------------------------------------------
+
+    def action_backup(self) -> None:
+        form = BackupForm(self.today)
+        self.app.push_screen(form, lambda values: values and self.backup_worker(form.path))
+
+    @work(thread=True, exclusive=True, group="backup")
+    def backup_worker(self, path: Path) -> None:
+        """SQLite's online backup through the app's store (saves wait for it), reporting
+        the pages copied."""
+        try:
+            self.store.backup(path, lambda done, total: self.post_message(
+                BackupProgress(done, total)))
+        except DomainError as error:
+            self.post_message(BackupDone(path, error.render(_)))
+        else:
+            self.post_message(BackupDone(path))
+
+    def on_backup_progress(self, event: BackupProgress) -> None:
+        self.query_one("#progress-row").display = True
+        self.query_one("#progress-label", Label).update(
+            _("Backing up: {percent}%").format(percent=event.done * 100 // max(event.total, 1)))
+        self.query_one("#progress", PlainProgressBar).update(total=event.total or None,
+                                                            progress=event.done)
+
+    def on_backup_done(self, event: BackupDone) -> None:
+        self.query_one("#progress-row").display = self.syncing
+        if event.error:
+            self.notify(_("Not backed up: {message}").format(message=event.error),
+                        severity="error", timeout=12, markup=False)
+            return
+        size = size_text(event.path.stat().st_size)
+        self.notify(_("Backed up to {path} ({size})").format(path=event.path, size=size),
+                    timeout=12, markup=False)
+        note = self.query_one("#backup-note", Static)
+        note.update(_("Last backup: {path} ({size})").format(path=event.path, size=size)
+                    + "\n" + restore_commands(self.incubator.home, event.path))
+        note.display = True
 
     # -- serving ---------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""A question before a destructive action: what will happen, Cancel focused first."""
+"""Asking before something that cannot be taken back: what will happen, then yes or no."""
 
 from __future__ import annotations
 
@@ -6,30 +6,33 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Label, Static
 
 from ...i18n import _
 from ..actions import CONFIRM_ACTIONS, bindings, translate_bindings
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """`question` (translated) with Cancel and `confirm`; the result is True only when
-    the person chose `confirm` (Tab to it, then Enter)."""
+    """`text` says what `confirm` will do; the result is True only when it was chosen.
+    Cancel has the focus first, so an Enter typed ahead does nothing harmful."""
 
     ACTIONS = CONFIRM_ACTIONS
     BINDINGS = bindings(ACTIONS)
+    DEFAULT_CSS = """
+    ConfirmScreen #consequences { margin: 1 0 0 0; }
+    """
 
-    def __init__(self, title: str, question: str, confirm: str) -> None:
+    def __init__(self, title: str, text: str, confirm: str) -> None:
         super().__init__()
         translate_bindings(self)
         self.title_text = title
-        self.question = question
+        self.text = text
         self.confirm = confirm
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form"):
-            yield Label(self.title_text, classes="area-title")
-            yield Label(self.question, id="question")
+        with VerticalScroll(classes="form confirm"):
+            yield Label(self.title_text, classes="area-title", markup=False)
+            yield Static(self.text, id="consequences", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(_("Cancel"), id="cancel", compact=True)
                 yield Button(self.confirm, variant="error", id="confirm", compact=True)
@@ -37,6 +40,10 @@ class ConfirmScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
 
-    @on(Button.Pressed)
-    def chosen(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm")
+    @on(Button.Pressed, "#confirm")
+    def confirmed(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

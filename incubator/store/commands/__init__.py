@@ -106,5 +106,5 @@ class Store(NetworkCommands, OrganizationCommands, ScoreCommands, WarningCommand
     def verify(self) -> list[str]:
         return self.replica.verify()
 
-    def backup(self, out: Path) -> None:
-        self.replica.backup(out)
+    def backup(self, out: Path, progress: Callable[[int, int], None] | None = None) -> None:
+        self.replica.backup(out, progress)

@@ -9,6 +9,7 @@ from typing import Any
 from ...domain import organization, rubric
 from ...domain.device import parse_device_id
 from ...domain.docids import NETWORK
+from ...domain.membership import check_revocable
 from ...domain.errors import N_, DomainError
 from ...domain.models import Role, parse_enum
 from ...domain.months import month_add, month_of, parse_month
@@ -37,6 +38,8 @@ class NetworkCommands(Commands):
 
     def add_member(self, card: Card, role: str, name: str | None = None) -> str:
         """Add (or re-add, with a new role) the device on `card`; returns its device ID."""
+        if card.device_id == self.replica.identity.device_id:
+            raise DomainError("This card is this device's own")
         member_role = parse_enum(Role, role)
         member_name = clean_device_name(name or card.name)
         record = self.member_record(card, member_role, member_name)
@@ -50,12 +53,7 @@ class NetworkCommands(Commands):
         """Revoke a member: its connections and its future bundles are refused."""
         device = parse_device_id(device_id)
         member = next((m for m in queries.members(self.db) if m["device_id"] == device), None)
-        if member is None:
-            raise DomainError("No member with device ID {device_id}", device_id=device)
-        if device == self.replica.identity.device_id:
-            raise DomainError("A device cannot revoke itself")
-        if member["revoked_at"]:
-            raise DomainError("{name} is already revoked", name=member["name"])
+        check_revocable(device, member, self.replica.identity.device_id)
         self.replica.change(
             NETWORK, "Revoked member {name}", {"name": member["name"]},
             lambda ed: set_all(ed, {("members", device, "revoked_at"): self.replica.now_iso()}))
