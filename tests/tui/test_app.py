@@ -23,6 +23,18 @@ class TestNavigation:
             await pilot.press("1")
             assert type(app.screen).__name__ == "DashboardScreen"
 
+    async def test_a_title_change_while_a_header_is_torn_down_does_not_crash(self, app):
+        """Seen under load: a mode switch changed the title while a screen's header had
+        already lost its title widget, and Textual's watcher raised NoMatches."""
+        from textual.widgets._header import HeaderTitle
+
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.screen.query_one(HeaderTitle).remove()
+            app.title = "另一个标题"
+            await pilot.pause()
+            await pilot.press("2")
+            assert app.is_running and type(app.screen).__name__ == "OrganizationsScreen"
+
     async def test_q_quits(self, app):
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("q")
