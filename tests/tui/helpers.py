@@ -51,3 +51,21 @@ async def until(pilot, condition, seconds: float = 15) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError("the condition never held")
+
+
+async def palette_choose(pilot, text: str) -> None:
+    """Type `text` into the open command palette and run the first hit once a hit that
+    contains it is highlighted (the palette searches in the background; what it listed
+    for the first characters typed may still show)."""
+    from textual.command import CommandList
+
+    def found() -> bool:
+        shown = pilot.app.screen.query(CommandList)
+        if not shown or shown.first().highlighted is None:
+            return False
+        listed = shown.first()
+        return text in str(listed.get_option_at_index(listed.highlighted).prompt)
+
+    await pilot.press(*text)
+    await until(pilot, found)
+    await pilot.press("enter")

@@ -10,7 +10,7 @@ from incubator.screens.app import IncubatorApp
 from incubator.screens.organizations.detail import OrganizationDetailScreen
 
 from ..conftest import NOW
-from .helpers import open_store, residents
+from .helpers import palette_choose, open_store, residents
 
 
 class TestNavigation:
@@ -63,9 +63,7 @@ class TestCommandPalette:
             await pilot.press("ctrl+p")
             assert isinstance(app.screen, CommandPalette)
             assert app.screen.query_one(Input).placeholder == "搜索页面、组织和操作…"
-            await pilot.press(*org["name"][:4])
-            await pilot.pause(0.5)
-            await pilot.press("enter")
+            await palette_choose(pilot, org["name"][:4])
             await pilot.pause()
             assert isinstance(app.screen, OrganizationDetailScreen)
             assert app.screen.org_id == org["id"]
@@ -75,9 +73,8 @@ class TestCommandPalette:
             await pilot.press("2")
             titles = [c.title for c in app.get_system_commands(app.screen)]
             assert {"主题", "退出", "按键", "截图"} <= set(titles)
-            await pilot.press("ctrl+p", *"排序")
-            await pilot.pause(0.5)
-            await pilot.press("enter")
+            await pilot.press("ctrl+p")
+            await palette_choose(pilot, "排序")
             await pilot.pause()
             assert app.screen.sort == "category"
 

@@ -19,7 +19,7 @@ from incubator.store.commands import Store
 
 from ..cli.test_cli import run
 from ..conftest import NOW
-from .helpers import notices, until
+from .helpers import palette_choose, notices, until
 
 
 def unwritable_folder(tmp_path: Path) -> Path:
@@ -59,9 +59,8 @@ async def test_backup_restores_to_the_same_data_and_overwrites_only_when_agreed(
     async with app.run_test(size=(120, 40)) as pilot:
         # by name from the dashboard: the Sync screen opens with the form; the file is by
         # default a dated name in the home folder
-        await pilot.press("ctrl+p", *"立即备份")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await pilot.press("ctrl+p")
+        await palette_choose(pilot, "立即备份")
         await until(pilot, lambda: isinstance(app.screen, BackupForm))
         assert isinstance(app.screen_stack[-2], SyncScreen)
         assert app.focused is app.screen.query_one("#path", Input)

@@ -19,7 +19,7 @@ from incubator.store import queries
 from incubator.store.commands import ScoreEntry
 
 from ..conftest import NOW
-from .helpers import SIZES, notices, open_store, residents, until
+from .helpers import palette_choose, SIZES, notices, open_store, residents, until
 from .test_form_bad_input import fingerprint
 
 LONG_NAME = "兴隆村川剧票友会暨乡贤参事社文化艺术志愿服务队"
@@ -76,9 +76,7 @@ class TestRegister:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("ctrl+p")
             assert isinstance(app.screen, CommandPalette)
-            await pilot.press(*"入驻登记")
-            await pilot.pause(0.5)
-            await pilot.press("enter")
+            await palette_choose(pilot, "入驻登记")
             await until(pilot, lambda: isinstance(app.screen, RegisterForm))
             form = app.screen
             await type_into(pilot, form.query_one("#name", Input), "兴隆村川剧票友会")
@@ -345,9 +343,8 @@ class TestDetailActions:
             await until(pilot, lambda: isinstance(app.screen, FormScreen))
             await save(app, pilot)
             assert app.screen is detail
-            await pilot.press("ctrl+p", *"登记服务时数")
-            await pilot.pause(0.5)
-            await pilot.press("enter")
+            await pilot.press("ctrl+p")
+            await palette_choose(pilot, "登记服务时数")
             await until(pilot, lambda: isinstance(app.screen, FormScreen))
             assert org["name"] in str(app.screen.query_one(".area-title", Label).render())
             await pilot.press("escape")

@@ -16,7 +16,7 @@ from incubator.store import queries
 from incubator.store.commands import Store
 
 from ..conftest import NOW
-from .helpers import notices, rows, until
+from .helpers import palette_choose, notices, rows, until
 from .test_snapshots import shoot
 
 
@@ -62,9 +62,7 @@ async def test_a_rubric_version_and_settings_from_a_month(demo_home):
     app = IncubatorApp(demo_home, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.press(*"规则")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await palette_choose(pilot, "规则")
         await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
         assert len(shown_rubric(app)) == 5
         before = versions(app.reader)
