@@ -1,16 +1,24 @@
 """Shared fixtures: a temporary replica home and a frozen clock; one seed per run."""
 
+import functools
 import os
 import random
 import shutil
 from datetime import datetime, timezone
 
 import pytest
+import typer.testing
 
 from incubator.i18n import set_language
 from incubator.store.commands import Store
 
 NOW = datetime(2026, 11, 15, 9, 30, tzinfo=timezone.utc)
+
+# Typer's CliRunner turns the Typer app into a Click command on every `invoke` (evaluating
+# every command's annotations: ~0.1 s, most of an in-process command's time). The app is
+# the same for the whole run, and a Click command keeps no state between invocations, so
+# each app is converted once.
+typer.testing._get_command = functools.cache(typer.testing._get_command)
 
 
 def built_home(factory, name: str, build):

@@ -171,6 +171,7 @@ def create(home: Path, identity: Identity, clock: Clock | None = None) -> Replic
     conn = sqlite3.connect(str(path))
     try:
         conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("BEGIN")  # one transaction, so one sync (not one per table and index)
         create_all(conn)
         conn.executemany(
             "INSERT INTO replica_meta (key, value) VALUES (?, ?)",
@@ -246,6 +247,7 @@ def _salvage(path: Path) -> None:
     fresh.unlink(missing_ok=True)
     source, target = sqlite3.connect(str(path)), sqlite3.connect(str(fresh))
     try:
+        target.execute("BEGIN")  # one transaction, so one sync (not one per table)
         salvage(source, target)
         target.commit()
         target.execute("PRAGMA journal_mode=WAL")
