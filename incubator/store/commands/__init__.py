@@ -23,6 +23,7 @@ from ..replica import Clock
 from .categories import CategoryCommands
 from .fieldwork import ActivityEntry, FieldworkCommands, VisitEntry
 from .hubs import HubCommands
+from .imports import ImportCommands, RosterImport, RowOutcome
 from .leaving import GraduationRefused, LeavingCommands
 from .network import NetworkCommands, clean_device_name, rubric_map
 from .organizations import OrganizationCommands
@@ -34,10 +35,11 @@ from .waivers import WaiverCommands
 from .warnings import ORDERED_EXIT_REASON, WarningCommands
 from .writes import set_all
 
-__all__ = ["ActivityEntry", "GraduationRefused", "ORDERED_EXIT_REASON", "ScoreEntry",
+__all__ = ["ActivityEntry", "GraduationRefused", "ORDERED_EXIT_REASON", "RosterImport",
+           "RowOutcome", "ScoreEntry",
            "StaleEdit", "StorageError", "Store", "VisitEntry"]
 
-class Store(NetworkCommands, OrganizationCommands, ScoreCommands, WarningCommands,
+class Store(NetworkCommands, ImportCommands, OrganizationCommands, ScoreCommands, WarningCommands,
             LeavingCommands, HubCommands, ReviewCommands, WaiverCommands, RecordCommands,
             FieldworkCommands, CategoryCommands):
     """The replica's write API: every command, plus opening and maintaining the file."""
