@@ -11,12 +11,13 @@ import typer
 from ..domain.errors import N_, DomainError
 from ..i18n import _, render
 from ..present.labels import category_text, enum_label
-from ..sheets import imports
+from ..sheets import exports, imports
+from ..sheets.reports import REPORTS
 from ..store import queries
 from ..store.commands.imports import CREATE, REJECT, SAME, UPDATE, RosterImport
 from .args import JsonFlag
 from .output import print_json, print_table, wants_json
-from .root import EXIT_BAD_INPUT, command, group, open_store
+from .root import EXIT_BAD_INPUT, app, command, group, open_store
 
 import_app = group("import", "Spreadsheets in: rosters, score sheets, activities, a whole replica.")
 
@@ -114,3 +115,77 @@ def import_orgs(
             "nothing was imported: {count} rows are rejected (correct them, or import the "
             "others with --skip-invalid)").format(count=result.count(REJECT))), err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+export_help = "Write a report as XLSX (or CSV): " + ", ".join(REPORTS) + "; or all (every table and document)."
+
+
+@command(app, "export", help=export_help)
+def export(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The report: " + ", ".join(REPORTS) + ", or all.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write (for all: a folder).")],
+    hub: Annotated[Optional[str], typer.Option("--hub", help="Only this hub.")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="The year (stars, graduation, summary).")] = None,
+    month: Annotated[Optional[str], typer.Option("--month", help="YYYY-MM (score-sheet, waivers).")] = None,
+    file_format: Annotated[str, typer.Option("--format", help="xlsx (default) or csv.")] = "xlsx",
+    blank: Annotated[bool, typer.Option("--blank", help="score-sheet: an empty form even where scores are entered.")] = False,
+) -> None:
+    """Write a report as a spreadsheet the bureau can print as it is."""
+    store = open_store(ctx)
+    written = exports.export_report(store, name, out, file_format=file_format, hub=hub,
+                                    year=year, month=month, blank=blank)
+    for path in written:
+        typer.echo(_("Written: {path}").format(path=path))
+
+
+PROBLEM_COLUMNS = [("sheet", N_("Sheet")), ("row", N_("Row")), ("column", N_("Column")),
+                   ("problem", N_("Problem"))]
+
+
+def _refused(ctx: typer.Context, refused: imports.FormRefused) -> None:
+    """Every problem of a refused form, then the error and exit code 2."""
+    rows = [{"sheet": p.sheet, "row": p.row, "column": p.column or "", "problem": render(p.text)}
+            for p in refused.problems]
+    if wants_json(ctx, False):
+        print_json({"written": False, "problems": rows})
+    else:
+        print_table(rows, PROBLEM_COLUMNS)
+    typer.echo(_("Error: {message}").format(message=refused.render(_)), err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@command(import_app, "scores")
+def import_scores(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A score sheet written by export score-sheet.")],
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM: the month of the sheet.")],
+) -> None:
+    """Import a month's score sheet (export score-sheet's layout; all or nothing)."""
+    try:
+        result = imports.import_scores(open_store(ctx), path, month)
+    except imports.FormRefused as refused:
+        _refused(ctx, refused)
+    if wants_json(ctx, False):
+        print_json({"written": True, "saved": result.saved, "unchanged": result.unchanged,
+                    "blank": result.skipped_blank})
+        return
+    typer.echo(_("Imported {saved} scores ({unchanged} unchanged, {blank} blank rows skipped)")
+               .format(saved=len(result.saved), unchanged=result.unchanged,
+                       blank=result.skipped_blank))
+
+
+@command(import_app, "activities")
+def import_activities(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="Activities in the template of export activity-template.")],
+) -> None:
+    """Import activity records (export activity-template's layout; all or nothing)."""
+    try:
+        result = imports.import_activities(open_store(ctx), path)
+    except imports.FormRefused as refused:
+        _refused(ctx, refused)
+    if wants_json(ctx, False):
+        print_json({"written": True, "ids": result.ids, "blank": result.skipped_blank})
+        return
+    typer.echo(_("Imported {count} activities").format(count=len(result.ids)))
