@@ -17,7 +17,7 @@ from ..store import queries
 from ..store.commands.imports import CREATE, REJECT, SAME, UPDATE, RosterImport
 from .args import JsonFlag
 from .output import print_json, print_table, wants_json
-from .root import EXIT_BAD_INPUT, app, command, group, open_store
+from .root import EXIT_BAD_INPUT, app, command, group, open_store, session
 
 import_app = group("import", "Spreadsheets in: rosters, score sheets, activities, a whole replica.")
 
@@ -133,6 +133,13 @@ def export(
 ) -> None:
     """Write a report as a spreadsheet the bureau can print as it is."""
     store = open_store(ctx)
+    if name == "all":
+        if any(value for value in (hub, year, month, blank)) or file_format != "xlsx":
+            raise DomainError("export all takes only --out (a folder)")
+        counts = exports.export_all(store, out)
+        typer.echo(_("Written to {path}: {tables} tables, {documents} documents").format(
+            path=out, **counts))
+        return
     written = exports.export_report(store, name, out, file_format=file_format, hub=hub,
                                     year=year, month=month, blank=blank)
     for path in written:
@@ -189,3 +196,15 @@ def import_activities(
         print_json({"written": True, "ids": result.ids, "blank": result.skipped_blank})
         return
     typer.echo(_("Imported {count} activities").format(count=len(result.ids)))
+
+
+@command(import_app, "all")
+def import_all(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder written by export all.")],
+    device_name: Annotated[str, typer.Option("--device-name", help="This device's name, for a new replica.")] = "导入的副本",
+) -> None:
+    """Restore every document of an export all folder into a new or empty replica."""
+    count = imports.import_all(session(ctx).home, folder, device_name)
+    typer.echo(_("Imported {count} documents into {home}").format(count=count,
+                                                                   home=session(ctx).home))

@@ -3,6 +3,7 @@ records; the store's commands validate and write them."""
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from ..i18n import _, every_language
 from ..store import queries
 from ..store.commands import ActivityEntry, ScoreEntry, Store
 from ..store.commands.imports import RosterImport
+from ..store.commands.portable import document_from_json, import_documents
+from .exports import FORMAT_NAME, MANIFEST, document_file
 from .read import decode_text, pick_sheet, read_sheets
 from .reports import ACTIVITY_FIELDS
 
@@ -276,3 +279,31 @@ def import_activities(store: Store, path: Path) -> ActivityImport:
     if problems:
         raise FormRefused(problems)
     return ActivityImport(store.add_activities(entries) if entries else [], blank)
+
+
+def read_export(folder: Path) -> list[tuple[str, bytes, list[str]]]:
+    """The documents of an `export all` folder, each checked (its bytes give its heads)."""
+    manifest_path = folder / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        names = manifest["documents"] if manifest.get("format") == FORMAT_NAME else None
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        names = None
+    if not isinstance(names, list):
+        raise DomainError("{path} is not a folder written by export all (no manifest.json)",
+                          path=str(folder))
+    documents = []
+    for doc_id in names:
+        path = folder / "documents" / document_file(str(doc_id))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise DomainError("Document {doc_id} of the export is missing or unreadable",
+                              doc_id=str(doc_id)[:80]) from None
+        documents.append(document_from_json(data))
+    return documents
+
+
+def import_all(home: Path, folder: Path, device_name: str) -> int:
+    """An `export all` folder into the (new or empty) replica of `home`."""
+    return import_documents(home, read_export(folder), device_name)

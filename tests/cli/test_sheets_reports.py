@@ -2,6 +2,7 @@
 checked against the replica, byte-identical repeats, the score sheet's round trip, the
 activity template's, and bad input in both languages."""
 
+import json
 import os
 from pathlib import Path
 
@@ -365,3 +366,51 @@ class TestBadInput:
         assert "Traceback" not in result.stderr
         assert dump_hash(isolated_home) == before
         assert not (tmp_path / "out.xlsx").exists()
+
+
+class TestWholeReplica:
+    def test_export_all_then_import_all_gives_an_equivalent_replica(self, replica, tmp_path,
+                                                                    isolated_home,
+                                                                    monkeypatch):
+        folder = tmp_path / "export"
+        run("export", "all", "--out", folder)
+        tables = sorted(p.name for p in (folder / "tables").iterdir())
+        assert "organizations.csv" in tables and len(tables) == len(
+            Store.open(isolated_home).query_tables())
+        council = next(p for p in (folder / "documents").iterdir()
+                       if "田家坝村乡贤参事会" in p.read_text(encoding="utf-8"))
+        shown = json.loads(council.read_text(encoding="utf-8"))
+        assert shown["content"]["profile"]["town"] == "青石镇"
+        assert (shown["history"][-1]["summary"], shown["history"][-1]["device_name"]) == (
+            "入驻登记：田家坝村乡贤参事会", "前台电脑")
+        restored = tmp_path / "restored"
+        monkeypatch.setenv("INCUBATOR_HOME", str(restored))
+        run("import", "all", folder)
+        assert run_json("verify")["ok"]
+        original, copy = Store.open(isolated_home), Store.open(restored)
+        try:
+            assert copy.replica.dump_query_tables() == original.replica.dump_query_tables()
+            assert copy.verify() == [] and original.verify() == []
+        finally:
+            original.close()
+            copy.close()
+        again = run("import", "all", folder, ok=False)
+        assert again.exit_code == 2 and "已有文档" in again.stderr
+
+    @pytest.mark.parametrize("lang", ["zh", "en"])
+    def test_bad_folders_are_refused_and_nothing_is_left(self, replica, tmp_path,
+                                                         monkeypatch, lang):
+        folder = tmp_path / "export"
+        run("export", "all", "--out", folder)
+        assert run("--lang", lang, "export", "all", "--out", folder, ok=False).exit_code == 2
+        network = folder / "documents" / "network.json"
+        data = json.loads(network.read_text(encoding="utf-8"))
+        data["heads"] = ["0" * 64]
+        network.write_text(json.dumps(data), encoding="utf-8")
+        target = tmp_path / "target"
+        monkeypatch.setenv("INCUBATOR_HOME", str(target))
+        for bad in (folder, tmp_path):
+            result = runner.invoke(app, ["--lang", lang, "import", "all", str(bad)])
+            assert result.exit_code == 2
+            assert result.stderr.startswith("错误" if lang == "zh" else "Error")
+            assert not target.exists() or not any(target.iterdir())

@@ -27,6 +27,7 @@ from .imports import ImportCommands, RosterImport, RowOutcome
 from .leaving import GraduationRefused, LeavingCommands
 from .network import NetworkCommands, clean_device_name, rubric_map
 from .organizations import OrganizationCommands
+from .portable import PortableCommands
 from .base import StaleEdit
 from .records import RecordCommands
 from .reviews import ReviewCommands
@@ -39,9 +40,9 @@ __all__ = ["ActivityEntry", "GraduationRefused", "ORDERED_EXIT_REASON", "RosterI
            "RowOutcome", "ScoreEntry",
            "StaleEdit", "StorageError", "Store", "VisitEntry"]
 
-class Store(NetworkCommands, ImportCommands, OrganizationCommands, ScoreCommands, WarningCommands,
-            LeavingCommands, HubCommands, ReviewCommands, WaiverCommands, RecordCommands,
-            FieldworkCommands, CategoryCommands):
+class Store(NetworkCommands, ImportCommands, OrganizationCommands, ScoreCommands,
+            WarningCommands, LeavingCommands, HubCommands, ReviewCommands, WaiverCommands,
+            RecordCommands, FieldworkCommands, CategoryCommands, PortableCommands):
     """The replica's write API: every command, plus opening and maintaining the file."""
 
     @classmethod
