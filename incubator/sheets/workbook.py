@@ -3,8 +3,8 @@
 A report is a list of `Sheet`s, each a title and one or more `Block`s (a header row, data
 rows, a totals row). Every sheet of the workbook: the title in row 1, the first block's
 header frozen, column widths that fit Chinese (an East-Asian wide character counts as
-two), dates as dates and numbers as numbers, landscape, fitted to the page width, the
-rows down to the first header repeated on every printed page.
+two), dates as dates and numbers as numbers, landscape, fitted to the page width, grid
+lines printed, the rows down to the first header repeated on every printed page.
 
 The same tables give the same bytes: fixed times in the workbook's properties and in the
 zip archive, and nothing else that depends on the moment.
@@ -13,6 +13,7 @@ zip archive, and nothing else that depends on the moment.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import unicodedata
@@ -77,6 +78,11 @@ class Sheet:
 def text_width(value: Any) -> int:
     """Columns a value takes on screen: East-Asian wide and full-width characters count 2."""
     text = _shown(value)
+    return len(text) if text.isascii() and "\n" not in text else _wide_text_width(text)
+
+
+@functools.lru_cache(maxsize=65536)  # towns, villages, categories repeat down a column
+def _wide_text_width(text: str) -> int:
     return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
                 for line in text.splitlines()), default=0)
 
@@ -121,6 +127,7 @@ def workbook_bytes(sheets: list[Sheet]) -> bytes:
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    _add_styles(workbook)
     taken: set[str] = set()
     for sheet in sheets:
         _write_sheet(workbook.create_sheet(sheet_name(sheet.name, taken)), sheet)
@@ -145,51 +152,80 @@ def _fixed_zip_times(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _write_sheet(worksheet, sheet: Sheet) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.worksheet.datavalidation import DataValidation
+STYLED = (DATE, MONEY)  # data cells whose format matters (a date is a number otherwise)
 
-    bold = Font(bold=True)
+
+def _add_styles(workbook) -> None:
+    """Named styles, set on a cell by name: openpyxl hashes a style object each time one is
+    set, which cost most of a large sheet's time. Data cells carry no style but the
+    format of a date or an amount; printed grid lines rule the table."""
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    workbook.add_named_style(NamedStyle("incubator-title", font=Font(bold=True, size=14)))
+    workbook.add_named_style(NamedStyle("incubator-subtitle", font=Font(bold=True)))
+    workbook.add_named_style(NamedStyle(
+        "incubator-header", font=Font(bold=True), border=border,
+        fill=PatternFill("solid", fgColor="DDEBF7"),
+        alignment=Alignment(wrap_text=True, vertical="center")))
+    for kind in (TEXT, INT, NUMBER, MONEY, DATE, FORMULA):
+        workbook.add_named_style(NamedStyle(f"incubator-total-{kind}", font=Font(bold=True),
+                                            border=border,
+                                            number_format=FORMATS.get(kind, "General")))
+    for kind in STYLED:
+        workbook.add_named_style(NamedStyle(f"incubator-cell-{kind}",
+                                            number_format=FORMATS[kind]))
+
+
+def _write_sheet(worksheet, sheet: Sheet) -> None:
+    """Rows are appended in order (row 1 the title); `row` is the next row's number."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     widths: dict[int, int] = {}
     span = max(len(block.columns) for block in sheet.blocks)
-    worksheet.cell(1, 1, sheet.title).font = Font(bold=True, size=14)
+    worksheet.append([sheet.title])
+    worksheet["A1"].style = "incubator-title"
     if span > 1:
         worksheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=span)
     row = 2
     first_header = None
     for number, block in enumerate(sheet.blocks):
         if number:
+            worksheet.append([])
             row += 1
         if block.subtitle:
-            worksheet.cell(row, 1, block.subtitle).font = bold
+            worksheet.append([block.subtitle])
+            worksheet.cell(row, 1).style = "incubator-subtitle"
             row += 1
         first_header = first_header or row
         letters = {column.key: column_letter(index) for index, column in enumerate(block.columns)}
+        worksheet.append([column.header for column in block.columns])
         for index, column in enumerate(block.columns, 1):
-            cell = worksheet.cell(row, index, column.header)
-            cell.font, cell.fill, cell.border = bold, header_fill, border
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            worksheet.cell(row, index).style = "incubator-header"
             widths[index] = max(widths.get(index, 0), text_width(column.header))
         row += 1
         first_data = row
+        styled = [(index, f"incubator-cell-{column.kind}")
+                  for index, column in enumerate(block.columns, 1) if column.kind in STYLED]
         for values in block.rows:
+            cells = []
             for index, column in enumerate(block.columns, 1):
                 formula = block.formulas.get(column.key)
                 value = (formula(row, letters.__getitem__) if formula
                          else cell_value(column.kind, values.get(column.key)))
-                cell = worksheet.cell(row, index, value)
-                cell.border = border
-                if column.kind in FORMATS:
-                    cell.number_format = FORMATS[column.kind]
-                if not formula:
+                cells.append(value)
+                if value is not None and not formula:
                     widths[index] = max(widths.get(index, 0), text_width(value))
+            worksheet.append(cells)
+            for index, style in styled:
+                if cells[index - 1] is not None:
+                    worksheet.cell(row, index).style = style
             row += 1
         for _blank in range(block.blank_rows):
-            for index, column in enumerate(block.columns, 1):
-                worksheet.cell(row, index).border = border
+            worksheet.append([])
+            for index, style in styled:
+                worksheet.cell(row, index).style = style
             row += 1
         for key, rule in block.validations.items():
             if row == first_data:
@@ -202,13 +238,12 @@ def _write_sheet(worksheet, sheet: Sheet) -> None:
             validation.add(f"{letters[key]}{first_data}:{letters[key]}{row - 1}")
             worksheet.add_data_validation(validation)
         if block.totals is not None:
+            values = [cell_value(column.kind, block.totals.get(column.key))
+                      for column in block.columns]
+            worksheet.append(values)
             for index, column in enumerate(block.columns, 1):
-                value = cell_value(column.kind, block.totals.get(column.key))
-                cell = worksheet.cell(row, index, value)
-                cell.font, cell.border = bold, border
-                if column.kind in FORMATS:
-                    cell.number_format = FORMATS[column.kind]
-                widths[index] = max(widths.get(index, 0), text_width(value))
+                worksheet.cell(row, index).style = f"incubator-total-{column.kind}"
+                widths[index] = max(widths.get(index, 0), text_width(values[index - 1]))
             row += 1
     for index, width in widths.items():
         worksheet.column_dimensions[column_letter(index - 1)].width = min(
@@ -220,6 +255,7 @@ def _write_sheet(worksheet, sheet: Sheet) -> None:
     worksheet.page_setup.fitToWidth = 1
     worksheet.page_setup.fitToHeight = 0
     worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.print_options.gridLines = True
 
 
 def _formula_value(value: Any) -> str:

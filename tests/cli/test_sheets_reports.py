@@ -315,7 +315,6 @@ class TestActivities:
         assert [c.value for c in sheet[2]][:4] == ["编号", "组织", "日期", "活动名称"]
         rules = {v.type for v in sheet.data_validations.dataValidation}
         assert rules == {"date", "whole", "decimal"}
-        sheet.append([])  # rows 3… are the form's blank rows: fill the first two
         sheet["A3"], sheet["C3"], sheet["D3"], sheet["I3"] = (
             replica["幸福里舞蹈队"], "2026-10-12", "广场舞展演", 80)
         sheet["B4"], sheet["C4"], sheet["D4"], sheet["F4"] = (
