@@ -9,7 +9,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..i18n import _
 from ..store import queries
+from ..sheets.reports import REPORTS
 from .actions import AREAS, function_key, palette_actions
+from .exports import open_export
 
 ORGANIZATION_HITS = 20
 
@@ -25,6 +27,9 @@ class IncubatorCommands(Provider):
         for node in (self.screen, self.app):
             for description, action in palette_actions(node):
                 yield description, "", partial(node.run_action, action)
+        for name, report in REPORTS.items():  # the 导出 menu
+            yield (_("Export: {report}").format(report=_(report.help)), name,
+                   partial(open_export, self.app, name))
 
     async def discover(self) -> Hits:
         for text, help_text, command in self._commands():
