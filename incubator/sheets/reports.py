@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from ..domain.archives import parse_items
 from ..domain.errors import N_, DomainError, Text
 from ..domain.models import (
-    RESIDENT_STAGES, CaseKind, LegalStatus, PartyOrg, AreaKind, WaiverKind, english_label,
+    RESIDENT_STAGES, AreaKind, CaseKind, LegalStatus, PartyOrg, WaiverKind, english_label,
 )
 from ..domain.months import month_add, month_end, month_of, parse_month
-from ..domain.archives import parse_items
 from ..domain.review import rating_label
 from ..domain.roster import ROSTER_COLUMNS
 from ..domain.warnings import is_open

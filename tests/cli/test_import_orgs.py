@@ -189,25 +189,29 @@ class TestFiveErrors:
 
 
 class TestBadFiles:
-    CASES = [
-        ("not text", lambda p: p.write_bytes(b"\x80\x80\x00\x01garbage")),
-        ("no header row", lambda p: p.write_text("甲,乙\n1,2\n", encoding="utf-8")),
-        ("header only", lambda p: p.write_text("组织名称,类别\n", encoding="utf-8")),
+    CASES = [  # (name, how the file is made, what the message names in both languages)
+        ("not text", lambda p: p.write_bytes(b"\x80\x80\x00\x01garbage"), "roster.csv"),
+        ("no header row", lambda p: p.write_text("甲,乙\n1,2\n", encoding="utf-8"),
+         "--mapping"),
+        ("header only", lambda p: p.write_text("组织名称,类别\n", encoding="utf-8"),
+         "roster.csv"),
         ("two name columns", lambda p: p.write_text("名称,组织名称,类别\n甲,乙,其他\n",
-                                                    encoding="utf-8")),
-        ("an old xls", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 60)),
+                                                    encoding="utf-8"), "组织名称"),
+        ("an old xls", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 60),
+         "roster.xls"),
     ]
 
     @pytest.mark.parametrize("lang", ["zh", "en"])
-    @pytest.mark.parametrize("name,make", CASES, ids=[c[0] for c in CASES])
-    def test_refused_plainly(self, network, tmp_path, isolated_home, name, make, lang):
+    @pytest.mark.parametrize("name,make,named", CASES, ids=[c[0] for c in CASES])
+    def test_refused_plainly(self, network, tmp_path, isolated_home, name, make, named,
+                             lang):
         path = tmp_path / ("roster.xls" if name == "an old xls" else "roster.csv")
         make(path)
         before = dump_hash(isolated_home)
         result = runner.invoke(app, ["--lang", lang, "import", "orgs", str(path)])
         assert result.exit_code == 2, result.output
         assert result.stderr.startswith("错误" if lang == "zh" else "Error")
-        assert "Traceback" not in result.stderr
+        assert "Traceback" not in result.stderr and named in result.stderr
         assert dump_hash(isolated_home) == before
 
     def test_a_missing_file_unknown_sheet_and_bad_mapping(self, network, tmp_path):

@@ -363,6 +363,7 @@ class TestBadInput:
         assert result.exit_code == 2, result.output
         assert result.stderr.startswith("错误" if lang == "zh" else "Error")
         assert "Traceback" not in result.stderr
+        assert "--help" not in result.stderr  # the command's own refusal, not a usage error
         assert dump_hash(isolated_home) == before
         assert not (tmp_path / "out.xlsx").exists()
 
