@@ -14,8 +14,8 @@ from pathlib import Path
 
 from .domain.errors import N_, Text
 
-__all__ = ["LANGUAGES", "LOCALE_DIR", "N_", "_", "language", "render", "render_summary",
-           "set_language"]
+__all__ = ["LANGUAGES", "LOCALE_DIR", "N_", "_", "every_language", "language", "render",
+           "render_summary", "set_language"]
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("zh", "en")
@@ -29,11 +29,20 @@ def set_language(lang: str | None) -> str:
     if lang not in LANGUAGES:
         lang = "zh"
     if lang == "zh":
-        catalog = gettext.translation("incubator", LOCALE_DIR, languages=["zh_CN"])
+        catalog = _chinese()
     else:
         catalog = gettext.NullTranslations()
     _state.update(lang=lang, catalog=catalog)
     return lang
+
+
+def _chinese() -> gettext.NullTranslations:
+    return gettext.translation("incubator", LOCALE_DIR, languages=["zh_CN"])
+
+
+def every_language(message: str) -> set[str]:
+    """A msgid as every language shows it (to read back a file written in either)."""
+    return {message, _chinese().gettext(message)}
 
 
 def language() -> str:

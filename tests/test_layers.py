@@ -41,18 +41,23 @@ ALLOWED: dict[str, Rule] = {
     # replicas <-> replicas: through the port, never the replica's tables
     "incubator.sync": Rule((DOMAIN, "incubator.i18n", "incubator.sync", "incubator.store.ports",
                             "incubator.store.identity"), ("cryptography", "zeroconf")),
+    # spreadsheets in and out: files parsed and workbooks written, through the store's API
+    "incubator.sheets": Rule((DOMAIN, "incubator.i18n", "incubator.present", *STORE_API,
+                              "incubator.sheets"), ("openpyxl",)),
     # words shared by the two front ends
     "incubator.present": Rule((DOMAIN, "incubator.i18n", "incubator.present",
                                "incubator.sync.bundle"), ("qrcode",)),
     # the front ends: queries, commands and services, never the storage engine
     "incubator.screens": Rule((DOMAIN, "incubator.i18n", "incubator.present", *STORE_API,
                                "incubator.sync.bundle", "incubator.sync.service",
-                               "incubator.sync.transport", "incubator.screens"),
+                               "incubator.sync.transport", "incubator.screens",
+                               "incubator.sheets"),
                               ("textual", "rich", "textual_plotext")),
     "incubator.cli": Rule((DOMAIN, "incubator.i18n", "incubator.present", *STORE_API,
                            "incubator.store.files", "incubator.sync.bundle",
                            "incubator.sync.service", "incubator.sync.transport",
-                           "incubator.cli", "incubator.demo", "incubator.screens.app"),
+                           "incubator.cli", "incubator.demo", "incubator.screens.app",
+                           "incubator.sheets"),
                           ("typer", "rich")),
     "incubator.demo": Rule((DOMAIN, "incubator.store.commands", "incubator.store.queries")),
     "incubator": Rule(()),

@@ -96,6 +96,7 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+@functools.lru_cache(maxsize=8192)  # a roster import asks for each name's key 4 times
 def name_key(text: str) -> str:
     """The comparison key of a name; equal keys mean the same name for duplicate checks.
 

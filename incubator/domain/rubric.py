@@ -133,13 +133,17 @@ def score_total(version: RubricVersion, values: Mapping[str, float]) -> float:
     for item in version.items:
         if item.key not in values:
             raise DomainError("Missing score for {item}", item=item.label)
-        value = values[item.key]
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or \
-                not math.isfinite(value) or not 0 <= value <= item.maximum:
-            raise DomainError("Score {value} for {item} is out of range 0–{maximum}",
-                              value=value, item=item.label, maximum=item.maximum)
-        total += value
+        total += check_value(item, values[item.key])
     return round(total, 4)
+
+
+def check_value(item: RubricItem, value: object) -> float:
+    """One item's value, refused unless it is a number from 0 to the item's maximum."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or \
+            not math.isfinite(value) or not 0 <= value <= item.maximum:
+        raise DomainError("Score {value} for {item} is out of range 0–{maximum}",
+                          value=value, item=item.label, maximum=item.maximum)
+    return value
 
 
 def ten_point(total: float, max_total: float) -> float:

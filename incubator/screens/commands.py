@@ -9,9 +9,11 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..i18n import _
 from ..store import queries
+from ..sheets.reports import REPORTS
 from .actions import (
     AREAS, MORE_AREAS, PALETTE_ANYWHERE, area_title, function_key, palette_actions,
 )
+from .exports import open_export
 
 ORGANIZATION_HITS = 20
 
@@ -38,6 +40,9 @@ class IncubatorCommands(Provider):
             if _(action.description) not in offered:
                 yield (_(action.description), area_title(mode),
                        partial(self._run_in_area, mode, action.action))
+        for name, report in REPORTS.items():  # the 导出 menu
+            yield (_("Export: {report}").format(report=_(report.help)), name,
+                   partial(open_export, self.app, name))
 
     async def _run_in_area(self, mode: str, action: str) -> None:
         """Open the area `mode`, then run `action` on its screen."""

@@ -55,8 +55,7 @@ class Editor:
     def __init__(self, tx) -> None:
         self._tx = tx
 
-    def _map(self, path: Path) -> bytes:
-        obj = ROOT
+    def _map(self, path: Path, obj: bytes = ROOT) -> bytes:
         for key in path:
             found = self._tx.get(obj, key)
             if found is not None and found[0] == ObjType.Map:
@@ -70,13 +69,24 @@ class Editor:
         self._map(path)
 
     def set(self, path: Path, value: Scalar | Mapping) -> None:
-        """Set a scalar, or merge a mapping key by key (existing maps are kept)."""
+        """Set a scalar, or merge a mapping key by key (existing maps are kept; an empty
+        mapping writes nothing)."""
         if isinstance(value, Mapping):
-            for key, item in value.items():
-                self.set((*path, key), item)
+            if value:
+                self._merge(self._map(path), value)
             return
         scalar_type, scalar = _typed(value)
         self._tx.put(self._map(path[:-1]), path[-1], scalar_type, scalar)
+
+    def _merge(self, obj: bytes, value: Mapping) -> None:
+        """Write `value` into the map `obj`, each nested map found once (not per key)."""
+        for key, item in value.items():
+            if isinstance(item, Mapping):
+                if item:
+                    self._merge(self._map((key,), obj), item)
+            else:
+                scalar_type, scalar = _typed(item)
+                self._tx.put(obj, key, scalar_type, scalar)
 
     def replace(self, path: Path, value: Mapping) -> None:
         """Make the map at `path` hold exactly `value` (extra keys deleted)."""

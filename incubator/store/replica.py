@@ -424,7 +424,7 @@ class Replica(PeerRecords):
             ).lastrowid
             snapshot_bytes, change_bytes = len(snapshot), 0
         self._cache(doc_id, doc, chunk_id)
-        self._materialize(doc_id, doc, rows)
+        self._materialize(doc_id, doc, rows, new=row is None)
         conn.execute(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
             (doc_id, kind_of(doc_id), ",".join(doc.heads()), chunk_id, snapshot_bytes,
@@ -432,10 +432,13 @@ class Replica(PeerRecords):
         )
 
     def _materialize(self, doc_id: str, doc: AutomergeDoc,
-                     rows: dict[str, list[dict]] | None = None) -> None:
+                     rows: dict[str, list[dict]] | None = None, new: bool = False) -> None:
+        """Replace the document's query rows; a document `new` to this replica (no
+        bookkeeping row yet) has none to compare with (a bulk import creates thousands)."""
         rows = rows if rows is not None else rows_for(doc_id, doc.tree())
-        _insert_rows(self.db, {table: _replace_changed(self.db.conn, table, doc_id, table_rows)
-                               for table, table_rows in rows.items()})
+        _insert_rows(self.db, rows if new else {
+            table: _replace_changed(self.db.conn, table, doc_id, table_rows)
+            for table, table_rows in rows.items()})
 
     # -- keeping the query tables true -------------------------------------
 

@@ -23,9 +23,11 @@ from ..replica import Clock
 from .categories import CategoryCommands
 from .fieldwork import ActivityEntry, FieldworkCommands, VisitEntry
 from .hubs import HubCommands
+from .imports import ImportCommands, RosterImport, RowOutcome
 from .leaving import GraduationRefused, LeavingCommands
 from .network import NetworkCommands, clean_device_name, rubric_map
 from .organizations import OrganizationCommands
+from .portable import PortableCommands
 from .base import StaleEdit
 from .records import RecordCommands
 from .reviews import ReviewCommands
@@ -34,12 +36,13 @@ from .waivers import WaiverCommands
 from .warnings import ORDERED_EXIT_REASON, WarningCommands
 from .writes import set_all
 
-__all__ = ["ActivityEntry", "GraduationRefused", "ORDERED_EXIT_REASON", "ScoreEntry",
+__all__ = ["ActivityEntry", "GraduationRefused", "ORDERED_EXIT_REASON", "RosterImport",
+           "RowOutcome", "ScoreEntry",
            "StaleEdit", "StorageError", "Store", "VisitEntry"]
 
-class Store(NetworkCommands, OrganizationCommands, ScoreCommands, WarningCommands,
-            LeavingCommands, HubCommands, ReviewCommands, WaiverCommands, RecordCommands,
-            FieldworkCommands, CategoryCommands):
+class Store(NetworkCommands, ImportCommands, OrganizationCommands, ScoreCommands,
+            WarningCommands, LeavingCommands, HubCommands, ReviewCommands, WaiverCommands,
+            RecordCommands, FieldworkCommands, CategoryCommands, PortableCommands):
     """The replica's write API: every command, plus opening and maintaining the file."""
 
     @classmethod

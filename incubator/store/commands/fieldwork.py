@@ -67,17 +67,21 @@ class FieldworkCommands(Commands):
         organization); returns their ids."""
         prepared = []
         for entry in entries:
-            org_id, day = self._dated(entry.org, entry.on, N_("An activity"))
-            record = {"on": day, "by": self.replica.identity.device_name,
-                      **fieldwork.clean_activity(
-                          entry.title, entry.kind, entry.place, entry.participants,
-                          entry.beneficiaries, entry.person_times, entry.hours, entry.note)}
+            org_id, record = self.prepare_activity(entry)
             prepared.append((org_id, self._new_id(), record))
         self._write_records("activities", prepared,
                             (N_("Recorded activity {title} on {date}"),
                              lambda r: {"title": r["title"], "date": r["on"]}),
                             N_("Recorded {count} activities from {first} to {last}"))
         return [record_id for _org, record_id, _record in prepared]
+
+    def prepare_activity(self, entry: ActivityEntry) -> tuple[str, dict[str, Any]]:
+        """Validate one activity; returns (org id, the record to store)."""
+        org_id, day = self._dated(entry.org, entry.on, N_("An activity"))
+        return org_id, {"on": day, "by": self.replica.identity.device_name,
+                        **fieldwork.clean_activity(
+                            entry.title, entry.kind, entry.place, entry.participants,
+                            entry.beneficiaries, entry.person_times, entry.hours, entry.note)}
 
     def add_activity(self, entry: ActivityEntry) -> str:
         return self.add_activities([entry])[0]

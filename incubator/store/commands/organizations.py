@@ -100,11 +100,21 @@ class OrganizationCommands(Commands):
         self._check_profile(profile)
         self._check_unique_name(profile["name"], profile.get("hub"))
         org_id = self._new_id()
+        self._create_org_document(org_id, profile)
+        return org_id
+
+    def _create_org_document(self, org_id: str, profile: Mapping[str, Any]) -> None:
         self.replica.change(
             org_doc(org_id), "Registered {name}", {"name": profile["name"]},
-            lambda ed: set_all(ed, {("profile",): profile}), create=True,
+            lambda ed: set_all(ed, {("profile",): dict(profile)}), create=True,
         )
-        return org_id
+
+    def _write_profile(self, org_id: str, changed: Mapping[str, Any]) -> None:
+        """One recorded change writing the profile fields `changed` (and only those)."""
+        self.replica.change(
+            org_doc(org_id), "Edited {fields}", {"fields": ", ".join(sorted(changed))},
+            lambda ed: set_all(ed, {("profile", k): v for k, v in changed.items()}),
+        )
 
     def _check_profile(self, profile: Mapping[str, Any]) -> None:
         """The rules across fields: identifiers fit the legal status, dates not ahead."""
@@ -166,10 +176,7 @@ class OrganizationCommands(Commands):
             if not changed:
                 raise DomainError("Nothing to change")
             self._check_profile({**{k: _profile_value(current, k) for k in EDITABLE}, **changed})
-            self.replica.change(
-                org_doc(org_id), "Edited {fields}", {"fields": ", ".join(sorted(changed))},
-                lambda ed: set_all(ed, {("profile", k): v for k, v in changed.items()}),
-            )
+            self._write_profile(org_id, changed)
         return changed
 
     def _clean_profile_value(self, key: str, value: Any) -> Any:

@@ -29,6 +29,7 @@ from .organizations import (
 from .quality import data_quality
 from .reviews import org_reviews, review_of, review_values, reviews
 from .scores import missing_scores, scores, year_scores10
+from .sheets import activity_keys, departures, register_counts, roster_records
 from .sync import last_sync, sync_log, sync_peers
 from .waivers import (
     monthly_totals, orgs_with_waiver, resolve_waiver, service_hours_logged, service_ledger,
@@ -53,4 +54,5 @@ __all__ = [
     "space_named_in_hub", "space_periods", "spaces", "stage_counts", "summary", "sync_log", "sync_peers",
     "warning_states",
     "waivers", "with_conflicts", "year_scores10",
+    "activity_keys", "departures", "register_counts", "roster_records",
 ]
