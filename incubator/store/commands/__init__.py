@@ -29,6 +29,7 @@ from .organizations import OrganizationCommands
 from .base import StaleEdit
 from .records import RecordCommands
 from .reviews import ReviewCommands
+from .rounds import RoundCommands, TimebankCommands
 from .scores import ScoreCommands, ScoreEntry
 from .waivers import WaiverCommands
 from .warnings import ORDERED_EXIT_REASON, WarningCommands
@@ -39,7 +40,7 @@ __all__ = ["ActivityEntry", "GraduationRefused", "ORDERED_EXIT_REASON", "ScoreEn
 
 class Store(NetworkCommands, OrganizationCommands, ScoreCommands, WarningCommands,
             LeavingCommands, HubCommands, ReviewCommands, WaiverCommands, RecordCommands,
-            FieldworkCommands, CategoryCommands):
+            FieldworkCommands, CategoryCommands, RoundCommands, TimebankCommands):
     """The replica's write API: every command, plus opening and maintaining the file."""
 
     @classmethod

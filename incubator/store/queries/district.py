@@ -27,7 +27,7 @@ DIMENSIONS = {
     RankDimension.ACTIVITY: ("activity_rate", "person_times_rate"),
     RankDimension.STANDARDIZATION: ("archives", "monthly_avg", "stars"),
     RankDimension.COVERAGE: ("places", "beneficiaries"),
-    RankDimension.INFLUENCE: ("person_times", "hours"),
+    RankDimension.INFLUENCE: ("person_times", "hours", "awards"),
 }
 
 
@@ -124,6 +124,10 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
         monthly AS MATERIALIZED (
           SELECT org_id, avg(score10) AS average FROM scores
           WHERE month >= substr(:first_day, 1, 7) GROUP BY org_id),
+        honours AS MATERIALIZED (
+          SELECT org_id, count(*) AS awards FROM awards
+          WHERE year BETWEEN CAST(substr(:first_day, 1, 4) AS INTEGER)
+            AND CAST(substr(:today, 1, 4) AS INTEGER) GROUP BY org_id),
         raw AS MATERIALIZED (
           SELECT o.id,
             coalesce(acts.weighted, 0) * {window} / (o.k * {window} - o.k * (o.k - 1) / 2.0)
@@ -134,11 +138,13 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
             coalesce(monthly.average, 0) AS monthly_avg, coalesce(o.stars, 0) AS stars,
             coalesce(acts.places, 0) AS places,
             coalesce(acts.beneficiaries, 0) AS beneficiaries,
-            coalesce(acts.person_times, 0) AS person_times, coalesce(acts.hours, 0) AS hours
+            coalesce(acts.person_times, 0) AS person_times, coalesce(acts.hours, 0) AS hours,
+            coalesce(honours.awards, 0) AS awards
           FROM (SELECT id, stars, {k} AS k FROM organizations o) o
           LEFT JOIN acts ON acts.org_id = o.id
           LEFT JOIN archives ON archives.org_id = o.id
-          LEFT JOIN monthly ON monthly.org_id = o.id),
+          LEFT JOIN monthly ON monthly.org_id = o.id
+          LEFT JOIN honours ON honours.org_id = o.id),
         means AS MATERIALIZED (SELECT {means} FROM raw),
         raw_dimensions AS MATERIALIZED (SELECT r.*, {raw_dimensions} FROM raw r, means m),
         ranked AS MATERIALIZED (SELECT {figures}, {dimensions} FROM raw_dimensions),
@@ -149,7 +155,7 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
           round(p.activity_rate, 3) AS activity_rate,
           round(p.person_times_rate, 1) AS person_times_rate, round(p.archives, 1) AS archives,
           round(p.monthly_avg, 2) AS monthly_avg, p.stars, p.places, p.beneficiaries,
-          p.person_times, p.hours
+          p.person_times, p.hours, p.awards
         FROM positioned p JOIN organizations o ON o.id = p.id
         LEFT JOIN hubs h ON h.id = o.hub_id {shown}
         ORDER BY {order} DESC, total DESC, o.name {limit}""",
