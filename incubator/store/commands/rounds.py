@@ -85,8 +85,10 @@ class RoundCommands(Commands):
         return list(found.values())
 
     def add_project(self, title: str, needs: list[str], budget: Any = None,
-                    beneficiaries: Any = None, area: str = "", target_group: str = "") -> str:
-        """A library project answering `needs` (merged into it); returns its id."""
+                    beneficiaries: Any = None, area: str = "", target_group: str = "",
+                    on: str | None = None) -> str:
+        """A library project answering `needs` (merged into it), drafted on `on` (default
+        today); returns its id."""
         name = organization.clean_text(title, N_("Title"), 100, required=True)
         for row in queries.library(self.db):
             if name_key(row["title"]) == name_key(name):
@@ -94,7 +96,7 @@ class RoundCommands(Commands):
                                  N_("A library project named {name} already exists"))
         merged = self._free_needs(needs)
         project_id = self._new_id()
-        today = self.today().isoformat()
+        day = _day(on, self.today()).isoformat()
         profile = {
             "title": name,
             "area": parse_enum(ServiceArea, area).value if area else merged[0]["area"],
@@ -103,13 +105,13 @@ class RoundCommands(Commands):
             "beneficiaries": None if beneficiaries in (None, "") else fieldwork.clean_count(
                 beneficiaries, N_("Expected beneficiaries")),
             "target_group": organization.clean_text(target_group, N_("Target group"), 100),
-            "created_on": today, "by": self.replica.identity.device_name,
+            "created_on": day, "by": self.replica.identity.device_name,
         }
         self.replica.change(
             project_doc(project_id), "Merged {count} needs into library project {title}",
             {"count": len(merged), "title": name},
             lambda ed: set_all(ed, {("profile",): profile,
-                                    **{("needs", need["id"]): today for need in merged}}),
+                                    **{("needs", need["id"]): day for need in merged}}),
             create=True)
         return project_id
 

@@ -374,7 +374,7 @@ def round_export(db, round_id: str, today: date, lang: str) -> list[Sheet]:
                       "area": _label(ServiceArea(by_id[r["id"]]["area"]), lang),
                       "beneficiaries": by_id[r["id"]]["beneficiaries"],
                       "person_times": by_id[r["id"]]["person_times"]} for r in funded]
-    beneficiaries.append({"org_name": Text(N_("Total")), "project": "", "area": "",
+    beneficiaries.append({"org_name": Text(N_("Sum")), "project": "", "area": "",
                           "beneficiaries": sum(r["beneficiaries"] for r in beneficiaries),
                           "person_times": sum(r["person_times"] for r in beneficiaries)})
     return [
@@ -397,8 +397,8 @@ def round_export(db, round_id: str, today: date, lang: str) -> list[Sheet]:
         Sheet(N_("Applications"), (
             Column("position", N_("Rank")), Column("id", N_("Id")),
             Column("org_name", N_("Organization")), Column("project", N_("Project")),
-            Column("amount", N_("Requested (yuan)")), Column("reviews", N_("Reviews")),
-            Column("total", N_("Total")), Column("score", N_("Score with priority")),
+            Column("amount", N_("Requested (yuan)")), Column("reviews", N_("Reviewers")),
+            Column("total", N_("Review total")), Column("score", N_("Score with priority")),
             Column("reasons", N_("Reasons"))), ranked),
         Sheet(N_("Review scores"), (
             Column("application", N_("Application")), Column("org_name", N_("Organization")),
@@ -428,7 +428,7 @@ def round_export(db, round_id: str, today: date, lang: str) -> list[Sheet]:
             Column("beneficiaries", N_("Beneficiaries")),
             Column("person_times", N_("Person-times")),
             Column("evaluated_by", N_("Evaluated by"))), phase_rows),
-        Sheet(N_("Beneficiaries"), (
+        Sheet(N_("Beneficiaries and person-times"), (
             Column("org_name", N_("Organization")), Column("project", N_("Project")),
             Column("area", N_("Service area")), Column("beneficiaries", N_("Beneficiaries")),
             Column("person_times", N_("Person-times"))), beneficiaries),
@@ -436,14 +436,16 @@ def round_export(db, round_id: str, today: date, lang: str) -> list[Sheet]:
 
 
 def _offered_projects(db, round_row: Row) -> list[Row]:
-    """The library as the round could fund it: projects created by the call's close and
-    not funded in a round that closed before this one."""
+    """The library as the round could fund it: the projects applied for in it, and those
+    created by the call's close and not funded in a round that closed before this one."""
     funded_before = {row[0] for row in db.execute("""
         SELECT a.project_id FROM funding f JOIN applications a ON a.id = f.application_id
         JOIN rounds r ON r.id = f.round_id WHERE r.closes < ? AND r.id != ?""",
         (round_row["closes"], round_row["id"]))}
-    return [p for p in library(db)
-            if p["created_on"] <= round_row["closes"] and p["id"] not in funded_before]
+    applied = {row[0] for row in db.execute(
+        "SELECT project_id FROM applications WHERE round_id = ?", (round_row["id"],))}
+    return [p for p in library(db) if p["id"] in applied or (
+        p["created_on"] <= round_row["closes"] and p["id"] not in funded_before)]
 
 
 # -- awards and the time bank ------------------------------------------------------
@@ -478,8 +480,8 @@ def resolve_person(db, text: str) -> Row:
 
 
 BALANCE_SQL = """
-    coalesce(sum(CASE e.kind WHEN 'deposit' THEN e.hours ELSE 0 END), 0) AS deposited,
-    coalesce(sum(CASE e.kind WHEN 'draw' THEN e.hours ELSE 0 END), 0) AS drawn"""
+    coalesce(sum(CASE e.kind WHEN 'deposit' THEN e.hours ELSE 0 END), 0.0) AS deposited,
+    coalesce(sum(CASE e.kind WHEN 'draw' THEN e.hours ELSE 0 END), 0.0) AS drawn"""
 
 
 def bank_accounts(db, *, org_id: str | None = None) -> list[Row]:
