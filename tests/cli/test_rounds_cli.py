@@ -324,3 +324,89 @@ class TestTheEvaluatorRole:
         assert [e["findings"] for e in evaluations][-1] == "复核无误"
         assert evaluations[-1]["evaluated_by"] == "评估机构"
         hub.close()
+
+
+class TestBadInputInBothLanguages:
+    """Each refusal in Chinese and with --lang en: exit code 2, nothing written."""
+
+    CASES = [
+        (lambda b: ("application", "review", b["applications"][0], "--reviewer", "新评审",
+                    "--kind", "expert", *(arg for k in CRITERIA for arg in ("--score", f"{k}=80"))),
+         "已于 2025-11-10 决定立项：评审已结束", "reviews are closed"),
+        (lambda b: ("application", "add", b["round"], b["orgs"][0], "--project",
+                    b["projects"][40], "--amount", 30_000, "--date", "2025-11-02"),
+         "不在此期间", "is outside it"),
+        (lambda b: ("application", "add", b["round"], b["orgs"][0], "--project",
+                    b["projects"][40], "--amount", 70_000, "--date", "2025-10-20"),
+         "超过项目预算上限", "above the project's budget ceiling"),
+        (lambda b: ("payment", "add", b["funded"][0], "--amount", 50_000),
+         "超过协议金额", "above the agreed"),
+        (lambda b: ("recovery", "add", b["funded"][1], "--amount", 20_001, "--reason", "挪用"),
+         "超过已拨付金额", "more than was paid"),
+        (lambda b: ("evaluation", "add", b["applications"][17], "--phase", "initial",
+                    "--method", "site", "--result", "pass"), "未获立项", "is not funded"),
+        (lambda b: ("evaluation", "add", b["funded"][0], "--phase", "final", "--method",
+                    "site", "--result", "rectify"), "须给出整改期限", "needs a deadline"),
+        (lambda b: ("round", "fund", b["round"]), "已拨付资金：立项决定不再更改",
+         "its funding decision stays"),
+        (lambda b: ("library", "add", "--title", "新项目", "--need", b["needs"][0]),
+         "已合并到项目库项目", "is already merged"),
+        (lambda b: ("need", "add", "--community", "桂花社区", "--area", "pets",
+                    "--description", "养狗"), "服务领域", "service area"),
+        (lambda b: ("timebank", "draw", "张阿姨", "--hours", 1), "爱心储蓄中没有这个账户",
+         "Unknown time-bank account"),
+        (lambda b: ("award", "add", b["orgs"][0], "--year", 2027, "--title", "优秀"),
+         "尚未开始", "has not begun"),
+        (lambda b: ("round", "add", "--name", "2025年第一届公益创投", "--budget", 1,
+                    "--opens", "2026-01-01", "--closes", "2026-02-01"), "已有名为", "already exists"),
+    ]
+
+    @pytest.mark.parametrize("case", range(len(CASES)))
+    def test_refused_in_both_languages_and_nothing_changed(self, built, case):
+        make, zh, en = self.CASES[case]
+        args = make(built)
+        before = tables(built_home_path())
+        refused_zh = run(*args, ok=False)
+        refused_en = run("--lang", "en", *args, ok=False)
+        assert refused_zh[0] == refused_en[0] == 2
+        assert zh in refused_zh[2] and refused_zh[2].startswith("错误"), refused_zh[2]
+        assert en in refused_en[2] and refused_en[2].startswith("Error"), refused_en[2]
+        assert tables(built_home_path()) == before
+
+
+class TestAwardsAndTheTimeBank:
+    def test_an_award_lifts_the_organization_s_influence(self, built):
+        def influence(org):
+            return next(r for r in as_json("ranking") if r["id"] == org)
+
+        org = built["orgs"][3]
+        assert influence(org)["awards"] == 0
+        run("award", "add", org, "--year", 2026, "--title", "优秀社会组织", "--amount", 5_000)
+        rows = as_json("award", "list", "--year", 2026)
+        assert [(r["org_id"], r["title"], r["amount"]) for r in rows] == [
+            (org, "优秀社会组织", 5000.0)]
+        after = influence(org)
+        assert after["awards"] == 1 and after["influence"] == 100.0
+
+    def test_hours_banked_and_drawn_and_counted_towards_service_for_rent(self, built):
+        org = built["orgs"][2]
+        run("waiver", "add", org, "--kind", "service-for-rent", "--from", "2026-09-01",
+            "--to", "2027-08-31", "--approved-by", "王主任", "--monthly-value", 800,
+            "--hours-per-month", 10, "--timebank")
+        account = out("timebank", "deposit", "张阿姨", "--hours", 6, "--org", org,
+                      "--date", "2026-10-08", "--note", "陪老人就医")
+        assert out("timebank", "deposit", "张阿姨", "--hours", 2, "--date", "2026-10-20") == \
+            account  # the same account, by name
+        run("timebank", "draw", "张阿姨", "--hours", 3, "--date", "2026-11-01", "--note", "家政")
+        code, _out, err = run("timebank", "draw", "张阿姨", "--hours", 5.5, ok=False)
+        assert code == 2 and "超过了余额 5 小时" in err
+        assert [(r["name"], r["deposited"], r["drawn"], r["balance"]) for r in as_json(
+            "timebank", "ledger")] == [("张阿姨", 8.0, 3.0, 5.0)]
+        entries = as_json("timebank", "ledger", "--person", "张阿姨")
+        assert [(e["kind"], e["hours"], e["balance"]) for e in entries] == [
+            ("deposit", 6.0, 6.0), ("deposit", 2.0, 8.0), ("draw", 3.0, 5.0)]
+        assert [e["hours"] for e in as_json("timebank", "ledger", "--org", org)] == [6.0]
+        ledger, = as_json("service", "ledger")
+        october = next(m for m in ledger["months"] if m["month"] == "2026-10")
+        assert (october["delivered"], october["shortfall"]) == (6.0, 4.0)
+        assert ledger["from_timebank"] == 6.0
