@@ -43,6 +43,12 @@ AREAS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# venture-philanthropy rounds: an area of its own, reached by ctrl+r or the palette (the
+# digits 0-9 are taken)
+ROUNDS_MODE = "rounds"
+ROUNDS_TITLE = N_("Venture-philanthropy rounds")
+
+
 def function_key(key: str) -> str:
     """An area's function key from its digit: F1–F9, and F10 for 0."""
     return f"f{int(key) or 10}"
@@ -52,6 +58,8 @@ APP_ACTIONS: tuple[Action, ...] = (
     *(Action(f"{function_key(key)},{key}", f"switch_mode('{mode}')", title, show=False,
              key_display=f"{function_key(key).upper()}/{key}", palette=False)
       for mode, key, title in AREAS),
+    Action("ctrl+r", f"switch_mode('{ROUNDS_MODE}')", ROUNDS_TITLE, show=False,
+           key_display="^r"),
     Action("question_mark", "help", N_("Help"), key_display="?"),
     Action("q", "quit", N_("Quit")),
     Action("ctrl+q", "quit", N_("Quit"), show=False),
@@ -119,6 +127,16 @@ SYNC_ACTIONS: tuple[Action, ...] = (
 
 DISTRICT_ACTIONS: tuple[Action, ...] = (
     Action("enter", "select_cursor", N_("Open organization"), show=False, palette=False),
+)
+
+ROUNDS_ACTIONS: tuple[Action, ...] = (
+    Action("n", "need", N_("Record a need")),
+    Action("l", "project", N_("Library project")),
+    Action("o", "open_round", N_("Open a round")),
+    Action("a", "apply", N_("Application")),
+    Action("s", "review", N_("Review score")),
+    Action("f", "fund", N_("Fund")),
+    Action("e", "evaluate", N_("Evaluate")),
 )
 
 FORM_ACTIONS: tuple[Action, ...] = (

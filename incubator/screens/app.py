@@ -17,7 +17,7 @@ from ..i18n import _
 from ..store import queries
 from ..store.commands import Store
 from ..store.home import replica_path
-from .actions import APP_ACTIONS, AREAS, bindings, translate_bindings
+from .actions import APP_ACTIONS, ROUNDS_MODE, bindings, translate_bindings
 from .base import AreaScreen
 from .commands import IncubatorCommands
 
@@ -33,6 +33,7 @@ SCREENS = {
     "graduation": ("graduation.screen", "GraduationScreen"),
     "sync": ("sync.screen", "SyncScreen"),
     "district": ("district.screen", "DistrictScreen"),
+    ROUNDS_MODE: ("rounds.screen", "RoundsScreen"),
 }
 
 
@@ -50,7 +51,7 @@ class IncubatorApp(App[None]):
     """孵化中心管理: the centre manager's daily tasks, from the keyboard."""
 
     CSS_PATH = "app.tcss"
-    MODES = {mode: _area_factory(mode) for mode, _key, _title in AREAS}
+    MODES = {mode: _area_factory(mode) for mode in SCREENS}
     ACTIONS = APP_ACTIONS
     BINDINGS = bindings(ACTIONS)
     COMMANDS = App.COMMANDS | {IncubatorCommands}
