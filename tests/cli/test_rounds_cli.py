@@ -268,6 +268,7 @@ class TestOnASecondReplica:
                            f"127.0.0.1:{port}", home=second)
         assert rows[0]["error"] is None
         assert totals(second) == EXPECTED
+        assert as_json("verify", home=second)["ok"]
         assert as_json("round", "rank", built["round"], home=second) == as_json(
             "round", "rank", built["round"])
 
@@ -278,27 +279,34 @@ class TestOnASecondReplica:
             "--full")
         run("bundle", "import", stick, home=second)
         assert totals(second) == EXPECTED
+        assert as_json("verify", home=second)["ok"]
         assert as_json("application", "list", built["round"], home=second) == as_json(
             "application", "list", built["round"])
 
 
 class TestTheEvaluatorRole:
     def test_an_evaluator_writes_evaluations_and_no_score_or_profile(self, built, tmp_path):
-        """A third-party evaluator's device: its evaluation is kept by the hub; its own
-        client refuses it a payment or a profile edit, and a modified client's change to a
-        review score and to an organization's profile is refused on receipt."""
+        """A third-party evaluator's device: its evaluation and its library merge are kept
+        by the hub; its own client refuses it a need, a payment or a profile edit, and a
+        modified client's change to a review score and to an organization's profile is
+        refused on receipt."""
         home = tmp_path / "evaluator"
         card = out("init", "--join", out("device", "card", "--address", "127.0.0.1:1"),
                    "--device-name", "评估机构", home=home).splitlines()[-1]
         run("member", "add", card, "--role", "evaluator")
         project = built["funded"][0]
+        need = out("need", "add", "--community", "桂花社区", "--area", "elderly",
+                   "--description", "老人助浴", "--source", "salon")
         with serving(built_home_path()) as port:
             sync = ("sync", "now", "--peer", out("device", "id"), "--address",
                     f"127.0.0.1:{port}")
             run(*sync, home=home)
             run("evaluation", "add", project, "--phase", "final", "--method", "site",
                 "--result", "pass", "--findings", "复核无误", "--date", "2026-11-12", home=home)
+            merged = out("library", "add", "--title", "老人助浴", "--need", need, home=home)
             for refused in (run("payment", "add", project, "--amount", 1, home=home, ok=False),
+                            run("need", "add", "--community", "桂花社区", "--area", "elderly",
+                                "--description", "x", home=home, ok=False),
                             run("org", "edit", built["orgs"][0], "--phone", "13800000000",
                                 home=home, ok=False)):
                 assert refused[0] == 2 and "本设备无权做此修改" in refused[2]
@@ -323,6 +331,7 @@ class TestTheEvaluatorRole:
         evaluations = queries.evaluations(hub.db, project)
         assert [e["findings"] for e in evaluations][-1] == "复核无误"
         assert evaluations[-1]["evaluated_by"] == "评估机构"
+        assert queries.resolve_project(hub.db, merged)["title"] == "老人助浴"
         hub.close()
 
 
