@@ -202,7 +202,7 @@ def round_fund(
     top: Annotated[Optional[int], typer.Option("--top", help="Fund at most this many.")] = None,
     on: DateOption = None, json_flag: JsonFlag = False,
 ) -> None:
-    """Decide the funding in rank order within the budget (again until a tranche is paid)."""
+    """Fund in rank order within the budget (again until a tranche is paid or a phase evaluated)."""
     store = open_store(ctx)
     decisions = store.fund_round(round_, top, on)
     names = {row["id"]: row for row in queries.applications(

@@ -356,7 +356,7 @@ class TestBadInputInBothLanguages:
                     "--method", "site", "--result", "pass"), "未获立项", "is not funded"),
         (lambda b: ("evaluation", "add", b["funded"][0], "--phase", "final", "--method",
                     "site", "--result", "rectify"), "须给出整改期限", "needs a deadline"),
-        (lambda b: ("round", "fund", b["round"]), "已拨付资金：立项决定不再更改",
+        (lambda b: ("round", "fund", b["round"]), "立项决定不再更改",
          "its funding decision stays"),
         (lambda b: ("library", "add", "--title", "新项目", "--need", b["needs"][0]),
          "已合并到项目库项目", "is already merged"),

@@ -208,8 +208,8 @@ class RoundCommands(Commands):
     def fund_round(self, round_: str, top: int | None = None,
                    on: str | None = None) -> list[rules.Decision]:
         """Decide the funding of a round in rank order within its budget (again, until a
-        tranche is paid), on `on` (default today); returns every application's decision
-        with its reason."""
+        tranche is paid or a phase evaluated), on `on` (default today); returns every
+        application's decision with its reason."""
         round_row = queries.resolve_round(self.db, round_)
         today = self.today()
         day = _day(on, today)
@@ -218,9 +218,9 @@ class RoundCommands(Commands):
                               "decided after it closes", name=round_row["name"],
                               closes=round_row["closes"])
         found = queries.applications(self.db, round_row["id"])
-        if any(row["paid"] for row in found):
-            raise DomainError("Tranches of round {name} are paid: its funding decision stays "
-                              "as it is", name=round_row["name"])
+        if any(row["paid"] or row["phases"] for row in found):
+            raise DomainError("Tranches of round {name} are paid or its projects evaluated: "
+                              "its funding decision stays as it is", name=round_row["name"])
         if top is not None and not 1 <= top <= 10_000:
             raise DomainError("--top must be between 1 and 10000")
         standing = queries.standing(self.db, round_row["id"], today)
@@ -341,12 +341,7 @@ class TimebankCommands(Commands):
         `org`); returns the account's id. Hours banked through an organization (`org`)
         may count towards its service for rent, when its waiver says so."""
         org_id = queries.resolve_org(self.db, org) if org else None
-        try:
-            account = queries.resolve_person(self.db, person)
-        except DomainError as error:
-            if error.text.message != "Unknown time-bank account: {value}":
-                raise
-            account = None
+        account = queries.find_person(self.db, person)
         entry = self._entry("deposit", hours, on, note)
         person_id = account["id"] if account else self._new_id()
         entry["org"] = org_id

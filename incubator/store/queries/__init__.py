@@ -55,19 +55,17 @@ __all__ = [
 ]
 
 from .rounds import (  # noqa: E402 (venture-philanthropy rounds, awards, the time bank)
-    TOTALS_BY, Column, Sheet, Standing, application, applications, awards, bank_accounts,
-    domain_evaluations,
-    bank_entries, evaluations, library, money, needs, needs_document,
-    people_named, project_needs, ranking_rows, resolve_application, resolve_need,
-    resolve_person, resolve_project, resolve_round, reviews_of, round_export, round_named,
-    round_rules, round_summary, rounds, standing, timebank_hours, totals, warning_bar,
+    Column, Sheet, Standing, application, applications, awards, bank_accounts, bank_entries,
+    domain_evaluations, evaluations, find_person, library, money, needs, needs_document, ranking_rows,
+    resolve_application, resolve_need, resolve_person, resolve_project, resolve_round,
+    reviews_of, round_export, round_named, round_rules, round_summary, rounds, standing,
+    timebank_hours, totals, warning_bar,
 )
 
 __all__ += [
-    "TOTALS_BY", "Column", "Sheet", "Standing", "application", "applications", "awards",
-    "bank_accounts", "bank_entries", "domain_evaluations", "evaluations", "library", "money", "needs",
-    "needs_document", "people_named", "project_needs", "ranking_rows", "resolve_application",
-    "resolve_need", "resolve_person", "resolve_project", "resolve_round", "reviews_of",
-    "round_export", "round_named", "round_rules", "round_summary", "rounds", "standing",
-    "timebank_hours", "totals", "warning_bar",
+    "Column", "Sheet", "Standing", "application", "applications", "awards", "bank_accounts",
+    "bank_entries", "domain_evaluations", "evaluations", "find_person", "library", "money", "needs",
+    "needs_document", "ranking_rows", "resolve_application", "resolve_need", "resolve_person", "resolve_project",
+    "resolve_round", "reviews_of", "round_export", "round_named", "round_rules",
+    "round_summary", "rounds", "standing", "timebank_hours", "totals", "warning_bar",
 ]

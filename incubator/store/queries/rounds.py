@@ -94,11 +94,6 @@ def resolve_project(db, text: str) -> Row:
     return _resolve(db, "library", text, N_("Unknown library project: {value}"), "title")
 
 
-def project_needs(db, project_id: str) -> list[str]:
-    return [row[0] for row in db.execute(
-        "SELECT need_id FROM project_needs WHERE project_id = ? ORDER BY need_id", (project_id,))]
-
-
 # -- rounds and applications ----------------------------------------------------
 
 
@@ -225,7 +220,7 @@ class Standing:
     round: Row
     rules: rules.RoundRules
     ranked: list[rules.Ranked]
-    rows: dict[str, Row] = field(default_factory=dict)  # application id → row
+    by_id: dict[str, Row] = field(default_factory=dict)  # application id → its row
     kind_means: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -255,7 +250,7 @@ def ranking_rows(found: Standing) -> list[Row]:
     """The standing as rows (`reasons` as `Text`, rendered by the caller)."""
     out = []
     for entry in found.ranked:
-        row = found.rows[entry.candidate.id]
+        row = found.by_id[entry.candidate.id]
         out.append({
             "position": entry.position, "id": row["id"], "org_id": row["org_id"],
             "org_name": row["org_name"], "project": row["project"], "amount": row["amount"],
@@ -334,10 +329,6 @@ class Sheet:
     rows: list[Row]
 
 
-def _label(member, lang: str) -> str:
-    return label(member, lang)
-
-
 def round_export(db, round_id: str, today: date, lang: str) -> list[Sheet]:
     """A round as sheets: the needs and the library it could fund, the applications ranked,
     the review scores, the funded list (立项公示), the phases' results and the
@@ -351,10 +342,10 @@ def round_export(db, round_id: str, today: date, lang: str) -> list[Sheet]:
                    if set(n["projects"]) & project_ids
                    or (not n["projects"] and n["on_date"] <= round_row["closes"])]
     applied = {}
-    for row in found.rows.values():
+    for row in found.by_id.values():
         applied[row["project_id"]] = applied.get(row["project_id"], 0) + 1
     ranked = ranking_rows(found)
-    by_id = found.rows
+    by_id = found.by_id
     criteria = found.rules.criteria
     reviews = reviews_of(db, list(by_id))
     funded = sorted((r for r in ranked if r["funded"]), key=lambda r: by_id[r["id"]]["funded_rank"] or 0)
@@ -364,14 +355,14 @@ def round_export(db, round_id: str, today: date, lang: str) -> list[Sheet]:
         for e in evaluations(db, application_id):
             phase_rows.append({
                 "application": application_id, "org_name": row["org_name"],
-                "project": row["project"], "phase": _label(EvaluationPhase(e["phase"]), lang),
-                "method": _label(EvaluationMethod(e["method"]), lang),
-                "result": _label(EvaluationResult(e["result"]), lang), "on_date": e["on_date"],
+                "project": row["project"], "phase": label(EvaluationPhase(e["phase"]), lang),
+                "method": label(EvaluationMethod(e["method"]), lang),
+                "result": label(EvaluationResult(e["result"]), lang), "on_date": e["on_date"],
                 "findings": e["findings"], "deadline": e["deadline"],
                 "beneficiaries": e["beneficiaries"], "person_times": e["person_times"],
                 "evaluated_by": e["evaluated_by"]})
     beneficiaries = [{"org_name": by_id[r["id"]]["org_name"], "project": r["project"],
-                      "area": _label(ServiceArea(by_id[r["id"]]["area"]), lang),
+                      "area": label(ServiceArea(by_id[r["id"]]["area"]), lang),
                       "beneficiaries": by_id[r["id"]]["beneficiaries"],
                       "person_times": by_id[r["id"]]["person_times"]} for r in funded]
     beneficiaries.append({"org_name": Text(N_("Sum")), "project": "", "area": "",
@@ -383,8 +374,8 @@ def round_export(db, round_id: str, today: date, lang: str) -> list[Sheet]:
             Column("area", N_("Service area")), Column("description", N_("Description")),
             Column("source", N_("How gathered")), Column("asked_by", N_("Asked by")),
             Column("on_date", N_("Date")), Column("projects", N_("Library projects"))),
-            [{**n, "area": _label(ServiceArea(n["area"]), lang),
-              "source": _label(NeedSource(n["source"]), lang),
+            [{**n, "area": label(ServiceArea(n["area"]), lang),
+              "source": label(NeedSource(n["source"]), lang),
               "projects": " ".join(n["projects"])} for n in round_needs]),
         Sheet(N_("Library"), (
             Column("id", N_("Id")), Column("title", N_("Title")),
@@ -392,7 +383,7 @@ def round_export(db, round_id: str, today: date, lang: str) -> list[Sheet]:
             Column("target_group", N_("Target group")),
             Column("beneficiaries", N_("Expected beneficiaries")),
             Column("need_count", N_("Needs")), Column("applications", N_("Applications"))),
-            [{**p, "area": _label(ServiceArea(p["area"]), lang),
+            [{**p, "area": label(ServiceArea(p["area"]), lang),
               "applications": applied.get(p["id"], 0)} for p in offered]),
         Sheet(N_("Applications"), (
             Column("position", N_("Rank")), Column("id", N_("Id")),
@@ -407,7 +398,7 @@ def round_export(db, round_id: str, today: date, lang: str) -> list[Sheet]:
             Column("weighted", N_("Weighted score")), Column("on_date", N_("Date"))),
             [{"application": v["application_id"],
               "org_name": by_id[v["application_id"]]["org_name"], "reviewer": v["reviewer"],
-              "kind": _label(ReviewerKind(v["kind"]), lang), **v["scores"],
+              "kind": label(ReviewerKind(v["kind"]), lang), **v["scores"],
               "weighted": round(rules.weighted_score(criteria, v["scores"]), 1),
               "on_date": v["on_date"]} for v in reviews]),
         Sheet(N_("Funded (public notice)"), (
@@ -416,7 +407,7 @@ def round_export(db, round_id: str, today: date, lang: str) -> list[Sheet]:
             Column("agreed", N_("Agreed (yuan)")), Column("paid", N_("Paid (yuan)")),
             Column("recovered", N_("Recovered (yuan)"))),
             [{"rank": by_id[r["id"]]["funded_rank"], "org_name": r["org_name"],
-              "project": r["project"], "area": _label(ServiceArea(by_id[r["id"]]["area"]), lang),
+              "project": r["project"], "area": label(ServiceArea(by_id[r["id"]]["area"]), lang),
               "agreed": r["agreed"], "paid": by_id[r["id"]]["paid"],
               "recovered": by_id[r["id"]]["recovered"]} for r in funded]),
         Sheet(N_("Phase results"), (
@@ -461,22 +452,31 @@ def awards(db, *, org_id: str | None = None, year: int | None = None) -> list[Ro
         ORDER BY w.year DESC, o.name, w.id""", (org_id, org_id, year, year))
 
 
-def people_named(db, name: str) -> list[Row]:
-    """Time-bank accounts whose name is `name` (as a duplicate check reads names)."""
-    return rows(db, "SELECT * FROM bank_accounts WHERE name_key = ? ORDER BY id",
-                (name_key(name),))
+def find_person(db, text: str) -> Row | None:
+    """A time-bank account by its name, its id or an id prefix; None when there is none
+    (refused when two people share the name: give the id)."""
+    wanted = (text or "").strip()
+    named = rows(db, "SELECT * FROM bank_accounts WHERE name_key = ? ORDER BY id LIMIT 6",
+                 (name_key(wanted),)) if wanted else []
+    if len(named) > 1:
+        raise DomainError("{value} matches several: {matches}", value=wanted, matches=", ".join(
+            f"{row['id']} {row['name']}" for row in named))
+    if named:
+        return named[0]
+    try:
+        return _resolve(db, "bank_accounts", wanted, N_("Unknown time-bank account: {value}"))
+    except DomainError as error:
+        if error.text.params.get("matches"):
+            raise
+        return None
 
 
 def resolve_person(db, text: str) -> Row:
-    """A time-bank account by its id, an id prefix or its name (refused when two people
-    share the name: give the id)."""
-    named = people_named(db, text) if (text or "").strip() else []
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        raise DomainError("{value} matches several: {matches}", value=text, matches=", ".join(
-            f"{row['id']} {row['name']}" for row in named[:5]))
-    return _resolve(db, "bank_accounts", text, N_("Unknown time-bank account: {value}"))
+    """A time-bank account (see `find_person`), else refused."""
+    found = find_person(db, text)
+    if found is None:
+        raise DomainError("Unknown time-bank account: {value}", value=(text or "").strip())
+    return found
 
 
 BALANCE_SQL = """
