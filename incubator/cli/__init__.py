@@ -7,6 +7,7 @@ chosen language and exits 2 with a plain message on bad input, having changed no
 import typer
 
 from . import network, hubs, orgs, waivers, scores, reviews, records, sync, district, sheets  # noqa: F401 (register)
+from . import rounds  # noqa: F401 (register)
 from .network import qr_text
 from .root import app, command, open_app
 

@@ -204,7 +204,7 @@ member_app = group("member", "The devices of the network and their roles.")
 def member_add(
     ctx: typer.Context,
     card: Annotated[str, typer.Argument(help="The new device's card (incubator device card).")],
-    role: Annotated[str, typer.Option("--role", help="hub, field or viewer.")],
+    role: Annotated[str, typer.Option("--role", help="hub, field, evaluator or viewer.")],
     name: Annotated[Optional[str], typer.Option("--name", help="A name for the device (default: the card's).")] = None,
 ) -> None:
     """Add a device to the network (every replica learns it on sync)."""

@@ -29,11 +29,13 @@ def waiver_add(
     rent_charged: Annotated[Optional[float], typer.Option("--rent-charged", help="Low rent: the rent charged per month in yuan.")] = None,
     standard_rent: Annotated[Optional[float], typer.Option("--standard-rent", help="Low rent: the standard rent per month in yuan.")] = None,
     hours_per_month: Annotated[Optional[float], typer.Option("--hours-per-month", help="Service hours owed per month (service-for-rent).")] = None,
+    timebank: Annotated[bool, typer.Option("--timebank", help="Service-for-rent: the time-bank hours its volunteers bank through the organization count as delivered.")] = False,
 ) -> None:
     """Grant a fee waiver."""
     typer.echo(open_store(ctx).add_waiver(org, kind, start, end, monthly_value,
                                           hours_per_month, approved_by,
-                                          rent_charged=rent_charged, standard_rent=standard_rent))
+                                          rent_charged=rent_charged, standard_rent=standard_rent,
+                                          timebank=timebank))
 
 
 @command(waiver_app, "end")

@@ -1,4 +1,7 @@
-"""The one document-id format: `network`, `hub:<id>` and `org:<id>`.
+"""The one document-id format: `network`, `hub:<id>`, `org:<id>`, and the documents of
+venture-philanthropy rounds and the time bank: `needs:<id>` (one community's needs),
+`project:<id>` (a library project), `round:<id>`, `application:<id>`, `person:<id>` (a
+volunteer's time-bank account).
 
 Every replica names its Automerge documents this way; the sync protocol, bundles,
 the store and the query tables all read and write ids through these functions.
@@ -14,6 +17,11 @@ class DocKind(StrEnum):
     NETWORK = "network"
     HUB = "hub"
     ORG = "org"
+    NEEDS = "needs"
+    PROJECT = "project"
+    ROUND = "round"
+    APPLICATION = "application"
+    PERSON = "person"
 
 
 NETWORK = DocKind.NETWORK.value
@@ -34,6 +42,26 @@ def hub_doc(hub_id: str) -> str:
     return doc_id(DocKind.HUB, hub_id)
 
 
+def needs_doc(needs_id: str) -> str:
+    return doc_id(DocKind.NEEDS, needs_id)
+
+
+def project_doc(project_id: str) -> str:
+    return doc_id(DocKind.PROJECT, project_id)
+
+
+def round_doc(round_id: str) -> str:
+    return doc_id(DocKind.ROUND, round_id)
+
+
+def application_doc(application_id: str) -> str:
+    return doc_id(DocKind.APPLICATION, application_id)
+
+
+def person_doc(person_id: str) -> str:
+    return doc_id(DocKind.PERSON, person_id)
+
+
 def kind_of(document: str) -> DocKind:
     """The kind of a document id; ValueError for anything that is not one."""
     try:
@@ -43,7 +71,7 @@ def kind_of(document: str) -> DocKind:
 
 
 def entity_id(document: str) -> str:
-    """The hub's or organization's id inside its document id."""
+    """The entity's id inside its document id (hub, organization, round …)."""
     return document.split(":", 1)[1] if ":" in document else document
 
 

@@ -6,8 +6,11 @@ role, which key paths of which kind of document it may write: a hub anything; a 
 device, in an organization's record, the monthly scores, the service hours logged for a
 waiver, the profile's notes, activities, visits, trainings, the archives checklist and its own
 journal entries (field staff visit and score; registering, renaming, stage changes, graduation, exit, waivers, interviews and reviews
-are a centre manager's, domain.md); a viewer nothing. Revoked members and unknown
-devices write nothing. A new area that field staff record adds its rows here.
+are a centre manager's, domain.md), a community's needs (home visits, questionnaires) and
+volunteers' time-bank accounts; an evaluator (a third-party evaluation agency) the
+library projects it merges needs into and the evaluations of funded projects, nothing
+else; a viewer nothing. Revoked members and unknown devices write nothing. A new area
+that field staff record adds its rows here.
 """
 
 from __future__ import annotations
@@ -32,14 +35,25 @@ WRITABLE: dict[Role, dict[DocKind, tuple[str, ...]]] = {
         "trainings/*",      # trainings attended
         "archives/*",       # the archives checklist
         "log/*", "clock/*",  # the journal: who changed what, and when
-    )},
+    ),
+        DocKind.NEEDS: ("*",),  # residents' needs gathered in the villages
+        DocKind.PERSON: ("*",)},  # time-bank deposits and draws
     Role.VIEWER: {},
+    Role.EVALUATOR: {
+        DocKind.PROJECT: ("*",),  # the project library: needs merged into projects
+        DocKind.APPLICATION: ("evaluations/*", "log/*", "clock/*"),  # the three phases
+    },
 }
 
 KIND_LABELS = {
     DocKind.NETWORK: N_("network settings and membership"),
     DocKind.HUB: N_("hub spaces and allocations"),
     DocKind.ORG: N_("organization records"),
+    DocKind.NEEDS: N_("residents' needs"),
+    DocKind.PROJECT: N_("the project library"),
+    DocKind.ROUND: N_("venture-philanthropy rounds"),
+    DocKind.APPLICATION: N_("applications to a round"),
+    DocKind.PERSON: N_("time-bank accounts"),
 }
 
 AREA_LABELS = {
@@ -55,6 +69,15 @@ AREA_LABELS = {
     "visits": N_("field visits"),
     "trainings": N_("trainings"),
     "archives": N_("the archives checklist"),
+    "awards": N_("awards"),
+}
+# what the same first key means in an application's document
+APPLICATION_AREA_LABELS = {
+    "profile": N_("the application"),
+    "reviews": N_("review scores"),
+    "payments": N_("payments"),
+    "recoveries": N_("funds recovered"),
+    "evaluations": N_("evaluations"),
 }
 
 
@@ -112,12 +135,13 @@ def path_refusal(role: str | None, doc_kind: str, paths: Iterable[Path],
     """Why a change by a `role` device that modified `paths` is refused (naming what it
     may not write, the organization's profile first), or None when its role allows
     every one of them."""
-    areas = list(AREA_LABELS)
+    labels = APPLICATION_AREA_LABELS if doc_kind == DocKind.APPLICATION else AREA_LABELS
+    areas = list(labels)
     refused = sorted((path for path in paths if not may_write_path(role, doc_kind, path)),
                      key=lambda path: areas.index(path[0]) if path[0] in areas else len(areas))
     if not refused:
         return None
-    area = AREA_LABELS.get(refused[0][0])
+    area = labels.get(refused[0][0])
     return Text(N_("a change to {what} ({paths}) by {device}, a {role} device"),
                 {"what": Text(area) if area else Text(KIND_LABELS[doc_kind]),
                  "paths": ", ".join("/".join(path)[:60] for path in refused[:3])

@@ -47,6 +47,7 @@ class Role(StrEnum):
     HUB = "hub"
     FIELD = "field"
     VIEWER = "viewer"
+    EVALUATOR = "evaluator"  # a third-party evaluation agency (第三方评估机构)
 
 
 class InterviewOutcome(StrEnum):
@@ -107,6 +108,58 @@ class ArchiveState(StrEnum):
     MISSING = "missing"
 
 
+class ServiceArea(StrEnum):
+    """The ten service areas of venture-philanthropy needs and projects (服务领域)."""
+
+    ELDERLY = "elderly"
+    DISABILITY = "disability"
+    POVERTY = "poverty"
+    YOUTH = "youth"
+    GOVERNANCE = "governance"
+    MUTUAL_AID = "mutual-aid"
+    VOLUNTEERS = "volunteers"
+    SOCIAL_WORK = "social-work"
+    LEGAL_AID = "legal-aid"
+    OTHER = "other"
+
+
+class NeedSource(StrEnum):
+    """How a resident's need was gathered (居民点单)."""
+
+    QUESTIONNAIRE = "questionnaire"
+    VISIT = "visit"
+    SALON = "salon"
+    OTHER = "other"
+
+
+class ReviewerKind(StrEnum):
+    """Who reviews applications: experts, residents, street and community officials."""
+
+    EXPERT = "expert"
+    RESIDENT = "resident"
+    OFFICIAL = "official"
+
+
+class EvaluationPhase(StrEnum):
+    """The third-party evaluator's three phases of a funded project."""
+
+    INITIAL = "initial"
+    MID = "mid"
+    FINAL = "final"
+
+
+class EvaluationMethod(StrEnum):
+    DOCUMENT = "document"
+    SITE = "site"
+    PHONE = "phone"
+
+
+class EvaluationResult(StrEnum):
+    PASS = "pass"
+    RECTIFY = "rectify"
+    FAIL = "fail"
+
+
 class RankDimension(StrEnum):
     """The four dimensions of the district ranking (即时排位)."""
 
@@ -137,6 +190,7 @@ LABELS: dict[StrEnum, tuple[str, str]] = {
     Role.HUB: ("孵化中心", "Hub"),
     Role.FIELD: ("社工/督导", "Field staff"),
     Role.VIEWER: ("只读", "Viewer"),
+    Role.EVALUATOR: ("第三方评估机构", "Third-party evaluator"),
     InterviewOutcome.RECTIFIED: ("整改到位", "Rectified"),
     InterviewOutcome.EXIT: ("责令退出", "Ordered exit"),
     WarningStatus.OK: ("无约谈", "no warning"),
@@ -165,6 +219,32 @@ LABELS: dict[StrEnum, tuple[str, str]] = {
     RankDimension.STANDARDIZATION: ("规范化", "Standardization"),
     RankDimension.COVERAGE: ("覆盖率", "Coverage"),
     RankDimension.INFLUENCE: ("影响力", "Influence"),
+    ServiceArea.ELDERLY: ("为老服务", "Elderly"),
+    ServiceArea.DISABILITY: ("助残服务", "Disability"),
+    ServiceArea.POVERTY: ("扶贫济困", "Poverty relief"),
+    ServiceArea.YOUTH: ("青少年服务", "Youth"),
+    ServiceArea.GOVERNANCE: ("社区治理", "Community governance"),
+    ServiceArea.MUTUAL_AID: ("邻里互助", "Neighbour mutual aid"),
+    ServiceArea.VOLUNTEERS: ("志愿服务", "Volunteers"),
+    ServiceArea.SOCIAL_WORK: ("社会工作", "Social work"),
+    ServiceArea.LEGAL_AID: ("法律援助", "Legal aid"),
+    ServiceArea.OTHER: ("其他", "Other"),
+    NeedSource.QUESTIONNAIRE: ("问卷调查", "Questionnaire"),
+    NeedSource.VISIT: ("入户走访", "Home visit"),
+    NeedSource.SALON: ("书记沙龙", "Secretaries' salon"),
+    NeedSource.OTHER: ("其他途径", "Other source"),
+    ReviewerKind.EXPERT: ("专家", "Expert"),
+    ReviewerKind.RESIDENT: ("居民代表", "Resident"),
+    ReviewerKind.OFFICIAL: ("街道社区干部", "Official"),
+    EvaluationPhase.INITIAL: ("初期评估", "Initial evaluation"),
+    EvaluationPhase.MID: ("中期评估", "Mid-term evaluation"),
+    EvaluationPhase.FINAL: ("末期评估", "Final evaluation"),
+    EvaluationMethod.DOCUMENT: ("查阅资料", "Document review"),
+    EvaluationMethod.SITE: ("实地查看", "Site visit"),
+    EvaluationMethod.PHONE: ("电话回访", "Phone follow-up"),
+    EvaluationResult.PASS: ("合格", "Pass"),
+    EvaluationResult.RECTIFY: ("限期整改", "Rectify"),
+    EvaluationResult.FAIL: ("不合格", "Fail"),
 }
 
 KIND_NAMES = {
@@ -175,6 +255,9 @@ KIND_NAMES = {
     OrgForm: N_("organization form"), AreaKind: N_("urban or rural"),
     VisitPurpose: N_("visit purpose"), ArchiveState: N_("archive state"),
     RankDimension: N_("ranking dimension"),
+    ServiceArea: N_("service area"), NeedSource: N_("need source"),
+    ReviewerKind: N_("reviewer kind"), EvaluationPhase: N_("evaluation phase"),
+    EvaluationMethod: N_("evaluation method"), EvaluationResult: N_("evaluation result"),
 }
 
 

@@ -15,13 +15,16 @@ from dataclasses import asdict, dataclass, fields, replace
 from functools import cached_property
 
 from .archives import DEFAULT_ITEMS_TEXT, parse_items
+from .rounds import (
+    DEFAULT_CRITERIA_TEXT, DEFAULT_REVIEWER_WEIGHTS_TEXT, parse_criteria, parse_reviewer_weights,
+)
 from .errors import N_, DomainError, Text
 
 VALUE_KINDS = {"float": N_("a number"), "int": N_("a whole number"), "bool": N_("yes or no"),
                "str": N_("one of the listed values")}
 RATING_SCALES = ("five-star", "beijing")
 BEGINNING = ""  # the `from` month of the values in force from the beginning
-FREE_TEXT = ("archive_items",)  # text settings kept as typed (not lower-cased)
+FREE_TEXT = ("archive_items", "round_criteria", "round_reviewer_weights")  # text settings kept as typed (not lower-cased)
 _MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})")
 RANKING_WEIGHTS = ("ranking_weight_activity", "ranking_weight_standardization",
                    "ranking_weight_coverage", "ranking_weight_influence")
@@ -59,6 +62,10 @@ class Settings:
     ranking_weight_coverage: float = 25.0
     ranking_weight_influence: float = 25.0
     archive_items: str = DEFAULT_ITEMS_TEXT
+    round_criteria: str = DEFAULT_CRITERIA_TEXT
+    round_reviewer_weights: str = DEFAULT_REVIEWER_WEIGHTS_TEXT
+    round_priority_bonus: float = 5.0
+    round_pass_score: float = 60.0
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> Settings:
@@ -112,6 +119,12 @@ class Settings:
             raise DomainError("expiring_days must be between 0 and 3650")
         if not 1 <= self.scoring_opens_day <= 28:
             raise DomainError("scoring_opens_day must be between 1 and 28")
+        parse_criteria(self.round_criteria)
+        parse_reviewer_weights(self.round_reviewer_weights)
+        if not 0 <= self.round_priority_bonus <= 20:
+            raise DomainError("round_priority_bonus must be between 0 and 20 points")
+        if not 0 <= self.round_pass_score <= 100:
+            raise DomainError("round_pass_score must be between 0 and 100")
 
     @property
     def opening_month_day(self) -> tuple[int, int]:
@@ -297,4 +310,11 @@ SETTING_LABELS: dict[str, tuple[str, str]] = {
     "ranking_weight_influence": ("排位：影响力权重%", "Ranking weight: influence %"),
     "archive_items": ("档案资料清单（键=名称，逗号分隔）",
                       "Archive checklist (key=label, separated by commas)"),
+    "round_criteria": ("公益创投评审指标（键=权重[:名称]，权重合计100）",
+                       "Round review criteria (key=weight[:label], weights adding up to 100)"),
+    "round_reviewer_weights": ("评审人类别权重（expert/resident/official=权重，合计100）",
+                               "Reviewer kind weights (expert/resident/official=weight, "
+                               "adding up to 100)"),
+    "round_priority_bonus": ("五星级组织优先加分", "Priority points of a 5-star organization"),
+    "round_pass_score": ("立项最低总分", "Lowest total that may be funded"),
 }

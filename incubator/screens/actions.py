@@ -47,6 +47,10 @@ AREAS: tuple[tuple[str, str, str], ...] = (
 MORE_AREAS: tuple[tuple[str, str, str], ...] = (
     ("settings", "f12", N_("Rules and rubric")),
 )
+# venture-philanthropy rounds: an area of its own, reached by ctrl+r or the palette (the
+# digits 0-9 are taken)
+ROUNDS_MODE = "rounds"
+ROUNDS_TITLE = N_("Venture-philanthropy rounds")
 
 
 def function_key(key: str) -> str:
@@ -60,6 +64,8 @@ APP_ACTIONS: tuple[Action, ...] = (
       for mode, key, title in AREAS),
     *(Action(key, f"switch_mode('{mode}')", title, show=False, key_display=key.upper(),
              palette=False) for mode, key, title in MORE_AREAS),
+    Action("ctrl+r", f"switch_mode('{ROUNDS_MODE}')", ROUNDS_TITLE, show=False,
+           key_display="^r"),
     Action("question_mark", "help", N_("Help"), key_display="?"),
     Action("q", "quit", N_("Quit")),
     Action("ctrl+q", "quit", N_("Quit"), show=False),
@@ -178,6 +184,16 @@ PALETTE_ANYWHERE: tuple[tuple[str, Action], ...] = (
 
 DISTRICT_ACTIONS: tuple[Action, ...] = (
     Action("enter", "select_cursor", N_("Open organization"), show=False, palette=False),
+)
+
+ROUNDS_ACTIONS: tuple[Action, ...] = (
+    Action("n", "need", N_("Record a need")),
+    Action("l", "project", N_("Library project")),
+    Action("o", "open_round", N_("Open a round")),
+    Action("a", "apply", N_("Application")),
+    Action("s", "review", N_("Review score")),
+    Action("f", "fund", N_("Fund")),
+    Action("e", "evaluate", N_("Evaluate")),
 )
 
 FORM_ACTIONS: tuple[Action, ...] = (

@@ -17,7 +17,7 @@ from ..i18n import _
 from ..store import queries
 from ..store.commands import Store
 from ..store.home import replica_path
-from .actions import APP_ACTIONS, AREAS, MORE_AREAS, bindings, translate_bindings
+from .actions import APP_ACTIONS, ROUNDS_MODE, bindings, translate_bindings
 from .base import AreaScreen
 from .commands import IncubatorCommands
 
@@ -34,6 +34,7 @@ SCREENS = {
     "sync": ("sync.screen", "SyncScreen"),
     "district": ("district.screen", "DistrictScreen"),
     "settings": ("settings.screen", "SettingsScreen"),
+    ROUNDS_MODE: ("rounds.screen", "RoundsScreen"),
 }
 
 
@@ -51,7 +52,7 @@ class IncubatorApp(App[None]):
     """孵化中心管理: the centre manager's daily tasks, from the keyboard."""
 
     CSS_PATH = "app.tcss"
-    MODES = {mode: _area_factory(mode) for mode, _key, _title in (*AREAS, *MORE_AREAS)}
+    MODES = {mode: _area_factory(mode) for mode in SCREENS}
     ACTIONS = APP_ACTIONS
     BINDINGS = bindings(ACTIONS)
     COMMANDS = App.COMMANDS | {IncubatorCommands}

@@ -13,7 +13,8 @@ Document layouts (all maps of scalars):
 - org: `profile/{name,hub,category,…,stage}`, `scores/<month>` (a JSON string of
   {items, total, max_total, rubric_from, note}: one month is one value),
   `waivers/<id>/{kind,start,end,monthly_value,rent_charged,standard_rent,hours_per_month,
-  approved_by,ended_on,end_reason}`, `service/<month>`,
+  approved_by,ended_on,end_reason,timebank}` (`timebank`: the time-bank hours its
+  organization's volunteers deposit count towards service for rent), `service/<month>`,
   `interviews/<id>/{on,deadline,case,outcome,closed_on,reason,note}` and, in the same map
   (containers must exist from a document's creation), dismissals of a warning case
   `interviews/<id>/{kind: dismissal,case,on,reason,by}`,
@@ -23,7 +24,8 @@ Document layouts (all maps of scalars):
   `visits/<id>/{on,purpose,findings,follow_up,by,checks}` (`checks`: a JSON string of
   item → state), `trainings/<training id>/{on,topic,people,organizations}` (a training of
   several organizations is copied into each one's document under the same id),
-  `archives/<item>/{state,on,by,note,visit}`.
+  `archives/<item>/{state,on,by,note,visit}`, `awards/<id>/{year,title,amount,by}`.
+- needs, project, round, application, person: see `materialize_rounds`.
 Every document also has `log/…` and `clock/…` (see `journal`).
 
 Organizations, hubs and spaces carry `name_key` (`domain.names.name_key`), so a duplicate
@@ -48,7 +50,7 @@ from ..domain.register import REGISTER_FIELDS, existed_since
 from ..domain.rubric import ten_point
 from ..domain.settings import BEGINNING
 from ..domain.waivers import last_day
-from . import journal
+from . import journal, materialize_rounds
 
 DISMISSAL = "dismissal"  # the `kind` of a dismissal kept in the interviews map
 LEGACY_RENT = "rent"  # the one rent kind of earlier builds: no rents recorded, so rent-free
@@ -61,7 +63,9 @@ TABLES_BY_KIND = {
     DocKind.ORG: (
         "organizations", "scores", "waivers", "service_hours", "interviews", "dismissals",
         "reviews", "activities", "visits", "trainings", "archive_checks", "conflicts",
+        "awards",
     ),
+    **materialize_rounds.TABLES,
 }
 
 
@@ -69,7 +73,8 @@ CONTAINERS = {
     DocKind.NETWORK: ("settings", "rubrics", "members", "categories"),
     DocKind.HUB: ("profile", "spaces", "allocations"),
     DocKind.ORG: ("profile", "scores", "waivers", "service", "interviews", "reviews", "graduation",
-            "exit", "activities", "visits", "trainings", "archives"),
+            "exit", "activities", "visits", "trainings", "archives", "awards"),
+    **materialize_rounds.CONTAINERS,
 }
 
 
@@ -95,8 +100,10 @@ def rows_for(doc_id: str, tree: dict) -> Rows:
         _network_rows(tree, rows)
     elif kind is DocKind.HUB:
         _hub_rows(entity_id(doc_id), tree, rows)
-    else:
+    elif kind is DocKind.ORG:
         _org_rows(entity_id(doc_id), tree, rows)
+    else:
+        materialize_rounds.ROWS[kind](entity_id(doc_id), tree, rows)
     for table_rows in rows.values():
         for row in table_rows:
             row["doc_id"] = doc_id
@@ -175,6 +182,7 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
             "hours_per_month": waiver.get("hours_per_month"),
             "approved_by": waiver.get("approved_by"),
             "ended_on": waiver.get("ended_on"), "end_reason": waiver.get("end_reason") or None,
+            "timebank": int(bool(waiver.get("timebank"))),
         })
     for month, hours in sorted(tree.get("service", {}).items()):
         rows["service_hours"].append({"org_id": org_id, "month": month, "hours": float(hours)})
@@ -202,6 +210,7 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
             "scale": review.get("scale", "five-star"),
         })
     _fieldwork_rows(org_id, tree, rows)
+    materialize_rounds.award_rows(org_id, tree, rows)
     last = rows["scores"][-1] if rows["scores"] else None
     latest_review = rows["reviews"][-1] if rows["reviews"] else None
     graduation = tree.get("graduation", {})

@@ -78,6 +78,57 @@ CREATE TABLE IF NOT EXISTS documents (
 # Local sync bookkeeping: what this replica knows of its peers, nothing of the documents.
 SYNC_TABLES = ("sync_peers", "peer_heads", "bundle_acks", "bundle_sent", "sync_log")
 
+# venture-philanthropy rounds, awards and the time bank (`materialize_rounds`)
+ROUND_TABLES: dict[str, str] = {
+    "needs": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, community TEXT NOT NULL,
+        community_key TEXT NOT NULL, area TEXT NOT NULL, description TEXT NOT NULL,
+        source TEXT NOT NULL, asked_by TEXT, on_date TEXT NOT NULL, recorded_by TEXT""",
+    "library": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, title TEXT NOT NULL, area TEXT NOT NULL,
+        budget REAL, target_group TEXT, beneficiaries INTEGER, created_on TEXT NOT NULL,
+        recorded_by TEXT, need_count INTEGER NOT NULL""",
+    "project_needs": """
+        doc_id TEXT NOT NULL, project_id TEXT NOT NULL, need_id TEXT NOT NULL,
+        linked_on TEXT NOT NULL, PRIMARY KEY (project_id, need_id)""",
+    "rounds": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL,
+        budget REAL NOT NULL, opens TEXT NOT NULL, closes TEXT NOT NULL, eligibility TEXT,
+        created_on TEXT NOT NULL, decided_on TEXT, decided_by TEXT, top INTEGER""",
+    "funding": """
+        doc_id TEXT NOT NULL, round_id TEXT NOT NULL, application_id TEXT NOT NULL,
+        amount REAL NOT NULL, rank INTEGER, PRIMARY KEY (round_id, application_id)""",
+    "applications": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, round_id TEXT NOT NULL, org_id TEXT NOT NULL,
+        project_id TEXT NOT NULL, amount REAL NOT NULL, plan TEXT, on_date TEXT NOT NULL,
+        recorded_by TEXT""",
+    "round_reviews": """
+        doc_id TEXT NOT NULL, application_id TEXT NOT NULL, reviewer_key TEXT NOT NULL,
+        reviewer TEXT NOT NULL, kind TEXT NOT NULL, scores TEXT NOT NULL, on_date TEXT NOT NULL,
+        recorded_by TEXT, PRIMARY KEY (application_id, reviewer_key)""",
+    "evaluations": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, application_id TEXT NOT NULL,
+        phase TEXT NOT NULL, method TEXT NOT NULL, result TEXT NOT NULL,
+        beneficiaries INTEGER NOT NULL, person_times INTEGER NOT NULL, findings TEXT,
+        deadline TEXT, on_date TEXT NOT NULL, evaluated_by TEXT""",
+    "payments": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, application_id TEXT NOT NULL,
+        amount REAL NOT NULL, on_date TEXT NOT NULL, note TEXT, recorded_by TEXT""",
+    "recoveries": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, application_id TEXT NOT NULL,
+        amount REAL NOT NULL, reason TEXT NOT NULL, on_date TEXT NOT NULL, recorded_by TEXT""",
+    "awards": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, org_id TEXT NOT NULL, year INTEGER NOT NULL,
+        title TEXT NOT NULL, amount REAL, recorded_by TEXT""",
+    "bank_accounts": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL,
+        org_id TEXT, created_on TEXT NOT NULL""",
+    "bank_entries": """
+        doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, person_id TEXT NOT NULL, kind TEXT NOT NULL,
+        hours REAL NOT NULL, on_date TEXT NOT NULL, month TEXT NOT NULL, org_id TEXT,
+        note TEXT, recorded_by TEXT""",
+}
+
 QUERY_TABLES: dict[str, str] = {
     "hubs": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT,
@@ -108,7 +159,8 @@ QUERY_TABLES: dict[str, str] = {
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, org_id TEXT NOT NULL, kind TEXT NOT NULL,
         start TEXT NOT NULL, end TEXT NOT NULL, last_day TEXT NOT NULL,
         monthly_value REAL NOT NULL, rent_charged REAL, standard_rent REAL,
-        hours_per_month REAL, approved_by TEXT, ended_on TEXT, end_reason TEXT""",
+        hours_per_month REAL, approved_by TEXT, ended_on TEXT, end_reason TEXT,
+        timebank INTEGER NOT NULL DEFAULT 0""",
     "service_hours": """
         doc_id TEXT NOT NULL, org_id TEXT NOT NULL, month TEXT NOT NULL, hours REAL NOT NULL,
         PRIMARY KEY (org_id, month)""",
@@ -156,6 +208,7 @@ QUERY_TABLES: dict[str, str] = {
     "conflicts": """
         doc_id TEXT NOT NULL, field TEXT NOT NULL, winner TEXT, candidates TEXT NOT NULL,
         PRIMARY KEY (doc_id, field)""",
+    **ROUND_TABLES,
 }
 
 INDEXES = """
@@ -178,6 +231,12 @@ CREATE INDEX IF NOT EXISTS activities_org ON activities (org_id, on_date, month_
 CREATE INDEX IF NOT EXISTS activities_date ON activities (on_date);
 CREATE INDEX IF NOT EXISTS visits_org ON visits (org_id, on_date);
 CREATE INDEX IF NOT EXISTS trainings_org ON trainings (org_id);
+CREATE INDEX IF NOT EXISTS needs_community ON needs (community_key);
+CREATE INDEX IF NOT EXISTS applications_round ON applications (round_id);
+CREATE INDEX IF NOT EXISTS applications_org ON applications (org_id);
+CREATE INDEX IF NOT EXISTS awards_org ON awards (org_id, year);
+CREATE INDEX IF NOT EXISTS bank_entries_person ON bank_entries (person_id, on_date);
+CREATE INDEX IF NOT EXISTS bank_entries_org ON bank_entries (org_id, month);
 """
 
 

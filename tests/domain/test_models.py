@@ -4,12 +4,14 @@ import pytest
 
 from incubator.domain.errors import DomainError
 from incubator.domain.models import (
-    RESIDENT_STAGES, CaseKind, InterviewOutcome, LegalStatus, PartyOrg, Role, SpaceKind, Stage,
-    WaiverKind, WarningStatus, label, parse_enum,
+    RESIDENT_STAGES, CaseKind, EvaluationMethod, EvaluationPhase, EvaluationResult,
+    InterviewOutcome, LegalStatus, NeedSource, PartyOrg, ReviewerKind, Role, ServiceArea,
+    SpaceKind, Stage, WaiverKind, WarningStatus, label, parse_enum,
 )
 
 ALL_ENUMS = [LegalStatus, Stage, PartyOrg, WaiverKind, SpaceKind, Role, InterviewOutcome,
-             WarningStatus, CaseKind]
+             WarningStatus, CaseKind, ServiceArea, NeedSource, ReviewerKind, EvaluationPhase,
+             EvaluationMethod, EvaluationResult]
 
 
 @pytest.mark.parametrize("member,value,zh", [
@@ -25,6 +27,8 @@ ALL_ENUMS = [LegalStatus, Stage, PartyOrg, WaiverKind, SpaceKind, Role, Intervie
     (SpaceKind.ROOM, "room", "独立房间"), (SpaceKind.DESK, "desk", "工位"),
     (SpaceKind.SHARED, "shared", "共享空间"),
     (Role.HUB, "hub", "孵化中心"), (Role.FIELD, "field", "社工/督导"), (Role.VIEWER, "viewer", "只读"),
+    (Role.EVALUATOR, "evaluator", "第三方评估机构"), (ServiceArea.MUTUAL_AID, "mutual-aid", "邻里互助"),
+    (NeedSource.SALON, "salon", "书记沙龙"), (EvaluationPhase.MID, "mid", "中期评估"),
     (InterviewOutcome.RECTIFIED, "rectified", "整改到位"), (InterviewOutcome.EXIT, "exit", "责令退出"),
     (WarningStatus.FAILED, "failed", "整改不到位，应责令退出"),
     (WarningStatus.RECTIFIED, "rectified", "整改到位"),

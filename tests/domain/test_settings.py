@@ -22,6 +22,10 @@ DEFAULTS = {
     "archive_items": "charter=章程,rules=规章制度,members=会员名册,minutes=会议记录,"
                      "activities=活动记录,finance=财务管理,party=党建与学习记录,"
                      "self-evaluation=自评报告",
+    # venture-philanthropy rounds (issue 15)
+    "round_criteria": "need=30,design=25,capacity=20,budget=15,sustainability=10",
+    "round_reviewer_weights": "expert=50,resident=25,official=25",
+    "round_priority_bonus": 5.0, "round_pass_score": 60.0,
 }
 
 

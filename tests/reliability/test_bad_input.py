@@ -1,7 +1,10 @@
 """Every CLI command with empty, huge, malformed, out-of-range and non-UTF-8 input:
 a plain message, a non-zero exit, and the replica unchanged."""
 
+import functools
+
 import pytest
+import typer.testing
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -47,6 +50,15 @@ def argv_for(path, command, value: str) -> list[str]:
         else:
             argv += [param.opts[0], value]
     return argv
+
+
+@pytest.fixture(scope="module", autouse=True)
+def command_built_once():
+    """Typer builds the whole Click command tree again at every `invoke` (about 0.4 s,
+    most of a call here): build it once for the module's ~500 invocations."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", functools.cache(get_command))
+        yield
 
 
 @pytest.fixture(scope="module")

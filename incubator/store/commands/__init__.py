@@ -31,6 +31,7 @@ from .portable import PortableCommands
 from .base import StaleEdit
 from .records import RecordCommands
 from .reviews import ReviewCommands
+from .rounds import RoundCommands, TimebankCommands
 from .scores import ScoreCommands, ScoreEntry
 from .waivers import WaiverCommands
 from .warnings import ORDERED_EXIT_REASON, WarningCommands
@@ -42,7 +43,8 @@ __all__ = ["ActivityEntry", "GraduationRefused", "ORDERED_EXIT_REASON", "RosterI
 
 class Store(NetworkCommands, ImportCommands, OrganizationCommands, ScoreCommands,
             WarningCommands, LeavingCommands, HubCommands, ReviewCommands, WaiverCommands,
-            RecordCommands, FieldworkCommands, CategoryCommands, PortableCommands):
+            RecordCommands, FieldworkCommands, CategoryCommands, PortableCommands,
+            RoundCommands, TimebankCommands):
     """The replica's write API: every command, plus opening and maintaining the file."""
 
     @classmethod

@@ -16,13 +16,16 @@ class WaiverCommands(Commands):
     def add_waiver(self, org: str, kind: str, start: str, end: str,
                    monthly_value: float | None = None, hours_per_month: float | None = None,
                    approved_by: str | None = None, *, rent_charged: float | None = None,
-                   standard_rent: float | None = None) -> str:
-        """Grant a waiver approved by a person (named; never this device's name)."""
+                   standard_rent: float | None = None, timebank: bool = False) -> str:
+        """Grant a waiver approved by a person (named; never this device's name); a
+        service-for-rent waiver may count its volunteers' time-bank hours (`timebank`)."""
         org_id = queries.resolve_org(self.db, org)
         waiver_kind = parse_enum(WaiverKind, kind)
         start_date, end_date = parse_date(start), parse_date(end)
         value = waivers.waiver_value(waiver_kind, monthly_value, rent_charged, standard_rent)
         waivers.validate_waiver(waiver_kind, start_date, end_date, value, hours_per_month)
+        if timebank and waiver_kind != WaiverKind.SERVICE_FOR_RENT:
+            raise DomainError("Only a service-for-rent waiver counts time-bank hours")
         approver = organization.clean_text(approved_by, N_("Approved by"), 40, required=True)
         if approver == self.replica.identity.device_name:
             raise DomainError("Approved by names the person who approved the waiver, not this "
@@ -34,6 +37,8 @@ class WaiverCommands(Commands):
                   "approved_by": approver}
         if waiver_kind == WaiverKind.LOW_RENT:
             record.update(rent_charged=float(rent_charged), standard_rent=float(standard_rent))
+        if timebank:
+            record["timebank"] = True
         self.replica.change(org_doc(org_id), "Granted a waiver: {kind}",
                             {"kind": {"msgid": english_label(waiver_kind)}},
                             lambda ed: set_all(ed, {("waivers", waiver_id): record}))

@@ -56,3 +56,19 @@ __all__ = [
     "waivers", "with_conflicts", "year_scores10",
     "activity_keys", "departures", "register_counts", "roster_records",
 ]
+
+from .rounds import (  # noqa: E402 (venture-philanthropy rounds, awards, the time bank)
+    Column, Sheet, Standing, application, applications, awards, bank_accounts, bank_entries,
+    domain_evaluations, evaluations, find_person, library, money, needs, needs_document, ranking_rows,
+    resolve_application, resolve_need, resolve_person, resolve_project, resolve_round,
+    reviews_of, round_export, round_named, round_rules, round_summary, rounds, standing,
+    timebank_hours, totals, warning_bar,
+)
+
+__all__ += [
+    "Column", "Sheet", "Standing", "application", "applications", "awards", "bank_accounts",
+    "bank_entries", "domain_evaluations", "evaluations", "find_person", "library", "money", "needs",
+    "needs_document", "ranking_rows", "resolve_application", "resolve_need", "resolve_person", "resolve_project",
+    "resolve_round", "reviews_of", "round_export", "round_named", "round_rules",
+    "round_summary", "rounds", "standing", "timebank_hours", "totals", "warning_bar",
+]

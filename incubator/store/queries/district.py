@@ -30,7 +30,7 @@ DIMENSIONS = {
     RankDimension.ACTIVITY: ("activity_rate", "person_times_rate"),
     RankDimension.STANDARDIZATION: ("archives", "monthly_avg", "stars"),
     RankDimension.COVERAGE: ("places", "beneficiaries"),
-    RankDimension.INFLUENCE: ("person_times", "hours"),
+    RankDimension.INFLUENCE: ("person_times", "hours", "awards"),
 }
 
 
@@ -119,6 +119,10 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
         monthly AS MATERIALIZED (
           SELECT org_id, avg(score10) AS average FROM scores
           WHERE month >= substr(:first_day, 1, 7) GROUP BY org_id),
+        honours AS MATERIALIZED (
+          SELECT org_id, count(*) AS awards FROM awards
+          WHERE year BETWEEN CAST(substr(:first_day, 1, 4) AS INTEGER)
+            AND CAST(substr(:today, 1, 4) AS INTEGER) GROUP BY org_id),
         raw AS MATERIALIZED (
           SELECT o.id,
             coalesce(acts.weighted, 0) * {window} / (o.k * {window} - o.k * (o.k - 1) / 2.0)
@@ -129,18 +133,20 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
             coalesce(monthly.average, 0) AS monthly_avg, coalesce(o.stars, 0) AS stars,
             coalesce(acts.places, 0) AS places,
             coalesce(acts.beneficiaries, 0) AS beneficiaries,
-            coalesce(acts.person_times, 0) AS person_times, coalesce(acts.hours, 0) AS hours
+            coalesce(acts.person_times, 0) AS person_times, coalesce(acts.hours, 0) AS hours,
+            coalesce(honours.awards, 0) AS awards
           FROM (SELECT id, stars, {k} AS k FROM organizations o) o
           LEFT JOIN acts ON acts.org_id = o.id
           LEFT JOIN archives ON archives.org_id = o.id
-          LEFT JOIN monthly ON monthly.org_id = o.id),
+          LEFT JOIN monthly ON monthly.org_id = o.id
+          LEFT JOIN honours ON honours.org_id = o.id),
         means AS MATERIALIZED (SELECT {means} FROM raw)
         SELECT o.id, o.name, o.hub_id, h.name AS hub, o.town, o.village, o.area,
           {raw_dimensions},
           round(r.activity_rate, 3) AS activity_rate,
           round(r.person_times_rate, 1) AS person_times_rate, round(r.archives, 1) AS archives,
           round(r.monthly_avg, 2) AS monthly_avg, r.stars, r.places, r.beneficiaries,
-          r.person_times, r.hours
+          r.person_times, r.hours, r.awards
         FROM raw r JOIN means m JOIN organizations o ON o.id = r.id
         LEFT JOIN hubs h ON h.id = o.hub_id""",
                  {"this_index": month_index(this_month), "first_day": first_day,

@@ -16,10 +16,11 @@ from ...domain.models import WaiverKind
 from ...domain.months import parse_date
 from .base import RESIDENT_SQL, Row, rows, value, where
 from .network import settings_timeline
+from .rounds import timebank_hours
 
 WAIVER_COLUMNS = """w.id, w.org_id, o.name AS org_name, h.name AS hub, w.kind, w.start, w.end,
     w.last_day, w.monthly_value, w.rent_charged, w.standard_rent, w.hours_per_month,
-    w.approved_by, w.ended_on, w.end_reason"""
+    w.approved_by, w.ended_on, w.end_reason, w.timebank"""
 
 
 def waivers(db, today: date, *, expiring_within: int | None = None,
@@ -99,20 +100,29 @@ def service_org_options(db) -> list[tuple[str, str]]:
 def service_ledger(db, today: date, org_id: str | None = None) -> list[Row]:
     """Hours owed against hours delivered, month by month, for every service-for-rent
     waiver of a resident organization, with totals that add up
-    (owed − delivered = shortfall − surplus)."""
+    (owed − delivered = shortfall − surplus). Hours delivered are those logged plus, when
+    the waiver says so (`timebank`), the time-bank hours its volunteers deposited through
+    the organization that month (`from_timebank`: how many of them)."""
     delivered_by_org: dict[str, dict[str, float]] = {}
     clause, params = where(("org_id = ?", [org_id] if org_id else None))
     for r in db.query(f"SELECT org_id, month, hours FROM service_hours {clause}", params):
         delivered_by_org.setdefault(r["org_id"], {})[r["month"]] = r["hours"]
+    banked = timebank_hours(db, org_id)
     timeline = settings_timeline(db)
     out = []
     for waiver in waivers(db, today, org_id=org_id, residents=True):
         if waiver["kind"] != WaiverKind.SERVICE_FOR_RENT or waiver["start"] > waiver["last_day"]:
             continue
+        logged = delivered_by_org.get(waiver["org_id"], {})
+        extra = banked.get(waiver["org_id"], {}) if waiver["timebank"] else {}
+        delivered = {month: logged.get(month, 0.0) + extra.get(month, 0.0)
+                     for month in {*logged, *extra}}
         months = waiver_rules.service_ledger(
             parse_date(waiver["start"]), parse_date(waiver["last_day"]),
-            waiver["hours_per_month"] or 0, delivered_by_org.get(waiver["org_id"], {}), today,
+            waiver["hours_per_month"] or 0, delivered, today,
             lambda month: timeline.at(month).service_surplus_carries_over)
         totals = waiver_rules.ledger_totals(months)
-        out.append({**waiver, **asdict(totals), "months": [asdict(r) for r in months]})
+        counted = {row.month for row in months}
+        out.append({**waiver, **asdict(totals), "months": [asdict(r) for r in months],
+                    "from_timebank": sum(h for m, h in extra.items() if m in counted)})
     return out
