@@ -426,15 +426,9 @@ def timebank_ledger(
                                 else _("drawn")))
 
 
-# -- the export --------------------------------------------------------------------------
+# -- the export (`export round ROUND`, registered with the other reports in cli/sheets.py) --
 
-export_app = group("export", "Exports (a round's sheets for now).")
-
-
-@command(export_app, "round")
-def export_round(ctx: typer.Context, round_: RoundArg,
-                 out: Annotated[Path, typer.Option("--out", help="The CSV file to write (UTF-8 with BOM, one block per sheet).")]
-                 ) -> None:
+def export_round(ctx: typer.Context, round_: str, out: Path) -> None:
     """Write a round's needs, library, applications, review scores, funded list (立项公示),
     phase results and beneficiaries."""
     store = open_store(ctx)

@@ -17,6 +17,7 @@ from ..store import queries
 from ..store.commands.imports import CREATE, REJECT, SAME, UPDATE, RosterImport
 from .args import JsonFlag
 from .output import print_json, print_table, wants_json
+from .rounds import export_round
 from .root import EXIT_BAD_INPUT, app, command, group, open_store, session
 
 import_app = group("import", "Spreadsheets in: rosters, score sheets, activities, a whole replica.")
@@ -117,13 +118,16 @@ def import_orgs(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-export_help = "Write a report as XLSX (or CSV): " + ", ".join(REPORTS) + "; or all (every table and document)."
+export_help = ("Write a report as XLSX (or CSV): " + ", ".join(REPORTS) + "; round ROUND (a "
+               "round's sheets, CSV); or all (every table and document).")
 
 
 @command(app, "export", help=export_help)
 def export(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The report: " + ", ".join(REPORTS) + ", or all.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The report: " + ", ".join(REPORTS) + ", round, or all.")],
+    round_: Annotated[Optional[str], typer.Argument(metavar="ROUND", help="For round: the round.")] = None,
+    *,
     out: Annotated[Path, typer.Option("--out", help="The file to write (for all: a folder).")],
     hub: Annotated[Optional[str], typer.Option("--hub", help="Only this hub.")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="The year (stars, graduation, summary).")] = None,
@@ -132,6 +136,12 @@ def export(
     blank: Annotated[bool, typer.Option("--blank", help="score-sheet: an empty form even where scores are entered.")] = False,
 ) -> None:
     """Write a report as a spreadsheet the bureau can print as it is."""
+    if name == "round":
+        if round_ is None:
+            raise DomainError("export round needs the round: export round ROUND --out FILE")
+        return export_round(ctx, round_, out)
+    if round_ is not None:
+        raise DomainError("Only export round takes a second argument")
     store = open_store(ctx)
     if name == "all":
         if any(value for value in (hub, year, month, blank)) or file_format != "xlsx":

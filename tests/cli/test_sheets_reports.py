@@ -167,11 +167,11 @@ class TestReports:
     def test_occupancy(self, replica, tmp_path):
         book = export(tmp_path, "occupancy")
         header, rows = table(book["空间明细"])
-        assert "使用组织" in header and len(rows) == 4 and rows[-1]["面积（㎡）"] == 75
+        assert "使用组织" in header and len(rows) == 4 and rows[-1]["面积（平方米）"] == 75
         assert {r["空间"]: r["使用组织"] for r in rows[:-1]} == {
             "101室": "桂花社区书画社", "工位1": None, "201室": "夕阳红合唱团"}
         totals = table(book["按孵化中心"])[1][-1]
-        assert (totals["空间数"], totals["已占用"], totals["面积（㎡）"], totals["已用面积（㎡）"],
+        assert (totals["空间数"], totals["已占用"], totals["面积（平方米）"], totals["已用面积（㎡）"],
                 totals["空闲面积（㎡）"]) == (3, 2, 75, 70, 5)
 
     def test_waivers(self, replica, tmp_path):
