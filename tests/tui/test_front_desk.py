@@ -6,7 +6,7 @@ input naming the field and writing nothing."""
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import DataTable, Input, Label, Select
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from incubator.screens.actions import DETAIL_ACTIONS
 from incubator.screens.app import IncubatorApp
@@ -298,7 +298,7 @@ class TestScores:
             await pilot.press("escape")
             await pilot.press("delete")
             await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-            question = str(app.screen.query_one("#question", Label).render())
+            question = str(app.screen.query_one("#consequences", Static).render())
             assert score["month"] in question and "工作计划 1" in question
             await pilot.press("enter")   # Cancel has the focus: nothing deleted
             await until(pilot, lambda: app.screen is detail)
