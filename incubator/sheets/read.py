@@ -28,12 +28,15 @@ class Sheet:
 
 def read_sheets(path: Path) -> list[Sheet]:
     """Every sheet of an XLSX file, or the one table of a CSV file."""
-    if not path.is_file():
-        raise DomainError("No file {path}", path=str(path))
-    if path.stat().st_size > MAX_BYTES:
-        raise DomainError("{path} is too large to import (over 200 MB)", path=str(path))
-    with open(path, "rb") as handle:
-        magic = handle.read(4)
+    try:  # a name the system refuses (too long, say) is a missing file too
+        if not path.is_file():
+            raise DomainError("No file {path}", path=str(path))
+        if path.stat().st_size > MAX_BYTES:
+            raise DomainError("{path} is too large to import (over 200 MB)", path=str(path))
+        with open(path, "rb") as handle:
+            magic = handle.read(4)
+    except OSError:
+        raise DomainError("No file {path}", path=str(path)) from None
     if magic.startswith(b"PK"):
         return _read_xlsx(path)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") or magic.startswith(b"\xd0\xcf\x11\xe0"):
