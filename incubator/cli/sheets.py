@@ -132,25 +132,28 @@ def export(
     hub: Annotated[Optional[str], typer.Option("--hub", help="Only this hub.")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="The year (stars, graduation, summary).")] = None,
     month: Annotated[Optional[str], typer.Option("--month", help="YYYY-MM (score-sheet, waivers).")] = None,
-    file_format: Annotated[str, typer.Option("--format", help="xlsx (default) or csv.")] = "xlsx",
+    file_format: Annotated[Optional[str], typer.Option("--format", help="xlsx (default) or csv.")] = None,
     blank: Annotated[bool, typer.Option("--blank", help="score-sheet: an empty form even where scores are entered.")] = False,
 ) -> None:
     """Write a report as a spreadsheet the bureau can print as it is."""
+    selected = any(value for value in (hub, year, month, blank))
     if name == "round":
         if round_ is None:
             raise DomainError("export round needs the round: export round ROUND --out FILE")
+        if selected or file_format not in (None, "csv"):
+            raise DomainError("export round takes only the round and --out (it writes CSV)")
         return export_round(ctx, round_, out)
     if round_ is not None:
         raise DomainError("Only export round takes a second argument")
     store = open_store(ctx)
     if name == "all":
-        if any(value for value in (hub, year, month, blank)) or file_format != "xlsx":
+        if selected or file_format is not None:
             raise DomainError("export all takes only --out (a folder)")
         counts = exports.export_all(store, out)
         typer.echo(_("Written to {path}: {tables} tables, {documents} documents").format(
             path=out, **counts))
         return
-    written = exports.export_report(store, name, out, file_format=file_format, hub=hub,
+    written = exports.export_report(store, name, out, file_format=file_format or "xlsx", hub=hub,
                                     year=year, month=month, blank=blank)
     for path in written:
         typer.echo(_("Written: {path}").format(path=path))

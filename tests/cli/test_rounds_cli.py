@@ -213,6 +213,20 @@ class TestTheWholeRound:
         header, *results = sheets["评估结果"]
         assert [r[header.index("结果")] for r in results].count("限期整改") == 1
 
+    def test_the_round_export_refuses_options_it_would_ignore(self, built, tmp_path):
+        """It writes CSV: an .xlsx asked for, or a hub or month, would be silently dropped."""
+        target = tmp_path / "round.xlsx"
+        for extra in (("--format", "xlsx"), ("--hub", "x"), ("--month", "2025-10")):
+            code, _out, err = run("export", "round", built["round"], "--out", target, *extra,
+                                  ok=False)
+            assert code == 2 and "只需写明轮次和 --out" in err and not target.exists()
+        code, _out, err = run("--lang", "en", "export", "round", built["round"], "--out",
+                              target, "--format", "xlsx", ok=False)
+        assert code == 2 and "takes only the round and --out" in err
+        run("export", "round", built["round"], "--out", tmp_path / "round.csv",
+            "--format", "csv")
+        assert "立项公示" in read_sheets(tmp_path / "round.csv")
+
     def test_the_five_star_organization_s_priority_is_in_the_ranking_s_reasons(self, built):
         ranked = {r["org_id"]: r for r in as_json("round", "rank", built["round"])}
         starred = ranked[built["starred"]]
