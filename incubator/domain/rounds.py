@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from .errors import N_, DomainError, Text
 from .models import EvaluationPhase, EvaluationResult, ReviewerKind, english_label, parse_enum
 from .months import parse_date
+from .names import name_key
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -99,7 +100,7 @@ def parse_criteria(text: object) -> tuple[Criterion, ...]:
                               key=key)
         zh = label if colon else known[0]
         en = known[1] if known and zh == known[0] else zh
-        if any(key == c.key or zh == c.zh for c in found):
+        if any(key == c.key or name_key(zh) == name_key(c.zh) for c in found):
             raise DomainError("Criterion {key} ({label}) is listed twice", key=key, label=zh)
         found.append(Criterion(key, weight, zh, en))
     if not found or len(found) > MAX_CRITERIA:

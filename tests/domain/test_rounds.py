@@ -44,6 +44,9 @@ class TestCriteria:
         ("need=30,design=60", "add up to 100"), ("need=0,design=100", "weight above 0"),
         ("red=100", "needs a label"), ("need=50,need=50", "twice"), ("", "empty"),
         ("Need=100", "lower-case"),
+        # two labels a reviewer cannot tell apart: full-width, a space, traditional script
+        ("a=50:党建引领,b=50:党建 引领", "twice"), ("a=50:团队能力,b=50:團隊能力", "twice"),
+        ("a=50:Plan,b=50:Ｐｌａｎ", "twice"),
     ])
     def test_malformed_criteria_are_refused(self, text, words):
         assert words in refused(rounds.parse_criteria, text)
