@@ -16,6 +16,7 @@ import csv
 import functools
 import io
 import os
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -293,15 +294,19 @@ def _csv_cell(kind: str, value: Any) -> str:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all (a temporary file renamed into place)."""
-    temporary = path.with_name(f".{path.name}.partial")
+    """Write `data` to `path` whole or not at all: a temporary file of this write's own (two
+    exports to one file never write into the same one) renamed into place."""
+    temporary: Path | None = None
     try:
-        with open(temporary, "wb") as handle:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".partial", delete=False) as handle:
+            temporary = Path(handle.name)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise DomainError("Cannot write {path}: {error}", path=str(path),
                           error=error.strerror or str(error)) from None

@@ -225,6 +225,16 @@ class TestReports:
 
 
 class TestReproducible:
+    def test_an_export_beside_another_writers_temporary_file_is_written_whole(
+            self, replica, tmp_path):
+        """Two exports to one file at once used to write into the same `.NAME.partial`:
+        here the other writer's temporary file stands where that name was."""
+        (tmp_path / ".zombies.xlsx.partial").mkdir()
+        book = export(tmp_path, "zombies")
+        assert book.sheetnames == ["僵尸组织"]
+        assert sorted(p.name for p in tmp_path.glob("*zombies*")) == [
+            ".zombies.xlsx.partial", "zombies.xlsx"]
+
     def test_the_same_replica_gives_the_same_bytes(self, replica, tmp_path, isolated_home):
         run("export", "waivers", "--out", tmp_path / "w.csv", "--format", "csv")
         assert sorted(p.name for p in tmp_path.glob("w-*.csv")) == [
