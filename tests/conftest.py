@@ -4,6 +4,7 @@ import functools
 import os
 import random
 import shutil
+import tempfile
 from datetime import datetime, timezone
 
 import pytest
@@ -45,6 +46,23 @@ def pytest_configure(config):
     randomly drawn cases."""
     if not hasattr(config, "workerinput"):
         os.environ.setdefault("INCUBATOR_SEED", str(random.SystemRandom().randrange(10**9)))
+        keep_bytecode_outside_the_tree()
+
+
+def keep_bytecode_outside_the_tree() -> None:
+    """When the environment turns Python's bytecode cache off (PYTHONDONTWRITEBYTECODE),
+    the workers and every `incubator` process a test starts (hundreds) would compile the
+    whole package again, 0.3 s of CPU each: they share a cache in the temporary folder
+    instead, which keeps the source tree as clean as the setting asks. Inherited, like
+    the seed."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE") or os.environ.get("PYTHONPYCACHEPREFIX"):
+        return
+    cache = os.path.join(tempfile.gettempdir(), f"incubator-tests-bytecode-{os.getuid()}")
+    os.makedirs(cache, mode=0o700, exist_ok=True)
+    if os.stat(cache).st_uid != os.getuid():  # someone else's folder: compile as before
+        return
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    os.environ["PYTHONPYCACHEPREFIX"] = cache
 
 
 def pytest_report_header(config):
