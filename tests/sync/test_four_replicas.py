@@ -1,5 +1,6 @@
 """Acceptance: four replicas as separate processes on 127.0.0.1, synced in a ring."""
 
+import functools
 import json
 import os
 import signal
@@ -46,9 +47,12 @@ class Device:
     def json(self, *args: str):
         return json.loads(self.run("--json", *args))
 
+    @functools.cache
     def card(self) -> str:
+        """The device's card, asked once (a card and an ID never change)."""
         return self.run("device", "card", "--address", self.address).strip()
 
+    @functools.cache
     def device_id(self) -> str:
         return self.run("device", "id").strip()
 
@@ -57,6 +61,8 @@ class Device:
             [sys.executable, "-m", "incubator.cli", "sync", "serve", "--listen", self.address,
              "--no-announce"], env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True)
+
+    def wait_until_serving(self) -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with socket.socket() as probe:
@@ -101,6 +107,8 @@ def test_four_replicas_converge_in_a_ring(devices):
         a.run("member", "add", device.card(), "--role", role)
     for device in devices.values():
         device.serve()
+    for device in devices.values():  # the four start side by side
+        device.wait_until_serving()
     for device in (b, c, d):
         device.run("sync", "now", "--peer", a.device_id())
 
