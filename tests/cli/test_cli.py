@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from incubator.cli import app
 from incubator.store.home import replica_path
 
+from ..conftest import built_home, copy_home
+
 runner = CliRunner()
 FULL = ["--item", "plan=2", "--item", "cleanliness=2", "--item", "activities=2",
         "--item", "archives=2", "--item", "party=2"]
@@ -36,13 +38,25 @@ def dump_hash(home) -> str:
     return digest
 
 
-@pytest.fixture
-def network(isolated_home):
+def make_network() -> str:
+    """A new network with one organization, as a person types it; the organization's id."""
     run("init", "--hub-name", "阳光孵化中心", "--device-name", "前台电脑")
-    org = run("org", "add", "--name", "桂花社区书画社", "--category", "文化艺术",
-              "--hub", "阳光孵化中心", "--entered", "2024-03-15",
-              "--status", "registered").stdout.strip()
-    return org
+    return run("org", "add", "--name", "桂花社区书画社", "--category", "文化艺术",
+               "--hub", "阳光孵化中心", "--entered", "2024-03-15",
+               "--status", "registered").stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def network_template(tmp_path_factory):
+    """`make_network` once per run (creating a replica costs syncs to disk), for each test
+    to copy: every test still has a network of its own, as that device."""
+    return built_home(tmp_path_factory, "network", make_network)
+
+
+@pytest.fixture
+def network(network_template, isolated_home):
+    """A copy of the network in this test's home; the organization's id."""
+    return copy_home(network_template, isolated_home)
 
 
 class TestInit:

@@ -7,16 +7,15 @@ exits and waivers, the review's refusals, and the reports' words.
 import pytest
 
 from ..conftest import built_home, copy_home
-from .test_cli import FULL, LOW, dump_hash, run, run_json
+from .test_cli import FULL, LOW, dump_hash, network_template, run, run_json  # noqa: F401
 
 HUB = "阳光孵化中心"
 
 
 @pytest.fixture
-def org(isolated_home):
-    run("init", "--hub-name", HUB, "--device-name", "前台电脑")
-    return run("org", "add", "--name", "桂花社区书画社", "--category", "文化艺术",
-               "--hub", HUB, "--entered", "2024-03-15", "--status", "registered").stdout.strip()
+def org(network_template, isolated_home):
+    """A network (hub 阳光孵化中心) with one organization, 桂花社区书画社: its id."""
+    return copy_home(network_template, isolated_home)
 
 
 def on(monkeypatch, day: str) -> None:
