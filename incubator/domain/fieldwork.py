@@ -11,7 +11,7 @@ from datetime import date
 
 from .errors import N_, DomainError, Text
 from .months import parse_date
-from .organization import clean_text
+from .fields import ACTIVITY_KIND, ACTIVITY_TITLE, EVIDENCE_NOTE, PLACE
 
 MAX_COUNT = 1_000_000
 MAX_HOURS = 100_000.0
@@ -62,12 +62,12 @@ def clean_activity(title: object, kind: object, place: object, participants: obj
                    note: object) -> dict:
     """The fields of one activity record (its date is checked by `record_date`)."""
     return {
-        "title": clean_text(title, N_("Title"), 100, required=True),
-        "kind": clean_text(kind, N_("Kind"), 20),
-        "place": clean_text(place, N_("Place"), 100),
+        "title": ACTIVITY_TITLE.clean(title, required=True),
+        "kind": ACTIVITY_KIND.clean(kind),
+        "place": PLACE.clean(place),
         "participants": clean_count(participants, N_("Participants")),
         "beneficiaries": clean_count(beneficiaries, N_("Beneficiaries")),
         "person_times": clean_count(person_times, N_("Service person-times")),
         "hours": clean_hours(hours),
-        "note": clean_text(note, N_("Evidence note"), 1000),
+        "note": EVIDENCE_NOTE.clean(note),
     }

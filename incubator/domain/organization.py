@@ -8,8 +8,11 @@ from .errors import DomainError, Text
 from .models import Stage, english_label
 from .names import clean_display_name, name_key
 
-NAME_MAX_CHARS = 80
-_PHONE = re.compile(r"[0-9+\- ]{3,20}")
+NAME_MAX_CHARS = 80  # an organization's or a hub's name
+SPACE_NAME_MAX_CHARS = 40
+PHONE_MAX_CHARS = 20
+MEMBERS_MAX = 100_000
+_PHONE = re.compile(rf"[0-9+\- ]{{3,{PHONE_MAX_CHARS}}}")
 ALLOWED_EDITS = {
     Stage.APPLICANT: {Stage.STARTUP},
     Stage.STARTUP: {Stage.GROWTH},
@@ -81,7 +84,7 @@ def clean_member_count(value: object) -> int:
         count = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
         count = -1
-    if isinstance(value, bool) or not 0 <= count <= 100_000:
+    if isinstance(value, bool) or not 0 <= count <= MEMBERS_MAX:
         raise DomainError("Member count {value} must be a whole number from 0 to 100000",
                           value=str(value)[:20])
     return count

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from datetime import date
 
 from .credit_code import check_form_agrees, parse_credit_code
-from .errors import N_, DomainError
+from .errors import DomainError
 from .models import LegalStatus, OrgForm
-from .organization import clean_text
+from .fields import FILING_NUMBER
 
 # the profile fields of the register, beside those every organization has
 REGISTER_FIELDS = ("area", "town", "village", "credit_code", "filing_number", "registered_on",
@@ -30,7 +30,7 @@ def clean_credit_code(text: object) -> str:
 
 def clean_filing_number(text: object) -> str:
     """A filing number (备案编号) as written on the filing record, one line; empty clears it."""
-    number = clean_text(text, N_("Filing number"), 40)
+    number = FILING_NUMBER.clean(text)
     if "\n" in number:
         raise DomainError("The filing number must be one line")
     return number

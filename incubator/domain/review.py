@@ -42,11 +42,27 @@ def rating_text(level: int, scale: str = "five-star") -> Text:
     return Text(rating_label(level, scale))
 
 
-def _check(value: float, name: str) -> float:
-    if not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= 100:
+EVALUATIONS = (("self", N_("self-evaluation")), ("peer", N_("peer evaluation")),
+               ("public", N_("public evaluation")))  # (key, msgid of its name)
+
+
+def check_evaluation(value: object, name: str, typed: str | None = None) -> float:
+    """One evaluation: a number from 0 to 100; `name` is its msgid (`typed`: the text it
+    was read from, named in the refusal)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or \
+            not math.isfinite(value) or not 0 <= value <= 100:
         raise DomainError("The {name} is {value}, out of range 0–100",
-                          name=Text(name), value=value)
+                          name=Text(name), value=(typed or str(value))[:20])
     return float(value)
+
+
+def parse_evaluation(text: str, name: str) -> float:
+    """An evaluation typed in the review form, checked as a stored one is."""
+    try:
+        number: object = float(text)
+    except ValueError:
+        number = None
+    return check_evaluation(number, name, text)
 
 
 def _round_half_up(value: float) -> float:
@@ -82,9 +98,10 @@ def compute_review(monthly_scores10: Sequence[float], self_score: float, peer_sc
     if not isinstance(party_ok, bool):
         raise DomainError("Party-building compliance is asked for every review: "
                           "answer yes or no (party building comes first)")
-    self_score = _check(self_score, N_("self-evaluation"))
-    peer_score = _check(peer_score, N_("peer evaluation"))
-    public_score = _check(public_score, N_("public evaluation"))
+    names = dict(EVALUATIONS)
+    self_score = check_evaluation(self_score, names["self"])
+    peer_score = check_evaluation(peer_score, names["peer"])
+    public_score = check_evaluation(public_score, names["public"])
     monthly = 10 * sum(monthly_scores10) / len(monthly_scores10) if monthly_scores10 else 0.0
     weights = (settings.review_weight_monthly, settings.review_weight_self,
                settings.review_weight_peer, settings.review_weight_public)

@@ -133,17 +133,28 @@ def score_total(version: RubricVersion, values: Mapping[str, float]) -> float:
     for item in version.items:
         if item.key not in values:
             raise DomainError("Missing score for {item}", item=item.label)
-        total += check_value(item, values[item.key])
+        total += check_item_score(item, values[item.key])
     return round(total, 4)
 
 
-def check_value(item: RubricItem, value: object) -> float:
-    """One item's value, refused unless it is a number from 0 to the item's maximum."""
+def check_item_score(item: RubricItem, value: object, typed: str | None = None) -> float:
+    """One item's score: a number from 0 to the item's maximum (`typed`: the text it was
+    read from, named in the refusal)."""
     if not isinstance(value, (int, float)) or isinstance(value, bool) or \
             not math.isfinite(value) or not 0 <= value <= item.maximum:
         raise DomainError("Score {value} for {item} is out of range 0–{maximum}",
-                          value=value, item=item.label, maximum=item.maximum)
+                          value=(typed or str(value))[:20], item=item.label,
+                          maximum=f"{item.maximum:g}")
     return value
+
+
+def parse_item_score(item: RubricItem, text: str) -> float:
+    """A score typed in a cell, checked as a stored one is."""
+    try:
+        number: object = float(text)
+    except ValueError:
+        number = None
+    return check_item_score(item, number, text)
 
 
 def ten_point(total: float, max_total: float) -> float:

@@ -193,7 +193,7 @@ def import_scores(store: Store, path: Path, month: str) -> ScoreImport:
                 try:
                     if roster.is_blank(value):
                         raise DomainError("Missing score for {item}", item=item.label)
-                    values[item.key] = rubric.check_value(item, _number(value))
+                    values[item.key] = rubric.check_item_score(item, _number(value))
                 except ValueError as error:
                     text = error.text if isinstance(error, DomainError) else Text(N_(
                         "{value} is not a number"), {"value": roster.cell_text(value)[:20]})

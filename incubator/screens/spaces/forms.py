@@ -14,7 +14,7 @@ from ...domain.models import SpaceKind
 from ...domain.organization import NAME_MAX_CHARS
 from ...i18n import N_, _, language
 from ...store import queries
-from ...store.commands.hubs import SPACE_NAME_MAX_CHARS
+from ...domain.organization import SPACE_NAME_MAX_CHARS
 from ..widgets.form import Field, FormScreen, RecordForm
 from ..widgets.pickers import DateInput, enum_select
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...domain import archives, fieldwork, organization
+from ...domain import archives, fieldwork, fields
 from ...domain.docids import org_doc
 from ...domain.errors import N_, DomainError
 from ...domain.models import ArchiveState, VisitPurpose, english_label, parse_enum
@@ -97,9 +97,9 @@ class FieldworkCommands(Commands):
             visit_id = self._new_id()
             record = {
                 "on": day, "purpose": parse_enum(VisitPurpose, entry.purpose).value,
-                "findings": organization.clean_text(entry.findings, N_("Findings"), 2000,
+                "findings": fields.FINDINGS.clean(entry.findings,
                                                     required=True),
-                "follow_up": organization.clean_text(entry.follow_up, N_("Follow-up"), 1000),
+                "follow_up": fields.FOLLOW_UP.clean(entry.follow_up),
                 "by": self.replica.identity.device_name,
                 "checks": json.dumps({k: v.value for k, v in checks.items()}, sort_keys=True),
             }
@@ -133,7 +133,7 @@ class FieldworkCommands(Commands):
             raise DomainError("Name at least one organization that attended (--org)")
         day = [self._dated(org_id, on, N_("A training"))[1] for org_id in org_ids][0]
         record = {"on": day,
-                  "topic": organization.clean_text(topic, N_("Topic"), 100, required=True),
+                  "topic": fields.TOPIC.clean(topic, required=True),
                   "people": fieldwork.clean_count(people, N_("People attending")),
                   "organizations": len(org_ids)}
         training_id = self._new_id()
@@ -152,7 +152,7 @@ class FieldworkCommands(Commands):
         checked = parse_enum(ArchiveState, state)
         day = self._dated(org_id, on or self.today().isoformat(), N_("An archive check"))[1]
         self._write_checks(org_id, {found.key: self._check_record(
-            checked, day, organization.clean_text(note, N_("Note"), 500))})
+            checked, day, fields.NOTE.clean(note))})
         return found
 
     def _check_record(self, state: ArchiveState, day: str, note: str,

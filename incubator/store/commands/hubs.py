@@ -17,10 +17,9 @@ from .base import Commands, refuse_duplicate
 from .writes import set_all, write_all
 
 
-SPACE_NAME_MAX_CHARS = 40
 # A space's editable field → its cleaner (as `space add` and `space edit` take them)
 SPACE_CLEANERS: dict[str, Callable[[Any], Any]] = {
-    "name": lambda v: organization.clean_name(v, maximum=SPACE_NAME_MAX_CHARS),
+    "name": lambda v: organization.clean_name(v, maximum=organization.SPACE_NAME_MAX_CHARS),
     "kind": lambda v: parse_enum(SpaceKind, v).value,
     "area": spaces.clean_area,
     "capacity": spaces.clean_capacity,

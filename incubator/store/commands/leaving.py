@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ...domain import graduation, organization, warnings
+from ...domain import fields, graduation, warnings
 from ...domain.docids import org_doc
 from ...domain.errors import N_, DomainError, Text
 from ...domain.models import RESIDENT_STAGES, LegalStatus, Stage, english_label
@@ -60,9 +60,9 @@ class LeavingCommands(HubCommands):
         elif unmet:
             raise GraduationRefused(unmet)
         record = {"on": day.isoformat(),
-                  "destination": organization.clean_text(destination or "", N_("Destination")),
+                  "destination": fields.DESTINATION.clean(destination or ""),
                   "forced": bool(force and unmet),
-                  "reason": organization.clean_text(reason or "", N_("Reason"), 500)}
+                  "reason": fields.REASON.clean(reason or "")}
         self._check_leaving_day(org_id, day)
         with self.replica.transaction():
             self.replica.change(
@@ -81,7 +81,7 @@ class LeavingCommands(HubCommands):
         if row["stage"] in LEFT_STAGES:
             raise DomainError("{name} has already left (stage {stage})",
                               name=row["name"], stage=Text(english_label(Stage(row["stage"]))))
-        text = organization.clean_text(reason, N_("Reason"), 500, required=True)
+        text = fields.REASON.clean(reason, required=True)
         day = parse_date(on) if on else self.today()
         self._check_leaving_day(org_id, day)
         record = {"on": day.isoformat(), "reason": text, "ordered": bool(ordered)}

@@ -6,7 +6,7 @@ import base64
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ...domain import organization, rubric
+from ...domain import fields, rubric
 from ...domain.device import parse_device_id
 from ...domain.docids import NETWORK
 from ...domain.membership import check_revocable
@@ -26,7 +26,7 @@ def rubric_map(version: rubric.RubricVersion) -> dict[str, dict[str, Any]]:
 
 
 def clean_device_name(name: str) -> str:
-    return organization.clean_text(name, N_("Device name"), 80, required=True)
+    return fields.DEVICE_NAME.clean(name, required=True)
 
 
 class NetworkCommands(Commands):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ...domain import organization, register
+from ...domain import fields, organization, register
 from ...domain.categories import resolve_category
 from ...domain.docids import org_doc
 from ...domain.errors import N_, DomainError, Text
@@ -31,25 +31,25 @@ PROFILE_CLEANERS: dict[str, Callable[[Any], Any]] = {
     "name": organization.clean_name,
     "legal_status": lambda v: parse_enum(LegalStatus, v).value,
     "stage": lambda v: parse_enum(Stage, v).value,
-    "community": lambda v: organization.clean_text(v, N_("Community")),
-    "contact": lambda v: organization.clean_text(v, N_("Contact"), 40),
+    "community": fields.COMMUNITY.clean,
+    "contact": fields.CONTACT.clean,
     "phone": organization.clean_phone,
     "members": organization.clean_member_count,
     "party_org": lambda v: parse_enum(PartyOrg, v).value,
     "entered": lambda v: parse_date(v).isoformat(),
-    "notes": lambda v: organization.clean_text(v, N_("Notes"), 2000),
+    "notes": fields.NOTES.clean,
     # the district register (filing records name exactly these)
     "area": _optional(lambda v: parse_enum(AreaKind, v).value),
-    "town": lambda v: organization.clean_text(v, N_("Street or town"), 40),
-    "village": lambda v: organization.clean_text(v, N_("Community or village"), 40),
+    "town": fields.TOWN.clean,
+    "village": fields.VILLAGE.clean,
     "credit_code": register.clean_credit_code,
     "filing_number": register.clean_filing_number,
     "registered_on": _optional(lambda v: parse_date(v).isoformat()),
-    "leader": lambda v: organization.clean_text(v, N_("Person in charge"), 40),
-    "supervisor": lambda v: organization.clean_text(v, N_("Supervising unit"), 80),
+    "leader": fields.LEADER.clean,
+    "supervisor": fields.SUPERVISOR.clean,
     "org_form": _optional(lambda v: parse_enum(OrgForm, v).value),
-    "place": lambda v: organization.clean_text(v, N_("Activity place"), 200),
-    "activity_area": lambda v: organization.clean_text(v, N_("Activity area"), 200),
+    "place": fields.ACTIVITY_PLACE.clean,
+    "activity_area": fields.ACTIVITY_AREA.clean,
 }
 EDITABLE = (*PROFILE_CLEANERS, "hub", "category")
 PROFILE_LABELS = {"name": N_("Name"), "category": N_("Category"), "legal_status": N_("Legal status"),

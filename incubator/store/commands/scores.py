@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...domain import organization, rubric
+from ...domain import fields, rubric
 from ...domain.docids import org_doc
 from ...domain.errors import N_, DomainError, Text
 from ...domain.months import check_scoreable, parse_month
@@ -45,7 +45,7 @@ class ScoreCommands(Commands):
         version = self.rubric_for(month)
         values = rubric.resolve_items(version, entry.values)
         total = rubric.score_total(version, values)
-        note = organization.clean_text(entry.note or "", N_("Note"), 500)
+        note = fields.NOTE.clean(entry.note or "")
         record = {"items": values, "total": total, "max_total": version.max_total,
                   "rubric_from": version.from_month, "note": note}
         return org_id, month, record

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...domain import organization, waivers
+from ...domain import fields, waivers
 from ...domain.docids import org_doc
-from ...domain.errors import N_, DomainError
+from ...domain.errors import DomainError
 from ...domain.models import WaiverKind, english_label, parse_enum
 from ...domain.months import check_not_future, parse_date, parse_month
 from .. import queries
@@ -26,7 +26,7 @@ class WaiverCommands(Commands):
         waivers.validate_waiver(waiver_kind, start_date, end_date, value, hours_per_month)
         if timebank and waiver_kind != WaiverKind.SERVICE_FOR_RENT:
             raise DomainError("Only a service-for-rent waiver counts time-bank hours")
-        approver = organization.clean_text(approved_by, N_("Approved by"), 40, required=True)
+        approver = fields.APPROVED_BY.clean(approved_by, required=True)
         if approver == self.replica.identity.device_name:
             raise DomainError("Approved by names the person who approved the waiver, not this "
                               "device ({device})", device=approver)
@@ -50,7 +50,7 @@ class WaiverCommands(Commands):
         day = parse_date(on) if on else self.today()
         waivers.check_end(parse_date(row["start"]), parse_date(row["end"]),
                           parse_date(row["ended_on"]) if row["ended_on"] else None, day)
-        text = organization.clean_text(reason or "", N_("Reason"), 500)
+        text = fields.REASON.clean(reason or "")
         self.replica.change(
             org_doc(row["org_id"]), "Ended a waiver ({kind}) from {date}",
             {"kind": {"msgid": english_label(WaiverKind(row["kind"]))}, "date": day.isoformat()},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ...domain import organization, warnings
+from ...domain import fields, warnings
 from ...domain.docids import org_doc
 from ...domain.errors import N_, DomainError
 from ...domain.models import CaseKind, InterviewOutcome, english_label, parse_enum
@@ -62,7 +62,7 @@ class WarningCommands(LeavingCommands):
         result = parse_enum(InterviewOutcome, outcome) if outcome else None
         interview_id = self._new_id()
         record = {"on": day.isoformat(), "deadline": due.isoformat(), "case": found.id,
-                  "outcome": None, "note": organization.clean_text(note or "", N_("Note"), 500)}
+                  "outcome": None, "note": fields.NOTE.clean(note or "")}
         with self.replica.transaction():
             self.replica.change(org_doc(org_id), "Recorded a warning interview on {date}",
                                 {"date": day.isoformat()},
@@ -89,7 +89,7 @@ class WarningCommands(LeavingCommands):
 
     def _close(self, org_id: str, interview_id: str, result: InterviewOutcome, day: date,
                reason: str | None) -> None:
-        text = organization.clean_text(reason or "", N_("Reason"), 500)
+        text = fields.REASON.clean(reason or "")
         if result == InterviewOutcome.RECTIFIED and not text:
             raise DomainError("Closing a warning case as rectified is a person's judgement: "
                               "give the reason (--reason)")
@@ -107,8 +107,8 @@ class WarningCommands(LeavingCommands):
         """Decide that a case needs no interview, naming who decided and why."""
         org_id = queries.resolve_org(self.db, org)
         found = self._case(org_id, case, warnings.DISMISSABLE)
-        text = organization.clean_text(reason, N_("Reason"), 500, required=True)
-        person = organization.clean_text(by, N_("Dismissed by"), 40, required=True)
+        text = fields.REASON.clean(reason, required=True)
+        person = fields.DISMISSED_BY.clean(by, required=True)
         if person == self.replica.identity.device_name:
             raise DomainError("Dismissed by names the person who decided, not this device "
                               "({device})", device=person)
