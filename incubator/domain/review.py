@@ -44,6 +44,18 @@ def rating_text(level: int, scale: str = "five-star") -> Text:
 
 EVALUATIONS = (("self", N_("self-evaluation")), ("peer", N_("peer evaluation")),
                ("public", N_("public evaluation")))  # (key, msgid of its name)
+FIRST_REVIEW_YEAR = 2000
+
+
+def parse_year(value: object, today: date) -> int:
+    """A review year, from 2000 to this year (typed text or a number)."""
+    try:
+        year = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        year = None
+    if year is None or not FIRST_REVIEW_YEAR <= year <= today.year:
+        raise DomainError("Year {year} is out of range", year=str(value)[:20])
+    return year
 
 
 def check_evaluation(value: object, name: str, typed: str | None = None) -> float:

@@ -56,7 +56,8 @@ def validate_hours(hours: float) -> None:
                           maximum=MAX_HOURS)
 
 
-def _check_yuan(value: object) -> None:
+def check_yuan(value: object) -> None:
+    """An amount in yuan per month: finite, 0 to `MAX_MONTHLY_VALUE`."""
     if not _finite(value) or not 0 <= value <= MAX_MONTHLY_VALUE:
         raise DomainError("Monthly value {value} yuan is out of range", value=value)
 
@@ -71,12 +72,12 @@ def waiver_value(kind: WaiverKind, monthly_value: float | None, rent_charged: fl
                               "standard rent")
         if monthly_value is None:
             raise DomainError("The waiver needs its value per month in yuan")
-        _check_yuan(monthly_value)
+        check_yuan(monthly_value)
         return float(monthly_value)
     if rent_charged is None or standard_rent is None:
         raise DomainError("A low-rent waiver needs the rent charged and the standard rent")
-    _check_yuan(rent_charged)
-    _check_yuan(standard_rent)
+    check_yuan(rent_charged)
+    check_yuan(standard_rent)
     if not rent_charged < standard_rent:
         raise DomainError("The rent charged ({charged}) must be below the standard rent "
                           "({standard})", charged=rent_charged, standard=standard_rent)
@@ -93,7 +94,7 @@ def validate_waiver(kind: WaiverKind, start: date, end: date, monthly_value: flo
     if end < start:
         raise DomainError("The waiver ends ({end}) before it starts ({start})",
                           end=end.isoformat(), start=start.isoformat())
-    _check_yuan(monthly_value)
+    check_yuan(monthly_value)
     if kind == WaiverKind.SERVICE_FOR_RENT:
         if hours_per_month is None or not _finite(hours_per_month) or \
                 not 0 < hours_per_month <= MAX_HOURS:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from ..domain.errors import N_, DomainError
 
+PATH_MAX_CHARS = 4096  # PATH_MAX of Linux: the longest file name a form takes
+
 
 def usable_file(text: str | Path, *, must_exist: bool) -> Path:
     """A file named by a person: one to read (`must_exist`) or one to write (its folder

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
 
 from ..i18n import N_, _
 
@@ -29,7 +30,8 @@ class Action:
 
 
 AREAS: tuple[tuple[str, str, str], ...] = (
-    # (mode, key, msgid of its title): F1–F10 work everywhere, the digit when not typing
+    # (mode, key, msgid of its title): F1–F10 work everywhere, the digit only where nothing
+    # takes typing (`takes_typing`)
     ("dashboard", "1", N_("Dashboard")),
     ("organizations", "2", N_("Organizations")),
     ("scoring", "3", N_("Monthly scoring")),
@@ -58,15 +60,23 @@ def function_key(key: str) -> str:
     return f"f{int(key) or 10}"
 
 
+FORM_FIELDS = "form-fields"  # the CSS class of a container whose fields take typing
+
 APP_ACTIONS: tuple[Action, ...] = (
-    *(Action(f"{function_key(key)},{key}", f"switch_mode('{mode}')", title, show=False,
+    *(Action(function_key(key), f"switch_mode('{mode}')", title, show=False,
              key_display=f"{function_key(key).upper()}/{key}", palette=False)
       for mode, key, title in AREAS),
     *(Action(key, f"switch_mode('{mode}')", title, show=False, key_display=key.upper(),
              palette=False) for mode, key, title in MORE_AREAS),
     Action("ctrl+r", f"switch_mode('{ROUNDS_MODE}')", ROUNDS_TITLE, show=False,
            key_display="^r"),
+    *(Action(key, f"area_key('{mode}')", title, show=False, palette=False)
+      for mode, key, title in AREAS),
+    # priority: the focus moves before the keys typed after Tab are delivered
+    Action("tab", "focus_next", "", show=False, priority=True, palette=False),
+    Action("shift+tab", "focus_previous", "", show=False, priority=True, palette=False),
     Action("question_mark", "help", N_("Help"), key_display="?"),
+    Action("ctrl+z", "undo", N_("Undo the last change"), show=False, key_display="^z"),
     Action("q", "quit", N_("Quit")),
     Action("ctrl+q", "quit", N_("Quit"), show=False),
     # the footer shows the palette key on its own, docked right
@@ -81,6 +91,9 @@ APP_ACTIONS: tuple[Action, ...] = (
 ORGANIZATIONS_ACTIONS: tuple[Action, ...] = (
     # priority: the keys typed right after `/` must find the search box focused
     Action("slash", "focus_search", N_("Search"), key_display="/", priority=True),
+    # priority: Enter in the search box moves to the results before the next key is
+    # delivered (a second Enter then opens the highlighted organization)
+    Action("enter", "show_results", "", show=False, priority=True, palette=False),
     Action("s", "sort_next", N_("Sort by next column")),
     Action("n", "app.register_organization", N_("Register an organization")),
 )
@@ -130,10 +143,11 @@ SPACES_ACTIONS: tuple[Action, ...] = (
 )
 
 SPACE_MAP_ACTIONS: tuple[Action, ...] = (
-    Action("left", "move(-1, 0)", "", show=False, palette=False),
-    Action("right", "move(1, 0)", "", show=False, palette=False),
-    Action("up", "move(0, -1)", "", show=False, palette=False),
-    Action("down", "move(0, 1)", "", show=False, palette=False),
+    # priority: each arrow moves from where the one before it left the focus
+    Action("left", "move(-1, 0)", "", show=False, priority=True, palette=False),
+    Action("right", "move(1, 0)", "", show=False, priority=True, palette=False),
+    Action("up", "move(0, -1)", "", show=False, priority=True, palette=False),
+    Action("down", "move(0, 1)", "", show=False, priority=True, palette=False),
 )
 
 WAIVERS_ACTIONS: tuple[Action, ...] = (
@@ -201,8 +215,12 @@ FORM_ACTIONS: tuple[Action, ...] = (
     Action("ctrl+s", "submit", N_("Save"), palette=False),
 )
 
-CONFIRM_ACTIONS: tuple[Action, ...] = (
-    Action("escape", "dismiss(False)", N_("Cancel"), palette=False),
+CHOICE_ACTIONS: tuple[Action, ...] = (
+    Action("escape", "cancel", N_("Cancel"), palette=False),
+    # priority: the arrows and Enter drive the list while the filter box has the focus
+    Action("up", "move(-1)", "", show=False, priority=True, palette=False),
+    Action("down", "move(1)", "", show=False, priority=True, palette=False),
+    Action("enter", "pick", N_("Choose"), priority=True, palette=False),
 )
 
 HELP_ACTIONS: tuple[Action, ...] = (
@@ -212,6 +230,16 @@ HELP_ACTIONS: tuple[Action, ...] = (
 
 # Descriptions of Textual's own screen bindings, listed here so the catalog translates them.
 TEXTUAL_DESCRIPTIONS = (N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"))
+
+
+def takes_typing(screen: Screen) -> bool:
+    """Whether a digit typed now belongs to what has the focus, not to the area keys:
+    in any modal screen, and anywhere inside a container of class `FORM_FIELDS`."""
+    if isinstance(screen, ModalScreen):
+        return True
+    focused = screen.focused
+    return focused is not None and any(node.has_class(FORM_FIELDS)
+                                       for node in focused.ancestors_with_self)
 
 
 def area_title(mode: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from importlib import import_module
@@ -13,13 +14,16 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from .. import i18n
+from ..domain.errors import DomainError
 from ..i18n import _
 from ..store import queries
-from ..store.commands import Store
+from ..store.commands import StorageError, Store
 from ..store.home import replica_path
-from .actions import APP_ACTIONS, ROUNDS_MODE, bindings, translate_bindings
+from .actions import APP_ACTIONS, AREAS, ROUNDS_MODE, bindings, takes_typing, translate_bindings
 from .base import AreaScreen
 from .commands import IncubatorCommands
+from .undo import Change, Undo, Undone, UndoRefused
+from .widgets.confirm import ConfirmScreen
 
 # mode -> (module under incubator.screens, class): imported when the area is first shown
 SCREENS = {
@@ -69,6 +73,8 @@ class IncubatorApp(App[None]):
         self.reader = queries.open_reader(replica_path(home))
         self.title = _("Incubation centre management")
         self._warnings_cache: tuple[int, list] | None = None
+        self.areas: weakref.WeakSet[AreaScreen] = weakref.WeakSet()  # shown at least once
+        self.last_change: Change | None = None  # the last change saved here (ctrl+z)
 
     def today(self) -> date:
         return self.store.today()
@@ -109,6 +115,76 @@ class IncubatorApp(App[None]):
         stack = self.screen_stack
         if stack and isinstance(stack[-1], AreaScreen):
             stack[-1].refresh_if_stale()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A digit switches areas only where nothing takes typing (`takes_typing`)."""
+        if action == "area_key":
+            return not takes_typing(self.screen)
+        return True
+
+    def action_area_key(self, mode: str) -> None:
+        self.switch_mode(mode)
+
+    async def action_quit(self) -> None:
+        """Quit; when typed work is not saved (rows of the scoring grid), ask first."""
+        unsaved = [said for area in list(self.areas) if (said := area.unsaved())]
+        if not unsaved:
+            self.exit()
+            return
+        self.push_screen(ConfirmScreen(
+            _("Quit without saving?"),
+            "\n".join([*unsaved, _("Quitting now loses what was typed there; cancel and "
+                                   "press ctrl+s there to keep it.")]),
+            confirm=_("Quit and lose it")), lambda confirmed: self.exit() if confirmed else None)
+
+    def remember(self, change: Change) -> None:
+        """A change was saved in the app: the one ctrl+z now refers to."""
+        self.last_change = change
+
+    def action_undo(self) -> None:
+        """Ask, then write the previous values of the last change back (see `undo`)."""
+        change = self.last_change
+        if change is None:
+            self.notify(_("Nothing to undo: no change was made in the app since it opened"),
+                        severity="warning")
+            return
+        if change.undo is None:
+            self.notify(_("The last change cannot be undone with ctrl+z: {change}. Only a "
+                          "profile edit, the monthly scores and an annual review can; the "
+                          "others have their own command.").format(change=change.said),
+                        severity="warning", timeout=8)
+            return
+        undo = change.undo
+        self.push_screen(ConfirmScreen(
+            _("Undo the last change?"),
+            _("Undo {what}: writes back {restores}, as a new change by this device, recorded "
+              "in the history. If someone changed it since, nothing is undone and you are "
+              "told the newer value.").format(what=undo.what, restores=undo.restores),
+            confirm=_("Undo")), lambda confirmed: self.undo_now(undo) if confirmed else None)
+
+    def undo_now(self, undo: Undo) -> None:
+        """Write it back in a worker, which posts `Undone` or `UndoRefused`."""
+
+        def work() -> None:
+            try:
+                undo.revert(self.store)
+            except StorageError as error:
+                self.post_message(UndoRefused(error.render(_)))
+            except DomainError as error:
+                self.post_message(UndoRefused(_("Not undone: {message}").format(
+                    message=error.render(_))))
+            else:
+                self.post_message(Undone(_("Undone: {what}").format(what=undo.what)))
+
+        self.run_worker(work, thread=True, exclusive=True, group="undo")
+
+    def on_undone(self, event: Undone) -> None:
+        self.last_change = None
+        self.notify(event.message)
+        self.refresh_active()
+
+    def on_undo_refused(self, event: UndoRefused) -> None:
+        self.notify(event.message, severity="error", timeout=10)
 
     def action_help(self) -> None:
         from .help import HelpScreen

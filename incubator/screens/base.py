@@ -20,6 +20,7 @@ from ..domain.errors import DomainError
 from ..i18n import _
 from ..store.commands import StorageError
 from .actions import translate_bindings
+from .undo import Change, Undo
 
 if TYPE_CHECKING:
     from ..store.commands import Store
@@ -29,11 +30,13 @@ if TYPE_CHECKING:
 
 @dataclass
 class Saved(Message):
-    """A write finished; `message` is already translated."""
+    """A write finished; `message` is already translated; `undo` writes it back (ctrl+z),
+    None when it cannot be undone that way."""
 
     message: str
     result: Any
     then: Callable[[Any], None] | None
+    undo: Undo | None = None
 
 
 @dataclass
@@ -78,8 +81,11 @@ class StoreAccess:
         return self.incubator.today()
 
     def save(self, write: Callable[[], Any], message: Callable[[Any], str],
-             then: Callable[[Any], None] | None = None) -> None:
-        """Run `write` in a thread worker; notify what happened in plain words."""
+             then: Callable[[Any], None] | None = None,
+             undo: Callable[[Any], Undo | None] | None = None) -> None:
+        """Run `write` in a thread worker; notify what happened in plain words. `undo`
+        makes, from the write's result, what ctrl+z writes back (the app keeps the last
+        change only)."""
 
         def work() -> None:
             try:
@@ -88,11 +94,13 @@ class StoreAccess:
                 self.post_message(SaveFailed(  # type: ignore[attr-defined]
                     error.render(_), isinstance(error, StorageError), error))
             else:
-                self.post_message(Saved(message(result), result, then))  # type: ignore[attr-defined]
+                self.post_message(Saved(  # type: ignore[attr-defined]
+                    message(result), result, then, undo(result) if undo else None))
 
         self.run_worker(work, thread=True, exclusive=True, group="save")  # type: ignore[attr-defined]
 
     def on_saved(self, event: Saved) -> None:
+        self.incubator.remember(Change(event.message, event.undo))
         self.notify(event.message)  # type: ignore[attr-defined]
         if event.then:
             event.then(event.result)
@@ -106,6 +114,13 @@ class AreaScreen(StoreAccess, Screen[None]):
     """One area of the app (a mode): reads from SQLite, refreshes on data changes."""
 
     _shown_version: int | None = None
+
+    def on_mount(self) -> None:
+        self.incubator.areas.add(self)  # asked about unsaved work when the app quits
+
+    def unsaved(self) -> str | None:
+        """What was typed here and not saved, in a sentence; None when nothing was."""
+        return None
 
     def refresh_data(self) -> None:
         """Re-read what the screen shows; called when shown and when data changed."""

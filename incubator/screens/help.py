@@ -12,6 +12,8 @@ from ..i18n import N_, _
 from .actions import AREAS, HELP_ACTIONS, MORE_AREAS, bindings, function_key
 from .widgets.tables import data_table
 
+AREA_ACTIONS = ("switch_mode", "area_key")  # listed first, as "go to" rows
+
 
 def key_rows(nodes: list[DOMNode]) -> list[tuple[str, str]]:
     """(keys, description) of the described bindings of `nodes`, one row per action.
@@ -22,7 +24,7 @@ def key_rows(nodes: list[DOMNode]) -> list[tuple[str, str]]:
     for node in nodes:
         for key, found in node._bindings.key_to_bindings.items():
             for binding in found:
-                if binding.description and not binding.action.startswith("switch_mode"):
+                if binding.description and not binding.action.startswith(AREA_ACTIONS):
                     shown = binding.key_display or node.app.get_key_display(binding)
                     keys.setdefault((binding.action, binding.description), []).append(shown)
     return [(" ".join(dict.fromkeys(shown)), description)

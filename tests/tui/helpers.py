@@ -1,7 +1,10 @@
 """What the area tests share: notices shown, residents of the demo, a low month, snapshots."""
 
+from textual import events
+
 from incubator.screens.actions import AREAS
 from incubator.screens.app import IncubatorApp
+from incubator.screens.widgets.confirm import ConfirmScreen
 from incubator.store.commands import Store
 
 from ..conftest import NOW
@@ -69,3 +72,30 @@ async def palette_choose(pilot, text: str) -> None:
     await pilot.press(*text)
     await until(pilot, found)
     await pilot.press("enter")
+
+
+async def confirm(app, pilot, *, yes: bool = True) -> str:
+    """Answer the question on screen as a person does (Tab to the confirming button and
+    Enter, or Esc); the question's text."""
+    await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    asked = str(app.screen.query_one("#consequences").render())
+    await pilot.press(*(("tab", "enter") if yes else ("escape",)))
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return asked
+
+
+def key_event(key: str) -> events.Key:
+    """The event a terminal's key press becomes (as `Pilot.press` makes it)."""
+    return events.Key(key, key if len(key) == 1 else None)
+
+
+async def type_ahead(pilot, *keys: str) -> None:
+    """Keys as a terminal delivers a fast typist's burst: every one of them is queued
+    before the app handles the first (`Pilot.press` waits for the app to be idle after
+    each key, which no person does), then the app runs until it has handled them."""
+    for key in keys:
+        pilot.app.post_message(key_event(key))
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -112,7 +112,7 @@ async def bundle_import(app, pilot, home):
 
 FORMS = {"profile": profile, "waiver": waiver, "graduation": graduation,
          "interview": warnings_form("i"), "close interview": warnings_form("c", True),
-         "order exit": warnings_form("x"), "dismiss": warnings_form("d"),
+         "order exit": warnings_form("x", True), "dismiss": warnings_form("d"),
          "end waiver": waiver_end,
          "assign space": assign_space, "bundle export": bundle_export,
          "bundle import": bundle_import}

@@ -6,7 +6,9 @@ from textual.widgets import DataTable, Input, Label, Static
 from incubator.store import queries
 from incubator.store.commands import ScoreEntry
 
-from .helpers import LOW, SIZES, notices, open_store, residents, rows, snapshot
+from incubator.screens.widgets.confirm import ConfirmScreen
+
+from .helpers import LOW, SIZES, confirm, notices, open_store, residents, rows, snapshot
 
 
 def prepare(home, ready, unready):
@@ -28,6 +30,9 @@ async def graduate(app, pilot, org):
     await pilot.pause()
     app.screen.query_one("#destination", Input).value = "独立运营"
     await pilot.press("ctrl+s")
+    await pilot.pause()
+    if isinstance(app.screen, ConfirmScreen):  # it qualifies: asked what it will do first
+        assert org["name"] in await confirm(app, pilot)
     await app.workers.wait_for_complete()
     await pilot.pause()
 

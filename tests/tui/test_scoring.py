@@ -73,7 +73,9 @@ class TestInvalidCell:
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert cells[0].value == "3" and screen.focused is cells[0]
-            assert any("必须是 0 到 2 之间的数" in n for n in notices(app)), notices(app)
+            # the domain's words: the item, the value typed and its range
+            assert any(f"{org['name']}：工作计划 的得分 3 超出 0–2 的范围" in n
+                       for n in notices(app)), notices(app)
             store = open_store(demo_home)
             assert queries.scores(store.db, month="2026-11") == []
             store.close()
@@ -133,8 +135,9 @@ class TestSheet:
         sheet.drafts["org02"] = {"plan": "1"}
         assert sheet.changed() == (["org01"], 1)
         sheet.drafts[f"org{PAGE + 3}"] = {"party": "2.5"}
-        index, org_id, item = sheet.invalid()
+        index, org_id, item, error = sheet.invalid()
         assert (index, org_id, item.key) == (PAGE + 3, f"org{PAGE + 3}", "party")
+        assert error.render() == "Score 2.5 for 学习与党建 is out of range 0–2"
 
 
 class TestFullDisk:

@@ -6,7 +6,7 @@ from textual.widgets import DataTable, Input, Select
 from incubator.screens.widgets.form import FormScreen
 from incubator.store.commands import ScoreEntry
 
-from .helpers import LOW, SIZES, notices, open_store, residents, rows, snapshot
+from .helpers import LOW, SIZES, confirm, notices, open_store, residents, rows, snapshot
 
 
 def streak(home, org, months=("2026-08", "2026-09", "2026-10")):
@@ -76,7 +76,8 @@ class TestCloseAndExit:
         for org in (first, second):
             streak(demo_home, org)
         store = open_store(demo_home)
-        store.record_interview(first["id"], "2026-11-01", case="2026-08")
+        for org in (first, second):  # an exit is ordered after an interview, not before
+            store.record_interview(org["id"], "2026-11-01", case="2026-08")
         store.close()
         async with app.run_test(size=(120, 40)) as pilot:
             await choose(app, pilot, first)
@@ -96,6 +97,8 @@ class TestCloseAndExit:
             await pilot.pause()
             app.screen.query_one("#reason", Input).value = "连续三个月不达标，拒不整改"
             await submit(app, pilot)
+            asked = await confirm(app, pilot)
+            assert "责令退出" in asked and "收回其空间" in asked and "终止其减免" in asked
             assert any("已责令" in n for n in notices(app)), notices(app)
             assert second["name"] not in [row[0] for row in rows(app.screen.query_one(DataTable))]
 

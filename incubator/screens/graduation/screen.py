@@ -110,4 +110,6 @@ class GraduationScreen(AreaScreen):
         chosen = self.chosen()
         if chosen is None:
             return
-        self.app.push_screen(graduate_form(self.store, chosen[0], self.today))
+        org, criteria = chosen
+        self.app.push_screen(graduate_form(self.store, org, self.today,
+                                           ask=all(c.met for c in criteria)))

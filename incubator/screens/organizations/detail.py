@@ -30,6 +30,7 @@ from ..actions import DETAIL_ACTIONS, bindings
 from ..base import AreaScreen
 from ..widgets.charts import MARKER, MonthPlot, month_ticks
 from ..widgets.chrome import AppHeader
+from ..widgets.confirm import ConfirmScreen
 from ..widgets.tables import data_table
 from ..graduation.forms import graduate_form, leave_form
 from ..scoring.forms import correct_score_form, delete_score_question
@@ -376,5 +377,21 @@ class OrganizationDetailScreen(AreaScreen):
             return
         field, keep = self._conflicts[table.cursor_row]
         org_id = self.org_id
-        self.save(lambda: self.store.resolve_conflict(org_id, field, keep),
-                  lambda value: _("Resolved: {field} = {value}").format(field=field, value=value))
+        values = [str(candidate["value"]) for conflict in
+                  queries.conflicts(self.reader, org_doc(org_id)) if conflict["field"] == field
+                  for candidate in conflict["candidates"]]
+        kept = values[keep - 1]
+        others = "、".join(value for number, value in enumerate(values, 1) if number != keep)
+
+        def resolve(confirmed: bool) -> None:
+            if confirmed:
+                self.save(lambda: self.store.resolve_conflict(org_id, field, keep),
+                          lambda value: _("Resolved: {field} = {value}").format(field=field,
+                                                                                value=value))
+
+        self.app.push_screen(ConfirmScreen(
+            _("Keep {value}?").format(value=kept),
+            _("{field} of {name} becomes {value} on every replica once they sync; the other "
+              "values ({others}) are no longer offered (each stays in the history). ctrl+z "
+              "cannot undo it.").format(field=field, name=self.org["name"], value=kept,
+                                        others=others), confirm=_("Keep it")), resolve)

@@ -134,9 +134,8 @@ class OrganizationsScreen(AreaScreen):
     def filters_changed(self) -> None:
         self.show_rows()
 
-    @on(Input.Submitted, "#search")
-    def search_done(self) -> None:
-        """Enter in the search box moves to the results."""
+    def action_show_results(self) -> None:
+        """Enter in the search box moves to the results, before the next key is read."""
         self.set_focus(self.query_one(OrganizationTable))
 
     def show_hub(self, hub_id: str) -> None:
@@ -162,7 +161,10 @@ class OrganizationsScreen(AreaScreen):
         self.incubator.open_organization(str(event.row_key.value))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`/` is typed as a character while a box has the focus."""
+        """`/` is typed as a character while a box has the focus; Enter moves to the
+        results only from the search box."""
+        if action == "show_results":
+            return self.focused is not None and self.focused.id == "search"
         return not (action == "focus_search" and isinstance(self.focused, Input))
 
     def action_focus_search(self) -> None:

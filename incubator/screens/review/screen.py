@@ -6,20 +6,23 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.validation import Integer
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
 from ...domain.errors import DomainError
 from ...domain.models import RESIDENT_STAGES, CaseKind, PartyOrg, Stage
 from ...domain.months import month_of, parse_date
-from ...domain.review import check_review_year, compute_review, has_priority, needs_interview
+from ...domain.review import (
+    check_review_year, compute_review, has_priority, needs_interview, parse_year,
+)
 from ...i18n import N_, _
 from ...present.labels import rating_text, warning_status_text
 from ...store import queries
 from ...store.commands import StaleEdit
-from ..actions import REVIEW_ACTIONS, area_title, bindings
+from ..actions import FORM_FIELDS, REVIEW_ACTIONS, area_title, bindings
 from ..base import AreaScreen, SaveFailed
+from ..undo import review_undo
+from ..widgets.checks import checked_input, labelled, problem
 from ..widgets.chrome import AppHeader
 from ..widgets.org_select import OrgSelect
 from ..widgets.pickers import is_valid
@@ -40,10 +43,11 @@ class ReviewScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Label(area_title("review"), classes="area-title")
-        with Horizontal(classes="toolbar"):
+        with Horizontal(classes=f"toolbar {FORM_FIELDS}"):
             yield Label(_("Year"), classes="entry-label")
-            yield Input(str(self.today.year - 1), id="year", max_length=4, restrict=r"[0-9]*",
-                        validators=[Integer(2000, self.today.year)])
+            today = self.today
+            yield checked_input(lambda text: parse_year(text, today), str(today.year - 1),
+                                id="year", max_length=len(str(today.year)), restrict=r"[0-9]*")
             yield OrgSelect(self.reader, stages=REVIEWED_STAGES, id="org")
         yield ReviewEntry(id="entry")
         yield Label("", id="party-note")
@@ -147,16 +151,31 @@ class ReviewScreen(AreaScreen):
               "requirements anyway").format(name=row["name"])
             if row and row["party_org"] in (None, PartyOrg.NONE) else "")
 
+    def problems(self) -> list[tuple[Input | Select, str]]:
+        """What keeps the review from being saved, field by field, in the domain's words."""
+        year = self.query_one("#year", Input)
+        found: list[tuple[Input | Select, str]] = []
+        if wrong := problem(year):
+            found.append((year, labelled(_("Year"), wrong)))
+        if self.org() is None:
+            found.append((self.query_one("#org", Select),
+                          labelled(_("Organization"), _("choose one"))))
+        return found + self.query_one(ReviewEntry).problems()
+
     @on(Input.Changed, ".score")
     @on(Select.Changed, "#party")
     def preview(self) -> None:
-        """The rating and its reasons from what is typed now (a pure computation)."""
+        """The rating and its reasons from what is typed now (a pure computation); what is
+        wrong with a value typed, when one is."""
         result = self.query_one("#result", Static)
         entry = self.query_one(ReviewEntry)
         org, year, values = self.org(), self.year(), entry.values()
         if org is None or year is None or values is None or entry.party() is None:
-            result.update(_("Choose a year and an organization, enter the three evaluations "
-                            "(0-100) and say whether party building complies"))
+            typed_wrong = [text for field, text in self.problems()
+                           if isinstance(field, Input) and field.value]
+            result.update("\n".join(typed_wrong) or _(
+                "Choose a year and an organization, enter the three evaluations (0-100) and "
+                "say whether party building complies"))
             return
         row = queries.org_row(self.reader, org)
         settings = queries.settings_timeline(self.reader).for_review_year(year)
@@ -182,15 +201,20 @@ class ReviewScreen(AreaScreen):
         entry = self.query_one(ReviewEntry)
         org, year, values, party = self.org(), self.year(), entry.values(), entry.party()
         if org is None or year is None or values is None or party is None:
-            self.notify(_("Choose a year and an organization, enter the three evaluations "
-                          "(0-100) and say whether party building complies"), severity="error")
+            wrong = self.problems()
+            self.notify("\n".join(text for _field, text in wrong), severity="error", timeout=8)
+            if wrong:
+                self.set_focus(wrong[0][0])
             return
         opened = dict(self.opened)
+        written = {**values, "party": party}
+        name = queries.org_name(self.reader, org)
         self.save(lambda: self.store.set_review(org, year, values["self"], values["peer"],
                                                 values["public"], party, opened=opened),
                   lambda result: _("Review saved: {stars} (composite {composite})").format(
                       stars=rating_text(result.stars, result.scale),
-                      composite=result.composite))
+                      composite=result.composite),
+                  undo=lambda _result: review_undo(org, name, year, opened, written))
 
     def on_save_failed(self, event: SaveFailed) -> None:
         super().on_save_failed(event)

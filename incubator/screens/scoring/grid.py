@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.validation import Number
 from textual.widgets import Input, Label
 
-from ...domain.rubric import RubricVersion, ten_point
+from ...domain.rubric import RubricItem, RubricVersion, parse_item_score, ten_point
 from ...i18n import _
+from ..widgets.checks import DomainCheck
+
+CELL_CHARS = 4  # "1.75"
 
 
 class ScoreCell(Input):
-    """One item's score: digits and a point only, shown invalid when out of range."""
+    """One item's score: digits and a point only, shown invalid when the domain refuses it
+    (out of the item's range)."""
 
-    def __init__(self, value: str, maximum: float, *, id: str) -> None:
-        super().__init__(value, placeholder=f"0-{maximum:g}", id=id, max_length=4,
-                         restrict=r"[0-9.]*", validators=[Number(0, maximum)],
+    def __init__(self, value: str, item: RubricItem, *, id: str) -> None:
+        super().__init__(value, placeholder=f"0-{item.maximum:g}", id=id,
+                         max_length=CELL_CHARS, restrict=r"[0-9.]*",
+                         validators=[DomainCheck(lambda text: parse_item_score(item, text))],
                          classes="cell", select_on_focus=True)
 
 
@@ -54,7 +58,7 @@ class ScoreRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(self.org_name, classes="org-name")
-        self.cells = [ScoreCell(self.values.get(item.key, ""), item.maximum,
+        self.cells = [ScoreCell(self.values.get(item.key, ""), item,
                                 id=f"cell-{self.org_id}-{item.key}")
                       for item in self.version.items]
         yield from self.cells

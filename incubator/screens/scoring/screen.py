@@ -12,12 +12,13 @@ from textual.widgets import Button, Footer, Input, Label, Select
 
 from ...domain.errors import DomainError
 from ...domain.months import check_not_future, month_add, month_end, month_of, parse_month
-from ...domain.rubric import RubricItem, RubricVersion, rubric_for
+from ...domain.rubric import RubricItem, RubricVersion, parse_item_score, rubric_for
 from ...i18n import _
 from ...store import queries
 from ...store.commands import ScoreEntry, StaleEdit
 from ..actions import SCORING_ACTIONS, area_title, bindings
 from ..base import AreaScreen
+from ..undo import ScoreBefore, Undo, scores_undo
 from ..widgets.chrome import AppHeader
 from ..widgets.pickers import HubSelect, MonthInput
 from .grid import ColumnHeads, ScoreRow
@@ -56,14 +57,21 @@ class Sheet:
         return {item.key: draft.get(item.key, stored.get(item.key, ""))
                 for item in self.version.items}
 
-    def invalid(self) -> tuple[int, str, RubricItem] | None:
-        """The first typed cell that is not a number within its item's range."""
+    def invalid(self) -> tuple[int, str, RubricItem, DomainError] | None:
+        """The first typed cell that is not a number within its item's range, and the
+        domain's refusal of it."""
         for index, (org_id, _name) in enumerate(self.residents):
             typed = self.typed(org_id)
             for item in self.version.items:
-                if typed[item.key] and not _in_range(typed[item.key], item.maximum):
-                    return index, org_id, item
+                if typed[item.key]:
+                    try:
+                        parse_item_score(item, typed[item.key])
+                    except DomainError as error:
+                        return index, org_id, item, error
         return None
+
+    def unsaved_rows(self) -> int:
+        return sum(1 for draft in self.drafts.values() if draft)
 
     def changed(self) -> tuple[list[str], int]:
         """Org ids whose complete row differs from what is stored; how many are incomplete."""
@@ -78,14 +86,6 @@ class Sheet:
             else:
                 partial += 1
         return ready, partial
-
-
-def _in_range(text: str, maximum: float) -> bool:
-    try:
-        value = float(text)
-    except ValueError:
-        return False
-    return math.isfinite(value) and 0 <= value <= maximum
 
 
 class ScoringScreen(AreaScreen):
@@ -194,13 +194,18 @@ class ScoringScreen(AreaScreen):
                 classes="hint")])
         if focused and focused.startswith("cell-"):
             for cell in self.query(f"#{focused}"):
-                cell.focus()
+                self.set_focus(cell)
 
     async def action_page(self, step: int) -> None:
         self.page += step
         await self.show_page()
         if cells := self.query(".cell"):
-            cells.first().focus()
+            self.set_focus(cells.first())
+
+    def unsaved(self) -> str | None:
+        rows = sum(sheet.unsaved_rows() for sheet in self.sheets.values())
+        return _("Monthly scoring: {count} rows typed and not saved").format(count=rows) \
+            if rows else None
 
     def show_hub(self, hub_id: str) -> None:
         self.query_one("#hub", Select).value = hub_id
@@ -215,14 +220,14 @@ class ScoringScreen(AreaScreen):
             return
         sheet = self.sheets[choice]
         if invalid := sheet.invalid():
-            index, org_id, item = invalid
+            index, org_id, item, error = invalid
             if index // PAGE != self.page:
                 self.page = index // PAGE
                 await self.show_page()
-            self.query_one(f"#cell-{org_id}-{item.key}", Input).focus()
-            self.notify(_("{org}: {item} must be a number from 0 to {maximum}").format(
-                org=dict(sheet.residents)[org_id], item=item.label, maximum=f"{item.maximum:g}"),
-                severity="error", timeout=8)
+            self.set_focus(self.query_one(f"#cell-{org_id}-{item.key}", Input))
+            self.notify(_("{org}: {problem}").format(org=dict(sheet.residents)[org_id],
+                                                      problem=error.render(_)),
+                        severity="error", timeout=8)
             return
         ready, partial = sheet.changed()
         if not ready:
@@ -257,7 +262,27 @@ class ScoringScreen(AreaScreen):
                                 "not saved)").format(count=len(stale))
             return text
 
-        self.save(lambda: self.store.set_scores_unless_changed(entries), message, then=saved)
+        self.save(lambda: self.store.set_scores_unless_changed(entries), message, then=saved,
+                  undo=self.undo_of(sheet, choice[1], ready))
+
+    def undo_of(self, sheet: Sheet, month: str, ready: list[str]):
+        """What ctrl+z writes back after this save: each saved row's score before it."""
+        names = dict(sheet.residents)
+        stored = {row["org_id"]: row for row in queries.scores(self.reader, month=month)}
+        before = {}
+        for org_id in ready:
+            row = stored.get(org_id)
+            before[org_id] = ScoreBefore(
+                org_id, names[org_id], sheet.opened.get(org_id) or None,
+                (row["note"] or "") if row else "",
+                f"{row['total']:g}/{row['max_total']:g}" if row else "")
+
+        def undo(result: tuple) -> Undo | None:
+            written = {record["org_id"]: record["items"] for record in result[0]}
+            return scores_undo(month, [before[org_id] for org_id in written], written) \
+                if written else None
+
+        return undo
 
     def show_stale(self, sheet: Sheet) -> None:
         """The rows a save found changed elsewhere: the newer score and who wrote it."""

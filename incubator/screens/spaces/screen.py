@@ -22,7 +22,8 @@ from .forms import add_space_form, edit_space_form, retire_space_form
 
 
 class SpaceMap(Grid):
-    """The cards of one hub; arrow keys move between them."""
+    """The cards of one hub; arrow keys move between them, each from where the one before
+    it left the focus (the focus moves now, not after the keys already queued)."""
 
     ACTIONS = SPACE_MAP_ACTIONS
     BINDINGS = bindings(ACTIONS)
@@ -32,7 +33,7 @@ class SpaceMap(Grid):
         if cards and isinstance(self.screen.focused, SpaceCard):
             step = across + down * (self.styles.grid_size_columns or 1)
             index = cards.index(self.screen.focused) + step
-            cards[max(0, min(index, len(cards) - 1))].focus()
+            self.screen.set_focus(cards[max(0, min(index, len(cards) - 1))])
 
 
 class SpacesScreen(AreaScreen):
@@ -77,7 +78,7 @@ class SpacesScreen(AreaScreen):
             await space_map.mount_all(cards)
         for card in cards:
             if card.space["id"] == focused:
-                card.focus()
+                self.set_focus(card)
         used = sum(1 for card in cards if card.status != "free")
         self.query_one("#occupancy", Label).update(
             _("Spaces used {occupied} / {spaces}").format(occupied=used, spaces=len(cards)))

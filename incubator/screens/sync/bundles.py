@@ -11,7 +11,7 @@ from textual.widgets import Input, Select
 from ...domain.device import short_device_id
 from ...domain.errors import DomainError
 from ...i18n import N_, _
-from ...present.paths import usable_file
+from ...present.paths import PATH_MAX_CHARS, usable_file
 from ..widgets.form import FormScreen
 
 EVERY_MEMBER = "*"
@@ -41,7 +41,7 @@ def export_form(members: list[dict], me: str, today: date) -> FormScreen:
     """Where to write a bundle, for whom, and whether to put in everything."""
     choices = [(_("Every other member"), EVERY_MEMBER), *recipients_of(members, me)]
     fields = [
-        ("path", N_("File"), Input(value=default_bundle_path(today))),
+        ("path", N_("File"), Input(value=default_bundle_path(today), max_length=PATH_MAX_CHARS)),
         ("recipient", N_("For"), Select(choices, value=EVERY_MEMBER, allow_blank=False)),
         ("full", N_("Contents"), Select([(_("What they lack"), "changes"),
                                          (_("Everything"), "full")],
@@ -54,7 +54,8 @@ def export_form(members: list[dict], me: str, today: date) -> FormScreen:
 
 
 def import_form(today: date) -> FormScreen:
-    fields = [("path", N_("File"), Input(value=default_bundle_path(today)))]
+    fields = [("path", N_("File"), Input(value=default_bundle_path(today),
+                                          max_length=PATH_MAX_CHARS))]
     return FormScreen(_("Import a sync bundle"), fields,
                       lambda values: usable_file(values["path"], must_exist=True),
                       lambda _path: _("Reading the bundle…"))

@@ -9,14 +9,16 @@ from typing import Any
 
 from textual import on
 from textual.events import Mount
-from textual.validation import Number
 from textual.widgets import Input, Select
 
+from ...domain import fields as domain_fields
 from ...domain.models import WaiverKind, label
 from ...domain.months import month_add, month_of
-from ...domain.waivers import MAX_HOURS, check_not_ended
+from ...domain.waivers import (MAX_HOURS, MAX_MONTHLY_VALUE, check_not_ended, check_yuan,
+                               validate_hours)
 from ...i18n import N_, _, language
 from ...store import queries
+from ..widgets.checks import checked_input, text_input, typed_number
 from ..widgets.form import Field, FormScreen
 from ..widgets.org_select import OrgSelect
 from ..widgets.pickers import DateInput, MonthInput
@@ -26,8 +28,18 @@ def kind_text(kind: str) -> str:
     return label(WaiverKind(kind), language())
 
 
-def amount(maximum: float) -> Input:
-    return Input(validators=[Number(0, maximum)], valid_empty=True, restrict=r"[0-9.]*")
+def yuan_input() -> Input:
+    """An amount in yuan a month (empty: not given), checked by the domain."""
+    return checked_input(lambda text: check_yuan(typed_number(text)),
+                         max_length=len(f"{MAX_MONTHLY_VALUE:.2f}"), valid_empty=True,
+                         restrict=r"[0-9.]*")
+
+
+def hours_input(*, valid_empty: bool) -> Input:
+    """Hours of service (a month's), checked by the domain."""
+    return checked_input(lambda text: validate_hours(typed_number(text)),
+                         max_length=len(f"{MAX_HOURS:.2f}"), valid_empty=valid_empty,
+                         restrict=r"[0-9.]*")
 
 
 def number(text: str) -> float | None:
@@ -60,11 +72,11 @@ def add_waiver_form(store, reader, today: date, org: dict | None = None) -> Form
         ("kind", N_("Kind"), Select(kinds, allow_blank=False, value=WaiverKind.RENT_FREE.value)),
         ("start", N_("From"), DateInput(today.isoformat())),
         ("end", N_("To"), DateInput()),
-        ("value", N_("Yuan per month"), amount(1_000_000)),
-        ("charged", N_("Rent charged (low rent)"), amount(1_000_000)),
-        ("standard", N_("Standard rent (low rent)"), amount(1_000_000)),
-        ("hours", N_("Hours per month (service for rent)"), amount(MAX_HOURS)),
-        ("approved", N_("Approved by"), Input(max_length=40)),
+        ("value", N_("Yuan per month"), yuan_input()),
+        ("charged", N_("Rent charged (low rent)"), yuan_input()),
+        ("standard", N_("Standard rent (low rent)"), yuan_input()),
+        ("hours", N_("Hours per month (service for rent)"), hours_input(valid_empty=True)),
+        ("approved", N_("Approved by"), text_input(domain_fields.APPROVED_BY)),
     ]
 
     def write(v: dict) -> str:
@@ -82,7 +94,7 @@ def end_waiver_form(store, waiver: dict, today: date) -> FormScreen:
     form opens, when it has already ended (`DomainError`)."""
     check_not_ended(date.fromisoformat(waiver["ended_on"]) if waiver["ended_on"] else None)
     fields = [("on", N_("First day without it"), DateInput(today.isoformat())),
-              ("reason", N_("Reason"), Input(max_length=500))]
+              ("reason", N_("Reason"), text_input(domain_fields.REASON))]
     return FormScreen(
         _("End the waiver of {name}").format(name=waiver["org_name"]) +
         f"（{kind_text(waiver['kind'])} {waiver['start']}–{waiver['last_day']}）", fields,
@@ -102,8 +114,7 @@ class ServiceHoursForm(FormScreen):
         fields = [
             *org_field(reader, org, queries.service_org_options(reader), chosen),
             ("month", N_("Month"), MonthInput(month, today)),
-            ("hours", N_("Hours delivered"), Input(validators=[Number(0, MAX_HOURS)],
-                                                   restrict=r"[0-9.]*")),
+            ("hours", N_("Hours delivered"), hours_input(valid_empty=False)),
         ]
 
         def write(v: dict) -> tuple[float, str]:

@@ -7,12 +7,14 @@ from datetime import date
 from textual import on
 from textual.widgets import Input, Select
 
+from ...domain import fields as domain_fields
 from ...domain.errors import DomainError
-from ...domain.models import InterviewOutcome, label
+from ...domain.models import InterviewOutcome, WarningStatus, label
 from ...domain.months import month_of, parse_date
 from ...domain.settings import SettingsTimeline
 from ...domain.warnings import Case, default_deadline
 from ...i18n import N_, _, language
+from ..widgets.checks import text_input
 from ..widgets.form import FormScreen
 from ..widgets.pickers import DateInput
 
@@ -30,7 +32,7 @@ class InterviewForm(FormScreen):
             title.format(name=org["name"]),
             [("on", N_("Date"), DateInput(today.isoformat())),
              ("deadline", N_("Rectification deadline"), DateInput(self.auto_deadline)),
-             ("note", N_("Note"), Input(max_length=500))],
+             ("note", N_("Note"), text_input(domain_fields.NOTE))],
             lambda v: store_call(org["id"], v["on"], v["deadline"], note=v["note"], case=case.id),
             lambda _r: _("Interview with {name} recorded").format(name=org["name"]))
 
@@ -49,27 +51,40 @@ class InterviewForm(FormScreen):
         deadline.value = self.auto_deadline
 
 
+def exit_confirmation(org: dict, on: str) -> tuple[str, str]:
+    """What an ordered exit does, asked before it is written."""
+    return (_("Order {name} to leave?").format(name=org["name"]),
+            _("{name} leaves the centre on {date} by order (an ordered exit): its spaces are "
+              "released and its waivers end that day, its open warning cases close, and the "
+              "exit shows in its history and in the exits list. ctrl+z cannot undo it.")
+            .format(name=org["name"], date=on))
+
+
 def close_form(store_call, org: dict, case: Case, today: date) -> FormScreen:
     """Close the case (约谈办结): rectified (a person's judgement, with its reason) or an
-    ordered exit."""
-    outcomes = [(label(o, language()), o.value) for o in InterviewOutcome]
+    ordered exit, which asks first; a case that still needs its interview cannot end in an
+    exit (the interview comes first)."""
+    outcomes = [(label(o, language()), o.value) for o in InterviewOutcome
+                if not (o is InterviewOutcome.EXIT and needs_interview_first(case))]
     return FormScreen(
         _("Close the warning case: {name}").format(name=org["name"]),
         [("outcome", N_("Outcome"), Select(outcomes, allow_blank=False,
                                             value=InterviewOutcome.RECTIFIED.value)),
-         ("reason", N_("Reason"), Input(max_length=500)),
+         ("reason", N_("Reason"), text_input(domain_fields.REASON)),
          ("on", N_("Date"), DateInput(today.isoformat()))],
         lambda v: store_call(org["id"], v["outcome"], on=v["on"], reason=v["reason"],
                              case=case.id),
-        lambda _r: _("Warning case of {name} closed").format(name=org["name"]))
+        lambda _r: _("Warning case of {name} closed").format(name=org["name"]),
+        confirm=lambda v: exit_confirmation(org, v["on"])
+        if v["outcome"] == InterviewOutcome.EXIT.value else None)
 
 
 def dismiss_form(store_call, org: dict, case: Case) -> FormScreen:
     """Dismiss a case that needs an interview: who decided, and why."""
     return FormScreen(
         _("Dismiss the warning case: {name}").format(name=org["name"]),
-        [("reason", N_("Reason"), Input(max_length=500)),
-         ("by", N_("Dismissed by"), Input(max_length=40))],
+        [("reason", N_("Reason"), text_input(domain_fields.REASON, required=True)),
+         ("by", N_("Dismissed by"), text_input(domain_fields.DISMISSED_BY, required=True))],
         lambda v: store_call(org["id"], v["reason"], v["by"], case=case.id),
         lambda _r: _("Warning case of {name} dismissed").format(name=org["name"]))
 
@@ -79,7 +94,14 @@ def exit_form(store_call, org: dict, today: date) -> FormScreen:
     return FormScreen(
         _("Order {name} to leave").format(name=org["name"]),
         [("reason", N_("Reason"),
-          Input(_("Rectification failed after a warning interview"), max_length=500)),
+          text_input(domain_fields.REASON, _("Rectification failed after a warning interview"),
+                     required=True)),
          ("on", N_("Date"), DateInput(today.isoformat()))],
         lambda v: store_call(org["id"], v["reason"], on=v["on"], ordered=True),
-        lambda _r: _("{name} was ordered to leave").format(name=org["name"]))
+        lambda _r: _("{name} was ordered to leave").format(name=org["name"]),
+        confirm=lambda v: exit_confirmation(org, v["on"]))
+
+
+def needs_interview_first(case: Case) -> bool:
+    """A case only flagged (需约谈提醒): no exit is offered before its interview."""
+    return case.status == WarningStatus.NEEDS_INTERVIEW

@@ -19,7 +19,7 @@ from ..actions import WARNINGS_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
 from ..widgets.tables import data_table
-from .forms import InterviewForm, close_form, dismiss_form, exit_form
+from .forms import InterviewForm, close_form, dismiss_form, exit_form, needs_interview_first
 
 STATUSES = ("needs_interview", "open", "overdue", "failed")
 CLOSED = tuple(s.value for s in WarningStatus if s not in OPEN_STATUSES and s != "ok")
@@ -73,7 +73,8 @@ class WarningsScreen(AreaScreen):
 
     @on(DataTable.RowHighlighted, "#warnings")
     def show_steps(self) -> None:
-        """The highlighted case's history, one step per line."""
+        """The highlighted case's history, one step per line (and the keys it allows)."""
+        self.refresh_bindings()
         chosen = self.selected(quiet=True)
         self.query_one("#steps", Static).update("" if chosen is None else "\n".join(
             f"{step.at}  {step.text.render(_)}" for step in chosen[1].transitions))
@@ -98,6 +99,13 @@ class WarningsScreen(AreaScreen):
     def action_dismiss(self) -> None:
         if chosen := self.selected():
             self.app.push_screen(dismiss_form(self.store.dismiss_case, *chosen))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No ordered exit for a case that still needs its interview (shown disabled)."""
+        if action == "exit" and getattr(self, "rows", None) and \
+                (chosen := self.selected(quiet=True)):
+            return None if needs_interview_first(chosen[1]) else True
+        return True
 
     def action_exit(self) -> None:
         if chosen := self.selected():

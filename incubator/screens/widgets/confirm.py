@@ -13,8 +13,9 @@ from ..actions import CONFIRM_ACTIONS, bindings, translate_bindings
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """`text` says what `confirm` will do; the result is True only when it was chosen.
-    Cancel has the focus first, so an Enter typed ahead does nothing harmful."""
+    """`title`, then `text` (what will happen); the result is True only when the person
+    pressed the confirming button (`confirm`, default "Confirm"). Cancel has the focus
+    first, so an Enter typed ahead never confirms; Tab then Enter does, Esc cancels."""
 
     ACTIONS = CONFIRM_ACTIONS
     BINDINGS = bindings(ACTIONS)
@@ -22,15 +23,15 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen #consequences { margin: 1 0 0 0; }
     """
 
-    def __init__(self, title: str, text: str, confirm: str) -> None:
+    def __init__(self, title: str, text: str, confirm: str | None = None) -> None:
         super().__init__()
         translate_bindings(self)
         self.title_text = title
         self.text = text
-        self.confirm = confirm
+        self.confirm = confirm or _("Confirm")
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form confirm"):
+        with VerticalScroll(classes="form confirm", can_focus=False):
             yield Label(self.title_text, classes="area-title", markup=False)
             yield Static(self.text, id="consequences", markup=False)
             with Horizontal(classes="buttons"):
@@ -38,7 +39,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button(self.confirm, variant="error", id="confirm", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        self.set_focus(self.query_one("#cancel", Button))
 
     @on(Button.Pressed, "#confirm")
     def confirmed(self) -> None:

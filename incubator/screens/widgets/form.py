@@ -11,36 +11,47 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
-from ..actions import FORM_ACTIONS, bindings
+from ..actions import FORM_ACTIONS, FORM_FIELDS, bindings
 from ...i18n import _
 from ...store.commands import StaleEdit
 from ..base import SaveFailed, Saved, StoreAccess
-from .pickers import is_valid
+from ..undo import Change, Undo
+from .checks import labelled, problem
+from .confirm import ConfirmScreen
 
 Field = tuple[str, str, Input | Select]  # (id, msgid of its label, widget)
 
 
 class FormScreen(StoreAccess, ModalScreen[dict[str, Any] | None]):
-    """Shows `fields`; on Save runs `write(values)` in a worker and closes only on success.
+    """Shows `fields`, the first one focused; on Save runs `write(values)` in a worker and
+    closes only on success.
 
-    The screen's result is the values saved, or None when cancelled.
+    The screen's result is the values saved, or None when cancelled. A refusal names each
+    field that is wrong and says why in the domain's words (the inputs' `DomainCheck`s),
+    and focuses the first of them. What was typed stays in place when validation or the
+    store refuses it.
 
-    What was typed stays in place when validation or the store refuses it.
+    `confirm(values)`, when given, returns (title, what will happen) to ask before writing
+    (None: nothing to ask); `undo(result)` what ctrl+z writes back (see `undo`).
     """
 
     ACTIONS = FORM_ACTIONS
     BINDINGS = bindings(ACTIONS)
 
     def __init__(self, title: str, fields: list[Field],
-                 write: Callable[[dict[str, Any]], Any], message: Callable[[Any], str]) -> None:
+                 write: Callable[[dict[str, Any]], Any], message: Callable[[Any], str], *,
+                 confirm: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None,
+                 undo: Callable[[Any], Undo | None] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.fields = fields
         self.write = write
         self.message = message
+        self.confirm = confirm
+        self.undo = undo
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form"):
+        with VerticalScroll(classes=f"form {FORM_FIELDS}", can_focus=False):
             yield Label(self.title_text, classes="area-title")
             for field_id, title, widget in self.fields:
                 widget.id = field_id
@@ -52,6 +63,12 @@ class FormScreen(StoreAccess, ModalScreen[dict[str, Any] | None]):
                 yield Button(_("Save"), variant="primary", id="save", compact=True)
                 yield from self.extra_buttons()
 
+    def on_mount(self) -> None:
+        """The first field has the focus as soon as the form shows (set now, not after
+        the keys already queued)."""
+        if self.fields:
+            self.set_focus(self.fields[0][2])
+
     def extra_buttons(self) -> list[Button]:
         """Buttons after Save (none here)."""
         return []
@@ -59,20 +76,37 @@ class FormScreen(StoreAccess, ModalScreen[dict[str, Any] | None]):
     def values(self) -> dict[str, Any]:
         return {field_id: widget.value for field_id, _t, widget in self.fields}
 
+    def problems(self) -> list[tuple[Input, str]]:
+        """Every input whose value its checks refuse, with what is wrong, in order."""
+        found = []
+        for _id, title, widget in self.fields:
+            if isinstance(widget, Input) and (wrong := problem(widget)):
+                found.append((widget, labelled(_(title), wrong)))
+        return found
+
     @on(Button.Pressed, "#save")
     def action_submit(self) -> None:
-        invalid = [_(title) for _id, title, widget in self.fields
-                   if isinstance(widget, Input) and not is_valid(widget)]
-        if invalid:
-            problem = _("Please correct: {fields}").format(fields=", ".join(invalid))
-            self.query_one("#error", Label).update(problem)
-            self.notify(problem, severity="error")
+        if wrong := self.problems():
+            text = "\n".join(message for _widget, message in wrong)
+            self.query_one("#error", Label).update(text)
+            self.notify(text, severity="error", timeout=8)
+            self.set_focus(wrong[0][0])
             return
         values = self.values()
-        self.save(lambda: self.write(values), self.message, then=lambda _r: self.dismiss(values))
+        asked = self.confirm(values) if self.confirm else None
+        if asked is None:
+            self.write_values(values)
+            return
+        self.app.push_screen(ConfirmScreen(*asked),
+                             lambda confirmed: self.write_values(values) if confirmed else None)
+
+    def write_values(self, values: dict[str, Any]) -> None:
+        self.save(lambda: self.write(values), self.message, then=lambda _r: self.dismiss(values),
+                  undo=self.undo)
 
     def on_saved(self, event: Saved) -> None:
         event.prevent_default()  # the form closes itself; the screen beneath refreshes
+        self.incubator.remember(Change(event.message, event.undo))
         self.notify(event.message)
         if event.then:
             event.then(event.result)
@@ -102,9 +136,13 @@ class RecordForm(FormScreen):
     def __init__(self, title: str, fields: list[Field], record: dict[str, Any],
                  reload: Callable[[], dict[str, Any]], shown: Callable[[str, Any], Any],
                  write: Callable[[dict[str, Any], dict[str, Any]], Any],
-                 message: Callable[[Any], str]) -> None:
+                 message: Callable[[Any], str], *,
+                 undo: Callable[[Any, dict[str, Any]], Undo | None] | None = None) -> None:
+        """`undo(result, opened)`: what ctrl+z writes back, from the write's result and the
+        stored values the saved fields were opened with."""
         super().__init__(title, fields, lambda values: write(values, self.opened_of(values)),
-                         message)
+                         message,
+                         undo=(lambda result: undo(result, dict(self.opened))) if undo else None)
         self.opened = {field_id: record.get(field_id) for field_id, _t, _w in fields}
         self.reload = reload
         self.shown = shown

@@ -7,9 +7,13 @@ from textual.widgets import Select
 from ...domain.models import RESIDENT_STAGES
 from ...i18n import _
 from ...store import queries
+from .choice import Choice
 
 
-class OrgSelect(Select[str]):
+class OrgSelect(Choice):
+    """Its options open in a modal list with a filter box (`Choice`): long Chinese names
+    show whole."""
+
     def __init__(self, reader, *, hub_id: str | None = None,
                  stages: tuple[str, ...] = tuple(sorted(RESIDENT_STAGES)),
                  id: str | None = None) -> None:

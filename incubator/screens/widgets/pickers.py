@@ -7,36 +7,19 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from textual.validation import Function
 from textual.widgets import Input, Select
 
-from ...domain.errors import DomainError
 from ...domain.models import label
 from ...domain.months import check_not_future, parse_date, parse_month
 from ...i18n import _, language
 from ...store import queries
+from .checks import DomainCheck
+from .choice import Choice
+
+MONTH_CHARS, DATE_CHARS = len("YYYY-MM"), len("YYYY-MM-DD")
 
 
-def _valid_month(today: date):
-    def check(value: str) -> bool:
-        try:
-            check_not_future(parse_month(value), today)
-        except DomainError:
-            return False
-        return True
-
-    return check
-
-
-def _valid_date(value: str) -> bool:
-    try:
-        parse_date(value)
-    except DomainError:
-        return False
-    return True
-
-
-class HubSelect(Select[str]):
+class HubSelect(Choice):
     """Every hub by name; the value is the hub id."""
 
     def __init__(self, reader, *, allow_all: bool = False, id: str | None = None,
@@ -60,17 +43,17 @@ class MonthInput(Input):
     """A `YYYY-MM` month that is not in the future."""
 
     def __init__(self, value: str, today: date, *, id: str | None = None) -> None:
-        super().__init__(value, placeholder="YYYY-MM", id=id, max_length=7, validators=[
-            Function(_valid_month(today), _("A month as YYYY-MM, not in the future"))])
+        super().__init__(value, placeholder="YYYY-MM", id=id, max_length=MONTH_CHARS,
+                         validators=[DomainCheck(
+                             lambda text: check_not_future(parse_month(text), today))])
 
 
 class DateInput(Input):
     """A `YYYY-MM-DD` date (may be left empty when `optional`)."""
 
     def __init__(self, value: str = "", *, optional: bool = False, id: str | None = None) -> None:
-        super().__init__(value, placeholder="YYYY-MM-DD", id=id, max_length=10,
-                         valid_empty=optional,
-                         validators=[Function(_valid_date, _("A date as YYYY-MM-DD"))])
+        super().__init__(value, placeholder="YYYY-MM-DD", id=id, max_length=DATE_CHARS,
+                         valid_empty=optional, validators=[DomainCheck(parse_date)])
 
 
 def is_valid(field: Input) -> bool:

@@ -12,7 +12,7 @@ from ...domain.models import PartyOrg
 from ...domain.months import parse_date
 from .. import queries
 from .base import Commands
-from .writes import replace
+from .writes import replace, write_field
 
 
 def _review_text(values: Mapping[str, Any]) -> str | Text:
@@ -40,8 +40,7 @@ class ReviewCommands(Commands):
                                   "with --party yes or --party no", name=row["name"])
             raise DomainError("Party-building compliance is asked for every review (party "
                               "building comes first): --party yes or --party no")
-        if not 2000 <= int(year) <= self.today().year:
-            raise DomainError("Year {year} is out of range", year=year)
+        year = review.parse_year(year, self.today())
         settings = self.timeline().for_review_year(int(year))
         left = row["exited_on"] or row["graduated_on"]
         review.check_review_year(int(year), self.today(),
@@ -69,3 +68,23 @@ class ReviewCommands(Commands):
                                                                         result.scale)}},
                                 lambda ed: replace(ed, ("reviews", str(int(year))), record))
         return result
+
+    def delete_review(self, org: str, year: int, opened: Mapping[str, Any] | None = None
+                      ) -> None:
+        """Delete the review of `year` as a recorded change (undoing a first review). With
+        `opened` (`review_values` of the review it was seen as), only if that is still the
+        stored one (`StaleEdit`)."""
+        org_id = queries.resolve_org(self.db, org)
+        name = queries.org_name(self.db, org_id)
+        with self.replica.transaction():
+            stored = queries.review_values(queries.review_of(self.db, org_id, int(year)))
+            if opened is not None:
+                self._refuse_if_changed(
+                    org_doc(org_id), f"reviews/{int(year)}", queries.review_values(opened),
+                    stored, Text("The review of {name} for {year}",
+                                 {"name": name, "year": int(year)}), _review_text)
+            if not stored:
+                raise DomainError("{name} has no review for {year}", name=name, year=int(year))
+            self.replica.change(org_doc(org_id), N_("Deleted the review of {year}"),
+                                {"year": int(year)},
+                                lambda ed: write_field(ed, ("reviews", str(int(year))), None))

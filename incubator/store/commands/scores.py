@@ -74,7 +74,7 @@ class ScoreCommands(Commands):
             by_org: dict[str, dict[str, dict[str, Any]]] = {}
             for entry, org_id, month, record in prepared:
                 try:
-                    self._check_opened(entry, org_id, month)
+                    self._check_opened(entry.opened, org_id, month)
                 except StaleEdit as refused:
                     if not skip_stale:
                         raise
@@ -96,13 +96,14 @@ class ScoreCommands(Commands):
                                     lambda ed, w=writes: set_all(ed, w))
         return saved, stale
 
-    def _check_opened(self, entry: ScoreEntry, org_id: str, month: str) -> None:
-        """Refuse the entry when its stored items are no longer those it was opened with."""
-        if entry.opened is None:
+    def _check_opened(self, opened_items: Mapping[str, float] | None, org_id: str,
+                      month: str) -> None:
+        """Refuse when the stored items are no longer `opened_items` (None: no check)."""
+        if opened_items is None:
             return
         now = queries.scores(self.db, month=month, org_id=org_id)
         stored = now[0]["items"] if now else {}
-        opened = {key: float(value) for key, value in entry.opened.items()}
+        opened = {key: float(value) for key, value in opened_items.items()}
         self._refuse_if_changed(
             org_doc(org_id), f"scores/{month}", opened, stored,
             Text("The score of {name} for {month}", {"name": queries.org_name(self.db, org_id),
@@ -110,14 +111,18 @@ class ScoreCommands(Commands):
             lambda items: (f"{now[0]['total']:g}/{now[0]['max_total']:g}" if items
                            else Text(N_("no score"))))
 
-    def delete_score(self, org: str, month: str) -> None:
+    def delete_score(self, org: str, month: str,
+                     opened: Mapping[str, float] | None = None) -> None:
         """Delete an organization's score of `month` (one entered by mistake, or for a
-        month in the future of a fast clock), as a recorded change."""
+        month in the future of a fast clock), as a recorded change. With `opened` (the
+        items it was seen with), only if they are still stored (`StaleEdit`)."""
         org_id = queries.resolve_org(self.db, org)
         month = parse_month(month)
-        if not queries.scores(self.db, month=month, org_id=org_id):
-            raise DomainError("{name} has no score for {month}",
-                              name=queries.org_name(self.db, org_id), month=month)
-        self.replica.change(org_doc(org_id), N_("Deleted the score of {month}"),
-                            {"month": month},
-                            lambda ed: write_field(ed, ("scores", month), None))
+        with self.replica.transaction():
+            self._check_opened(opened, org_id, month)
+            if not queries.scores(self.db, month=month, org_id=org_id):
+                raise DomainError("{name} has no score for {month}",
+                                  name=queries.org_name(self.db, org_id), month=month)
+            self.replica.change(org_doc(org_id), N_("Deleted the score of {month}"),
+                                {"month": month},
+                                lambda ed: write_field(ed, ("scores", month), None))

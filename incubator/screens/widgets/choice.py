@@ -1,0 +1,131 @@
+"""A picker whose options open in a modal list with a filter box, not in Textual's overlay.
+
+Textual's Select draws its options over the widgets beneath, and the screen divides
+every line at those widgets' edges: a Chinese character astride an edge becomes two
+blanks (兴隆村川剧票友会 showed as "  隆村  剧  友会"). A modal screen has no widgets
+beneath. In a toolbar (auto width) the picker takes the width of its longest option, so
+it never shrinks and wraps when the screen is laid out again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.cells import cell_len
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.css.scalar import Unit
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
+
+from ...i18n import _
+from ..actions import CHOICE_ACTIONS, bindings, translate_bindings
+
+CANCELLED = object()  # the picker closed without a choice
+
+
+class ChoiceScreen(ModalScreen[Any]):
+    """Every option of a `Choice`; typing keeps those holding the text, arrows move,
+    Enter (or a click) takes the highlighted one, Esc leaves the value as it was."""
+
+    ACTIONS = CHOICE_ACTIONS
+    BINDINGS = bindings(ACTIONS)
+
+    def __init__(self, title: str, options: list[tuple[str, Any]], value: Any) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.title_text = title
+        self.options = options
+        self.value = value
+        self.shown: list[tuple[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form choice form-fields"):
+            yield Label(self.title_text, classes="area-title")
+            yield Input(placeholder=_("Type a part of the name"), id="filter", compact=True)
+            yield OptionList(id="options", compact=True)
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#filter", Input))
+        self.show("")
+
+    @staticmethod
+    def matches(label: str, needle: str) -> bool:
+        return needle.casefold() in label.casefold()
+
+    def show(self, needle: str) -> None:
+        """The options holding `needle`; the current value highlighted when it is shown."""
+        self.shown = [(label, value) for label, value in self.options
+                      if self.matches(label, needle.strip())]
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(Option(label) for label, _value in self.shown)
+        values = [value for _label, value in self.shown]
+        options.highlighted = values.index(self.value) if self.value in values else \
+            0 if self.shown else None
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.show(event.value)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if step < 0:
+            options.action_cursor_up()
+        else:
+            options.action_cursor_down()
+
+    def action_pick(self) -> None:
+        highlighted = self.query_one(OptionList).highlighted
+        if highlighted is not None and highlighted < len(self.shown):
+            self.dismiss(self.shown[highlighted][1])
+
+    @on(OptionList.OptionSelected)
+    def clicked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.shown[event.option_index][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(CANCELLED)
+
+
+class Choice(Select[Any]):
+    """A Select (same value, `Changed` message and options) that opens `ChoiceScreen`."""
+
+    def __init__(self, options: Iterable[tuple[str, Any]], *, prompt: str,
+                 allow_blank: bool = True, **kwargs: Any) -> None:
+        self.choices = list(options)
+        self.blank = allow_blank
+        self.fits = False  # whether the width follows the options (decided when mounted)
+        super().__init__(self.choices, prompt=prompt, allow_blank=allow_blank, **kwargs)
+
+    def set_options(self, options: Iterable[tuple[str, Any]]) -> None:
+        self.choices = list(options)
+        super().set_options(self.choices)
+        self.fit()
+
+    def on_mount(self) -> None:
+        width = self.styles.width
+        self.fits = width is None or width.unit is Unit.AUTO
+        self.fit()
+
+    def fit(self) -> None:
+        """Where the width is auto (a toolbar), as wide as the longest option or prompt."""
+        if self.fits:
+            longest = max([cell_len(self.prompt),
+                           *(cell_len(label) for label, _v in self.choices)])
+            self.styles.width = longest + (2 if self.compact else 6)
+
+    def _watch_expanded(self, expanded: bool) -> None:
+        """Open the modal list instead of Textual's overlay."""
+        if not expanded:
+            return
+        self.expanded = False
+        options = ([(self.prompt, Select.NULL)] if self.blank else []) + self.choices
+        self.app.push_screen(ChoiceScreen(self.prompt, options, self.value), self.chosen)
+
+    def chosen(self, value: Any) -> None:
+        if value is not CANCELLED:
+            self.value = value
