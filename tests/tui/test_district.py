@@ -220,7 +220,7 @@ class TestProfileForm:
             await settle(pilot)
             assert app.screen is form and code.value == wrong
             assert "校验码" in str(form.query_one("#error", Label).render())
-            assert any("未保存" in n for n in notices(app))
+            assert any("校验码" in n for n in notices(app))  # checked as typed, by the domain
             code.value = right.lower()
             await pilot.press("ctrl+s")
             await settle(pilot)

@@ -2,21 +2,18 @@
 
 Textual's Select draws its options over the widgets beneath, and the screen divides
 every line at those widgets' edges: a Chinese character astride an edge becomes two
-blanks (兴隆村川剧票友会 showed as "  隆村  剧  友会"). A modal screen has no widgets
-beneath. In a toolbar (auto width) the picker takes the width of its longest option, so
-it never shrinks and wraps when the screen is laid out again.
+blanks (兴隆村川剧票友会 showed as "  隆村  剧  友会", and stayed so). A modal screen has
+no widgets beneath.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.css.scalar import Unit
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
@@ -24,22 +21,24 @@ from textual.widgets.option_list import Option
 from ...i18n import _
 from ..actions import CHOICE_ACTIONS, bindings, translate_bindings
 
-CANCELLED = object()  # the picker closed without a choice
-
-
-class ChoiceScreen(ModalScreen[Any]):
+class ChoiceScreen(ModalScreen[None]):
     """Every option of a `Choice`; typing keeps those holding the text, arrows move,
-    Enter (or a click) takes the highlighted one, Esc leaves the value as it was."""
+    Enter (or a click) takes the highlighted one, Esc leaves the value as it was.
+
+    `choose(value)` is called at once, before the screen closes: the keys typed after
+    Enter find the value chosen."""
 
     ACTIONS = CHOICE_ACTIONS
     BINDINGS = bindings(ACTIONS)
 
-    def __init__(self, title: str, options: list[tuple[str, Any]], value: Any) -> None:
+    def __init__(self, title: str, options: list[tuple[str, Any]], value: Any,
+                 choose: Callable[[Any], None]) -> None:
         super().__init__()
         translate_bindings(self)
         self.title_text = title
         self.options = options
         self.value = value
+        self.choose = choose
         self.shown: list[tuple[str, Any]] = []
 
     def compose(self) -> ComposeResult:
@@ -81,14 +80,18 @@ class ChoiceScreen(ModalScreen[Any]):
     def action_pick(self) -> None:
         highlighted = self.query_one(OptionList).highlighted
         if highlighted is not None and highlighted < len(self.shown):
-            self.dismiss(self.shown[highlighted][1])
+            self.picked(self.shown[highlighted][1])
 
     @on(OptionList.OptionSelected)
     def clicked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.shown[event.option_index][1])
+        self.picked(self.shown[event.option_index][1])
+
+    def picked(self, value: Any) -> None:
+        self.choose(value)
+        self.dismiss()
 
     def action_cancel(self) -> None:
-        self.dismiss(CANCELLED)
+        self.dismiss()
 
 
 class Choice(Select[Any]):
@@ -98,25 +101,11 @@ class Choice(Select[Any]):
                  allow_blank: bool = True, **kwargs: Any) -> None:
         self.choices = list(options)
         self.blank = allow_blank
-        self.fits = False  # whether the width follows the options (decided when mounted)
         super().__init__(self.choices, prompt=prompt, allow_blank=allow_blank, **kwargs)
 
     def set_options(self, options: Iterable[tuple[str, Any]]) -> None:
         self.choices = list(options)
         super().set_options(self.choices)
-        self.fit()
-
-    def on_mount(self) -> None:
-        width = self.styles.width
-        self.fits = width is None or width.unit is Unit.AUTO
-        self.fit()
-
-    def fit(self) -> None:
-        """Where the width is auto (a toolbar), as wide as the longest option or prompt."""
-        if self.fits:
-            longest = max([cell_len(self.prompt),
-                           *(cell_len(label) for label, _v in self.choices)])
-            self.styles.width = longest + (2 if self.compact else 6)
 
     def _watch_expanded(self, expanded: bool) -> None:
         """Open the modal list instead of Textual's overlay."""
@@ -124,8 +113,7 @@ class Choice(Select[Any]):
             return
         self.expanded = False
         options = ([(self.prompt, Select.NULL)] if self.blank else []) + self.choices
-        self.app.push_screen(ChoiceScreen(self.prompt, options, self.value), self.chosen)
+        self.app.push_screen(ChoiceScreen(self.prompt, options, self.value, self.choose))
 
-    def chosen(self, value: Any) -> None:
-        if value is not CANCELLED:
-            self.value = value
+    def choose(self, value: Any) -> None:
+        self.value = value
