@@ -1,5 +1,6 @@
 """Every form of the app fed empty, huge, malformed, out-of-range and non-UTF-8 text:
-refused with what was typed kept and nothing written, or (for odd but legal text) saved."""
+refused with what was typed kept and nothing written, or (for odd but legal text) saved.
+Each opens on its first field, and every input has a maximum length."""
 
 import hashlib
 import sqlite3
@@ -126,6 +127,10 @@ async def test_every_input_of_the_form_with_bad_text(app, demo_home, form, tmp_p
         await FORMS[form](app, pilot, demo_home)
         await pilot.pause()
         assert isinstance(app.screen, FormScreen), f"the {form} form did not open"
+        opened = app.screen
+        assert opened.focused is opened.fields[0][2], f"the {form} form: not on its first field"
+        assert all(field.max_length for field in opened.query(Input)), (
+            f"the {form} form has an input without a maximum length")
         for kind, value in BAD.items():
             screen = app.screen
             assert isinstance(screen, FormScreen), f"{form}: the form closed before {kind}"
