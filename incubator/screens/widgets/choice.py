@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -43,7 +44,7 @@ class ChoiceScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form choice form-fields"):
-            yield Label(self.title_text, classes="area-title")
+            yield Label(self.title_text, classes="area-title", markup=False)
             yield Input(placeholder=_("Type a part of the name"), id="filter", compact=True)
             yield OptionList(id="options", compact=True)
 
@@ -61,7 +62,7 @@ class ChoiceScreen(ModalScreen[None]):
                       if self.matches(label, needle.strip())]
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options(Option(label) for label, _value in self.shown)
+        options.add_options(Option(Text(label)) for label, _value in self.shown)  # no markup
         values = [value for _label, value in self.shown]
         options.highlighted = values.index(self.value) if self.value in values else \
             0 if self.shown else None
