@@ -20,10 +20,9 @@ from incubator.screens.widgets.choice import ChoiceScreen
 from incubator.screens.widgets.confirm import ConfirmScreen
 from incubator.screens.widgets.form import FormScreen
 from incubator.store import queries
-from incubator.store.commands import ScoreEntry
 
 from ..conftest import NOW
-from .helpers import LOW, confirm, notices, open_store, residents, rows, type_ahead, until
+from .helpers import LOW, confirm, notices, open_store, residents, type_ahead, until
 from .test_detail import open_detail
 from .test_form_bad_input import fingerprint
 from .test_review import open_review, residents as unreviewed
