@@ -9,6 +9,7 @@ import typer
 from ..domain.categories import resolve_category
 from ..domain.errors import N_, DomainError
 from ..domain.models import AreaKind, LegalStatus, PartyOrg, Stage, parse_enum
+from .. import i18n
 from ..i18n import _
 from ..domain.warnings import pressing_status
 from ..present.labels import (
@@ -133,16 +134,21 @@ def org_list(
     search: SearchFilter = None, town: TownOption = None, village: VillageOption = None,
     area: AreaOption = None, status: StatusFilter = None, party: PartyFilter = None,
     resident: ResidentFilter = None, zombie: ZombieFilter = False,
-    sort: Annotated[str, typer.Option("--sort", help="Column to sort by.")] = "name",
+    sort: Annotated[str, typer.Option("--sort", help="Column to sort by: name (in pinyin order), id, category, hub, stage, legal_status, last_score10, stars, entered, exited_on, town, village, area or registered_on.")] = "name",
+    descending: Annotated[bool, typer.Option("--desc", help="Sort in descending order.")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many rows.")] = None,
     json_flag: JsonFlag = False,
 ) -> None:
-    """List organizations, filtered and sorted in SQL."""
+    """List organizations, filtered and sorted in SQL (--search also finds a name by its pinyin or initials)."""
+    if sort not in queries.ORG_SORTS:
+        raise DomainError("Sort by one of {choices} (not {value})",
+                          choices=", ".join(sorted(queries.ORG_SORTS)), value=sort[:60])
     store = open_store(ctx)
     known = queries.categories(store.db)
     rows = queries.organizations(
         store.db, **_filters(store, hub, stage, category, search, town, village, area, status,
-                             party, resident, zombie), sort=sort, limit=limit)
+                             party, resident, zombie), sort=sort, descending=descending,
+        limit=limit, lang=i18n.language())
     emit(ctx, json_flag, rows, ORG_COLUMNS, shown=lambda row: dict(
         row, category=category_text(row["category"], known), stage=stage_text(row),
         legal_status=enum_label(row["legal_status"]),

@@ -94,7 +94,7 @@ ORGANIZATIONS_ACTIONS: tuple[Action, ...] = (
     # priority: Enter in the search box moves to the results before the next key is
     # delivered (a second Enter then opens the highlighted organization)
     Action("enter", "show_results", "", show=False, priority=True, palette=False),
-    Action("s", "sort_next", N_("Sort by next column")),
+    Action("s", "sort_next", N_("Sort: ascending, descending, next column")),
     Action("n", "app.register_organization", N_("Register an organization")),
 )
 

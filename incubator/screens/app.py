@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from .. import i18n
 from ..domain.errors import DomainError
+from ..domain.pinyin import search_query
 from ..i18n import _
 from ..store import queries
 from ..store.commands import StorageError, Store
@@ -83,6 +84,14 @@ class IncubatorApp(App[None]):
         self.switch_mode("dashboard")
         self.set_interval(self.POLL_SECONDS, self.refresh_active)
         self.call_after_refresh(self._freeze_startup_objects)
+        self.set_timer(self.PINYIN_WARM_UP_SECONDS, self._warm_up_pinyin)
+
+    PINYIN_WARM_UP_SECONDS = 1.0
+
+    def _warm_up_pinyin(self) -> None:
+        """Load pypinyin (~0.5 s) in a thread once the app is up, so that the first
+        Chinese characters typed in a search do not wait for it."""
+        self.run_worker(lambda: search_query("孵化"), thread=True, group="warm-up")
 
     @staticmethod
     def _freeze_startup_objects() -> None:

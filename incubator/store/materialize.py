@@ -29,7 +29,10 @@ Document layouts (all maps of scalars):
 Every document also has `log/…` and `clock/…` (see `journal`).
 
 Organizations, hubs and spaces carry `name_key` (`domain.names.name_key`), so a duplicate
-check is one SQL query whatever look-alike characters a name was typed with.
+check is one SQL query whatever look-alike characters a name was typed with, and
+`sort_key` (`domain.pinyin.sort_key`), so names are listed in pinyin order by SQL alone;
+organizations also carry `search_text` (`domain.pinyin.search_text`: full pinyin and
+initials), so a search by pinyin is one `LIKE` per keystroke.
 
 Every container map is created with its document (`CONTAINERS`): two replicas that
 created the same map concurrently would each make their own, and one would hide the
@@ -44,8 +47,9 @@ from typing import Any
 from ..domain.docids import DocKind, entity_id, kind_of
 from ..domain.models import WaiverKind
 from ..domain.months import parse_date
-from ..domain.names import name_key
 from ..domain.months import month_index
+from ..domain.names import name_key
+from ..domain.pinyin import search_text, sort_key
 from ..domain.register import REGISTER_FIELDS, existed_since
 from ..domain.rubric import ten_point
 from ..domain.settings import BEGINNING
@@ -140,13 +144,15 @@ def _hub_rows(hub_id: str, tree: dict, rows: Rows) -> None:
     rows["hubs"].append({
         "id": hub_id, "name": name, "category": profile.get("category"),
         "created_at": profile.get("created_at"), "name_key": name_key(name),
+        "sort_key": sort_key(name),
     })
     for space_id, space in sorted(tree.get("spaces", {}).items()):
+        space_name = space.get("name", space_id)
         rows["spaces"].append({
-            "id": space_id, "hub_id": hub_id, "name": space.get("name", space_id),
+            "id": space_id, "hub_id": hub_id, "name": space_name,
             "kind": space.get("kind", "room"), "area": space.get("area"),
-            "capacity": space.get("capacity"), "name_key": name_key(space.get("name", space_id)),
-            "retired_on": space.get("retired_on"),
+            "capacity": space.get("capacity"), "name_key": name_key(space_name),
+            "sort_key": sort_key(space_name), "retired_on": space.get("retired_on"),
         })
     for allocation_id, allocation in sorted(tree.get("allocations", {}).items()):
         rows["allocations"].append({
@@ -215,10 +221,11 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
     latest_review = rows["reviews"][-1] if rows["reviews"] else None
     graduation = tree.get("graduation", {})
     exit_ = tree.get("exit", {})
+    name = profile.get("name", org_id)
     rows["organizations"].append({
         "id": org_id,
         "hub_id": profile.get("hub"),
-        "name": profile.get("name", org_id),
+        "name": name,
         "category": profile.get("category"),
         "legal_status": profile.get("legal_status"),
         "stage": profile.get("stage"),
@@ -240,9 +247,11 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
         "stars_year": latest_review["year"] if latest_review else None,
         "stars_scale": latest_review["scale"] if latest_review else None,
         "conflict_count": len(rows["conflicts"]),
-        "name_key": name_key(profile.get("name", org_id)),
+        "name_key": name_key(name),
         **{key: profile.get(key) or None for key in REGISTER_FIELDS},
         "since": existed_since(profile.get("registered_on"), profile.get("entered")),
+        "search_text": search_text(name),
+        "sort_key": sort_key(name),
     })
 
 

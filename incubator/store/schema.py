@@ -132,11 +132,11 @@ ROUND_TABLES: dict[str, str] = {
 QUERY_TABLES: dict[str, str] = {
     "hubs": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT,
-        created_at TEXT, name_key TEXT NOT NULL""",
+        created_at TEXT, name_key TEXT NOT NULL, sort_key TEXT NOT NULL""",
     "spaces": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, hub_id TEXT NOT NULL, name TEXT NOT NULL,
         kind TEXT NOT NULL, area REAL, capacity INTEGER, name_key TEXT NOT NULL,
-        retired_on TEXT""",
+        retired_on TEXT, sort_key TEXT NOT NULL""",
     "allocations": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, hub_id TEXT NOT NULL, space_id TEXT NOT NULL,
         org_id TEXT NOT NULL, start TEXT NOT NULL, end TEXT""",
@@ -150,7 +150,7 @@ QUERY_TABLES: dict[str, str] = {
         conflict_count INTEGER NOT NULL DEFAULT 0, name_key TEXT NOT NULL,
         area TEXT, town TEXT, village TEXT, credit_code TEXT, filing_number TEXT,
         registered_on TEXT, leader TEXT, supervisor TEXT, org_form TEXT, place TEXT,
-        activity_area TEXT, since TEXT""",
+        activity_area TEXT, since TEXT, search_text TEXT NOT NULL, sort_key TEXT NOT NULL""",
     "scores": """
         doc_id TEXT NOT NULL, org_id TEXT NOT NULL, month TEXT NOT NULL, total REAL NOT NULL,
         max_total REAL NOT NULL, score10 REAL NOT NULL, rubric_from TEXT NOT NULL,
@@ -215,6 +215,7 @@ INDEXES = """
 CREATE INDEX IF NOT EXISTS organizations_hub ON organizations (hub_id, stage);
 CREATE INDEX IF NOT EXISTS organizations_name ON organizations (name);
 CREATE INDEX IF NOT EXISTS organizations_name_key ON organizations (hub_id, name_key);
+CREATE INDEX IF NOT EXISTS organizations_sort_key ON organizations (sort_key);
 CREATE INDEX IF NOT EXISTS hubs_name_key ON hubs (name_key);
 CREATE INDEX IF NOT EXISTS spaces_name_key ON spaces (hub_id, name_key);
 CREATE INDEX IF NOT EXISTS scores_month ON scores (month, score10);

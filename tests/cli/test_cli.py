@@ -105,6 +105,21 @@ class TestOrganizations:
         table = run("org", "list", "--search", "书画").stdout
         assert "桂花社区书画社" in table and "文化艺术" in table
 
+    def test_search_by_pinyin_and_sort_by_pinyin_either_way(self, network):
+        for name in ("阿坝社区合唱团", "张家湾书法社", "白沙村巡河队"):
+            run("org", "add", "--name", name, "--category", "culture", "--hub", "阳光孵化中心")
+        for typed in ("shuhua", "shs", "ghsq", "GuiHua"):
+            assert [r["name"] for r in run_json("org", "list", "--search", typed)] == [
+                "桂花社区书画社"], typed
+        assert [r["name"] for r in run_json("org", "list", "--search", "she")] == [
+            "阿坝社区合唱团", "桂花社区书画社", "张家湾书法社"]      # a < gui < zhang
+        by_name = [r["name"] for r in run_json("org", "list", "--sort", "name")]
+        assert by_name == ["阿坝社区合唱团", "白沙村巡河队", "桂花社区书画社", "张家湾书法社"]
+        assert [r["name"] for r in run_json("org", "list", "--sort", "name", "--desc")] == \
+            by_name[::-1]
+        refused = run("org", "list", "--sort", "colour", ok=False)
+        assert refused.exit_code == 2 and "colour" in refused.stderr and "排序" in refused.stderr
+
     def test_edit_to_graduated_is_refused(self, network):
         result = run("org", "edit", network, "--stage", "graduated", ok=False)
         assert result.exit_code == 2

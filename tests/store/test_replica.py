@@ -231,6 +231,25 @@ class TestOpening:
         assert queries.org_row(reopened.db, org)["last_month"] == "2026-10"
         reopened.close()
 
+    def test_a_replica_of_the_build_before_pinyin_finds_names_by_pinyin_once_opened(
+            self, store, isolated_home):
+        """Its organizations table has no search_text or sort_key: rebuilt on open."""
+        add_org(store, "桂花社区书画社")
+        add_org(store, "阿坝社区合唱团")
+        conn = store.db.conn
+        conn.execute("UPDATE replica_meta SET value = 'an older build' WHERE key = 'query_schema'")
+        conn.execute("DROP INDEX organizations_sort_key")
+        conn.execute("ALTER TABLE organizations DROP COLUMN search_text")
+        conn.execute("ALTER TABLE organizations DROP COLUMN sort_key")
+        conn.commit()
+        store.close()
+        reopened = Store.open(isolated_home, clock=lambda: NOW)
+        assert [r["name"] for r in queries.organizations(reopened.db, search="shs")] == [
+            "桂花社区书画社"]
+        assert [r["name"] for r in queries.organizations(reopened.db)] == [
+            "阿坝社区合唱团", "桂花社区书画社"]
+        reopened.close()
+
     def test_the_clock_is_stored_as_utc(self, isolated_home):
         local = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc).astimezone()
         opened = Store.init(isolated_home, "东湖孵化园", clock=lambda: local)

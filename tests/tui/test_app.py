@@ -2,7 +2,7 @@
 
 import asyncio
 
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Input
 
 from incubator import i18n
@@ -10,7 +10,7 @@ from incubator.screens.app import IncubatorApp
 from incubator.screens.organizations.detail import OrganizationDetailScreen
 
 from ..conftest import NOW
-from .helpers import palette_choose, open_store, residents
+from .helpers import open_store, palette_choose, residents, until
 
 
 class TestNavigation:
@@ -50,7 +50,7 @@ class TestHelp:
             table = app.screen.query_one("#keys", DataTable)
             rows = dict(tuple(reversed([str(c) for c in table.get_row_at(i)])) for i in range(table.row_count))
             assert rows["前往月度评分"] == "F3/3"
-            assert rows["按下一列排序"] == "s"
+            assert rows["排序：升序、降序、下一列"] == "s"
             assert "退出" in rows and "下一个部件" in rows and "命令" in rows
             await pilot.press("escape")
             assert type(app.screen).__name__ == "OrganizationsScreen"
@@ -76,7 +76,16 @@ class TestCommandPalette:
             await pilot.press("ctrl+p")
             await palette_choose(pilot, "排序")
             await pilot.pause()
-            assert app.screen.sort == "category"
+            assert (app.screen.sort, app.screen.descending) == ("name", True)
+
+    async def test_finds_an_organization_by_pinyin_initials(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("ctrl+p", *"jqjdshs")
+            await until(pilot, lambda: app.screen.query_one(CommandList).option_count == 1)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, OrganizationDetailScreen)
+            assert app.screen.org["name"] == "金桥街道书画社"
 
 
 class TestLiveRefresh:

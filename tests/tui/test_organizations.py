@@ -2,7 +2,10 @@
 
 import pytest
 from textual import events
-from textual.widgets import Select
+from textual.widgets import DataTable, Select
+from textual.widgets.data_table import ColumnKey
+
+from incubator.domain.pinyin import sort_key
 
 from incubator.screens.organizations.detail import OrganizationDetailScreen
 from incubator.screens.organizations.screen import PAGE
@@ -55,6 +58,16 @@ class TestSearch:
             drawn = "".join(segment.text for segment in shown.render_line(1))
             assert shown.row_count == 1 and "[b]红岩[/b]社区合唱团" in drawn
 
+    async def test_full_pinyin_and_initials_find_a_name(self, app):
+        """书画社 by shuhua or shs; 金桥街道 by its initials; the table shows only it."""
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2", "slash")
+            for typed in ("shuhua", "shs", "jqjd", "JinQiao"):
+                app.screen.query_one("#search").value = ""
+                await pilot.press(*typed)
+                await pilot.pause()
+                assert [row[1] for row in rows(table(app))] == ["金桥街道书画社"], typed
+
     async def test_no_match_leaves_an_empty_table(self, app):
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("2", "slash", *"没有这个组织")
@@ -84,6 +97,22 @@ class TestFiltersAndSort:
             assert 0 < len(shown) < everything
             assert all("约谈" in row[8] for row in shown)
 
+    async def test_names_sort_by_pinyin_and_s_turns_every_column_both_ways(self, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            await pilot.pause()
+            names = [row[1] for row in rows(table(app))]
+            assert names == sorted(names, key=sort_key) != sorted(names)  # not code points
+            assert names[0].startswith("白沙")                           # bai before dong
+            await pilot.press("s")
+            assert [row[1] for row in rows(table(app))] == names[::-1]
+            assert "按名称降序排列" in str(app.screen.query_one("#count").render())
+            await pilot.press("s")                        # the next column, ascending
+            assert app.screen.sort == "category" and not app.screen.descending
+            categories = list(dict.fromkeys(row[2] for row in rows(table(app))))
+            assert categories == sorted(categories, key=sort_key)        # by their labels
+            assert categories[0] == "法律援助"                            # fa, gong, she …
+
     async def test_clicking_a_header_sorts_and_clicking_again_reverses(self, app):
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("2")
@@ -92,9 +121,31 @@ class TestFiltersAndSort:
             await pilot.pause()
             scores = [float(row[6]) for row in rows(table(app)) if row[6]]
             assert scores == sorted(scores)
-            await pilot.press("s")
-            assert screen.sort == "stars"
-            assert "按星级升序排列" in str(screen.query_one("#count").render())
+            for column, descending in (("hub", False), ("hub", True), ("flags", False)):
+                table(app).post_message(DataTable.HeaderSelected(
+                    table(app), table(app).columns[ColumnKey(column)].key,
+                    table(app).get_column_index(column), table(app).columns[
+                        ColumnKey(column)].label))
+                await pilot.pause()
+                assert (screen.sort, screen.descending) == (column, descending)
+                if column == "hub":
+                    hubs = list(dict.fromkeys(row[3] for row in rows(table(app))))
+                    assert hubs == sorted(hubs, key=sort_key, reverse=descending)
+            flags = [row[8] for row in rows(table(app))]
+            flagged = [f for f in flags if f]
+            assert flagged and flags[:len(flagged)] == flagged          # flagged ones first
+            assert "按标记升序排列" in str(screen.query_one("#count").render())
+
+    async def test_at_80_columns_the_score_the_rating_and_the_flags_stay(self, app):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("2")
+            await pilot.pause()
+            shown = table(app)
+            assert [str(c.label) for c in shown.ordered_columns] == [
+                "名称", "孵化中心", "阶段", "最近得分", "星级", "标记"]
+            assert sum(c.get_render_width(shown) for c in shown.ordered_columns) <= \
+                shown.scrollable_content_region.width
+            assert any(row[5] == "约谈" for row in rows(shown))
 
 
 class TestPaging:

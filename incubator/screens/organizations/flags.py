@@ -29,3 +29,13 @@ def organization_flags(reader, today: date, warning_states) -> dict[str, list[st
     for org_id in queries.with_conflicts(reader):
         flags.setdefault(org_id, []).append(_("conflict"))
     return flags
+
+
+def flag_rank(flags: dict[str, list[str]]) -> dict[str, int]:
+    """A position per flagged organization for sorting by the flags column: by its first
+    flag in FLAGS' order (warning first), then by the next; unflagged ones are left out
+    (they come last either way)."""
+    words = [_(flag) for flag in FLAGS]
+    keys = {org_id: sorted(words.index(word) for word in shown)
+            for org_id, shown in flags.items()}
+    return {org_id: n for n, org_id in enumerate(sorted(keys, key=lambda o: (keys[o], o)))}

@@ -17,8 +17,8 @@ from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
 from ..widgets.pickers import HubSelect
 from ..widgets.search import SearchBox
-from .flags import FLAGS, organization_flags
-from .table import COLUMNS, SORTABLE, OrganizationTable
+from .flags import FLAGS, flag_rank, organization_flags
+from .table import COLUMNS, OrganizationTable
 
 PAGE = 60
 
@@ -42,7 +42,7 @@ class OrganizationsScreen(AreaScreen):
         yield AppHeader()
         yield Label(area_title("organizations"), classes="area-title")
         with Horizontal(classes="toolbar"):
-            yield SearchBox(placeholder=_("Search name, id, community or contact"),
+            yield SearchBox(placeholder=_("Search by name, pinyin, id, community or contact"),
                             id="search", compact=True)
             yield HubSelect(self.reader, allow_all=True, id="hub", compact=True)
             yield Select([(label(s, language()), s.value) for s in Stage],
@@ -88,7 +88,7 @@ class OrganizationsScreen(AreaScreen):
             queries.count_organizations(self.reader, **self._shown_filters)
         if highlighted is not None and highlighted in table.rows:
             table.move_cursor(row=table.get_row_index(highlighted))
-        title = _(next(t for key, t, _w in COLUMNS if key == self.sort))
+        title = _(next(t for key, t, _w, _n in COLUMNS if key == self.sort))
         order = _("descending") if self.descending else _("ascending")
         # the label's size is fixed in CSS: a new count repaints one line, no layout
         self.query_one("#count", Label).update(
@@ -103,23 +103,32 @@ class OrganizationsScreen(AreaScreen):
         a page queued before the next keystroke's redraw must not mix two searches.
         """
         table = self.query_one(OrganizationTable)
-        rows = queries.organizations(self.reader, **self._shown_filters, sort=self.sort,
-                                     descending=self.descending, limit=PAGE,
-                                     offset=table.row_count)
         lang = language()
+        rows = queries.organizations(
+            self.reader, **self._shown_filters, sort=self.sort, descending=self.descending,
+            limit=PAGE, offset=table.row_count, lang=lang,
+            rank=flag_rank(self._flags) if self.sort == "flags" else None)
+        shown = table.shown_keys()
         table.add_keyed_rows(
-            (r["id"], (
-                r["id"], r["name"],
-                category_label(r["category"], lang, self._categories) if r["category"] else "",
-                r["hub"] or "",
-                stage_text(r),
-                label(LegalStatus(r["legal_status"]), lang) if r["legal_status"] else "",
-                "" if r["last_score10"] is None else f"{r['last_score10']:.1f}",
-                rating_text(r["stars"], r["stars_scale"]),
-                " ".join(self._flags.get(r["id"], []))))
+            (r["id"], [cells[key] for key in shown])
             for r in rows
-            if r["id"] not in table.rows)  # (the replica changed between pages)
+            if r["id"] not in table.rows  # (the replica changed between pages)
+            for cells in [{
+                "id": r["id"], "name": r["name"],
+                "category": category_label(r["category"], lang, self._categories)
+                if r["category"] else "",
+                "hub": r["hub"] or "",
+                "stage": stage_text(r),
+                "legal_status": label(LegalStatus(r["legal_status"]), lang)
+                if r["legal_status"] else "",
+                "last_score10": "" if r["last_score10"] is None else f"{r['last_score10']:.1f}",
+                "stars": rating_text(r["stars"], r["stars_scale"]),
+                "flags": " ".join(self._flags.get(r["id"], []))}])
         return len(rows)
+
+    @on(OrganizationTable.ColumnsChanged)
+    def columns_changed(self) -> None:
+        self.show_rows()
 
     @on(OrganizationTable.NeedMore)
     @on(DataTable.RowHighlighted)
@@ -150,11 +159,17 @@ class OrganizationsScreen(AreaScreen):
     def header_clicked(self, event: DataTable.HeaderSelected) -> None:
         """A click on a header sorts by it; a second click reverses the order."""
         column = str(event.column_key.value)
-        if column in SORTABLE:
-            self.sort_on(column, not self.descending if column == self.sort else False)
+        self.sort_on(column, not self.descending if column == self.sort else False)
 
     def action_sort_next(self) -> None:
-        self.sort_on(SORTABLE[(SORTABLE.index(self.sort) + 1) % len(SORTABLE)], False)
+        """`s`: the shown column the other way round, and after descending the next
+        column (ascending): every column both ways, one key."""
+        if not self.descending:
+            self.sort_on(self.sort, True)
+            return
+        shown = self.query_one(OrganizationTable).shown_keys()
+        at = shown.index(self.sort) if self.sort in shown else -1
+        self.sort_on(shown[(at + 1) % len(shown)], False)
 
     @on(DataTable.RowSelected)
     def open_detail(self, event: DataTable.RowSelected) -> None:

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Static
 
+from ...domain.pinyin import sort_key
 from ...domain.review import LEVELS
 from ...i18n import _
 from ...present.labels import rating_text
@@ -32,7 +33,7 @@ class StarChart(Vertical):
         """Redraw from review rows (each with `hub` and `stars`)."""
         counts = Counter((row["hub"] or "", row["stars"]) for row in rows)
         lines = []
-        for hub in sorted({row["hub"] or "" for row in rows}):
+        for hub in sorted({row["hub"] or "" for row in rows}, key=sort_key):
             segments = [Static(str(counts[(hub, s)]), classes=f"segment stars{s}")
                         .set_styles(f"width: {counts[(hub, s)] * 3};")
                         for s in LEVELS if counts[(hub, s)]]

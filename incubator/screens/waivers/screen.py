@@ -72,7 +72,7 @@ class WaiversScreen(AreaScreen):
         """Monthly value of the residents' waivers in force today, per hub and kind."""
         totals = self.query_one("#totals", DataTable)
         totals.clear()
-        for hub, kinds in sorted(queries.monthly_totals(self.reader, self.today).items()):
+        for hub, kinds in queries.monthly_totals(self.reader, self.today).items():
             totals.add_row(hub, *[f"{kinds.get(k.value, 0):g}" for k in WaiverKind],
                            f"{sum(kinds.values()):g}")
 

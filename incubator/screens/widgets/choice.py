@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
+from ...domain.pinyin import search_query
 from ...i18n import _
 from ..actions import CHOICE_ACTIONS, bindings, translate_bindings
 
@@ -52,14 +53,13 @@ class ChoiceScreen(ModalScreen[None]):
         self.set_focus(self.query_one("#filter", Input))
         self.show("")
 
-    @staticmethod
-    def matches(label: str, needle: str) -> bool:
-        return needle.casefold() in label.casefold()
-
     def show(self, needle: str) -> None:
         """The options holding `needle`; the current value highlighted when it is shown."""
+        needle = needle.strip()
+        spelled = search_query(needle) if self.search_texts else ""
         self.shown = [(label, value) for label, value in self.options
-                      if self.matches(label, needle.strip())]
+                      if needle.casefold() in label.casefold()
+                      or (spelled and spelled in self.search_texts.get(value, ""))]
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options(Option(Text(label)) for label, _value in self.shown)  # no markup
@@ -99,8 +99,10 @@ class Choice(Select[Any]):
     """A Select (same value, `Changed` message and options) that opens `ChoiceScreen`."""
 
     def __init__(self, options: Iterable[tuple[str, Any]], *, prompt: str,
-                 allow_blank: bool = True, **kwargs: Any) -> None:
+                 allow_blank: bool = True, search_texts: Mapping[Any, str] | None = None,
+                 **kwargs: Any) -> None:
         self.choices = list(options)
+        self.search_texts = search_texts
         self.blank = allow_blank
         super().__init__(self.choices, prompt=prompt, allow_blank=allow_blank, **kwargs)
 

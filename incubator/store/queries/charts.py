@@ -26,7 +26,7 @@ def star_counts(db, year: int) -> list[Row]:
         SELECT h.name AS hub, r.stars, count(*) AS organizations
         FROM reviews r JOIN organizations o ON o.id = r.org_id
         LEFT JOIN hubs h ON h.id = o.hub_id
-        WHERE r.year = ? GROUP BY 1, 2 ORDER BY h.name IS NULL, h.name, r.stars DESC""",
+        WHERE r.year = ? GROUP BY 1, 2 ORDER BY h.sort_key IS NULL, h.sort_key, h.id, r.stars DESC""",
                 [year])
 
 
@@ -48,4 +48,4 @@ def occupancy_by_month(db, months: list[str]) -> list[Row]:
              AND (s.retired_on IS NULL OR s.retired_on > m.first)) AS spaces,
           (SELECT count(DISTINCT a.space_id) FROM allocations a WHERE a.hub_id = h.id
              AND a.start <= m.last AND (a.end IS NULL OR a.end >= m.first)) AS occupied
-        FROM hubs h, months m ORDER BY h.name, m.month""", [periods])
+        FROM hubs h, months m ORDER BY h.sort_key, h.id, m.month""", [periods])

@@ -70,7 +70,7 @@ def zombies(db, today: date, months: int, *, hub: str | None = None,
           AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.org_id = o.id
                           AND s.month >= substr(:since, 1, 7)
                           AND coalesce(json_extract(s.items, '$.activities'), 1) > 0)
-        ORDER BY h.name IS NULL, h.name, o.town, o.village, o.name""",
+        ORDER BY h.sort_key IS NULL, h.sort_key, o.town, o.village, o.sort_key, o.id""",
                 {**params, "since": add_months(today, -months).isoformat()})
 
 
@@ -141,7 +141,7 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
           LEFT JOIN monthly ON monthly.org_id = o.id
           LEFT JOIN honours ON honours.org_id = o.id),
         means AS MATERIALIZED (SELECT {means} FROM raw)
-        SELECT o.id, o.name, o.hub_id, h.name AS hub, o.town, o.village, o.area,
+        SELECT o.id, o.name, o.sort_key, o.hub_id, h.name AS hub, o.town, o.village, o.area,
           {raw_dimensions},
           round(r.activity_rate, 3) AS activity_rate,
           round(r.person_times_rate, 1) AS person_times_rate, round(r.archives, 1) AS archives,
@@ -172,7 +172,7 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
     if town:
         found = [row for row in found if row["town"] == town.strip()]
     order = RankDimension(dimension).value if dimension else "total"
-    found.sort(key=lambda row: (-row[order], -row["total"], row["name"], row["id"]))
+    found.sort(key=lambda row: (-row[order], -row["total"], row.pop("sort_key"), row["id"]))
     return found[:int(top)] if top else found
 
 

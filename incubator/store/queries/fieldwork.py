@@ -19,7 +19,7 @@ def activities(db, *, org_id: str | None = None, since: str | None = None,
         SELECT a.id, a.org_id, o.name AS org_name, a.on_date, a.title, a.kind, a.place,
           a.participants, a.beneficiaries, a.person_times, a.hours, a.note, a.recorded_by
         FROM activities a JOIN organizations o ON o.id = a.org_id
-        {clause} ORDER BY a.on_date DESC, o.name, a.id {limit_sql}""", params)
+        {clause} ORDER BY a.on_date DESC, o.sort_key, a.id {limit_sql}""", params)
 
 
 def activities_by_month(db, first_month: str, org_id: str | None = None) -> list[Row]:
@@ -41,7 +41,7 @@ def visits(db, *, org_id: str | None = None, since: str | None = None) -> list[R
         SELECT v.id, v.org_id, o.name AS org_name, v.on_date, v.purpose, v.findings,
           v.follow_up, v.visitor, v.checks
         FROM visits v JOIN organizations o ON o.id = v.org_id
-        {clause} ORDER BY v.on_date DESC, o.name, v.id""", params)
+        {clause} ORDER BY v.on_date DESC, o.sort_key, v.id""", params)
     for row in found:
         row["checks"] = json.loads(row["checks"])
     return found
@@ -97,7 +97,7 @@ def archive_report(db, items: tuple[ArchiveItem, ...], by: str | None = None,
         GROUP BY o.id"""
     params = [keys, org_id] if org_id else [keys]
     if by is None:
-        return rows(db, per_org + " ORDER BY completeness DESC, o.name", params)
+        return rows(db, per_org + " ORDER BY completeness DESC, o.sort_key, o.id", params)
     group = next(column for column in REPORT_GROUPS if column == by)
     return rows(db, f"""
         SELECT {group}, count(*) AS organizations, round(avg(completeness), 1) AS completeness,

@@ -18,12 +18,13 @@ def hubs(db, today: date) -> list[Row]:
              AND (s.retired_on IS NULL OR s.retired_on > ?)) AS spaces,
           (SELECT count(DISTINCT a.space_id) FROM allocations a WHERE a.hub_id = h.id
              AND a.start <= ? AND (a.end IS NULL OR a.end >= ?)) AS occupied
-        FROM hubs h ORDER BY h.name""", (day, day, day))
+        FROM hubs h ORDER BY h.sort_key, h.id""", (day, day, day))
 
 
 def hub_options(db) -> list[tuple[str, str]]:
     """(name, id) of every hub, for pickers."""
-    return [(row["name"], row["id"]) for row in db.query("SELECT id, name FROM hubs ORDER BY name")]
+    return [(row["name"], row["id"]) for row in db.query(
+        "SELECT id, name FROM hubs ORDER BY sort_key, id")]
 
 
 def spaces(db, today: date, hub_id: str | None = None, *, retired: bool = False) -> list[Row]:
@@ -40,7 +41,7 @@ def spaces(db, today: date, hub_id: str | None = None, *, retired: bool = False)
         LEFT JOIN allocations a ON a.space_id = s.id AND a.start <= ?
              AND (a.end IS NULL OR a.end >= ?)
         LEFT JOIN organizations o ON o.id = a.org_id
-        {clause} ORDER BY h.name, s.name""", [day, day, *params])
+        {clause} ORDER BY h.sort_key, h.id, s.sort_key, s.id""", [day, day, *params])
 
 
 def space_periods(db, space_id: str) -> list[Row]:

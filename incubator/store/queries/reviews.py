@@ -14,7 +14,7 @@ def reviews(db, year: int, stars: int | None = None) -> list[Row]:
         SELECT r.*, o.name AS org_name, h.name AS hub FROM reviews r
         JOIN organizations o ON o.id = r.org_id LEFT JOIN hubs h ON h.id = o.hub_id
         WHERE r.year = ? AND (? IS NULL OR r.stars = ?)
-        ORDER BY r.stars DESC, r.composite DESC, o.name""", (year, stars, stars))
+        ORDER BY r.stars DESC, r.composite DESC, o.sort_key, o.id""", (year, stars, stars))
 
 
 def org_reviews(db, org_id: str) -> list[Row]:

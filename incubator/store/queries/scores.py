@@ -14,7 +14,7 @@ def scores(db, *, month: str | None = None, org_id: str | None = None) -> list[R
         SELECT s.org_id, o.name AS org_name, s.month, s.total, s.max_total, s.score10,
           s.rubric_from, s.items, s.note
         FROM scores s JOIN organizations o ON o.id = s.org_id
-        {clause} ORDER BY s.month DESC, o.name""", params)
+        {clause} ORDER BY s.month DESC, o.sort_key, o.id""", params)
     for row in found:
         row["items"] = json.loads(row["items"])
     return found
@@ -33,4 +33,4 @@ def missing_scores(db, month: str) -> list[Row]:
         LEFT JOIN hubs h ON h.id = o.hub_id
         WHERE o.stage IN ({RESIDENT_SQL}) AND substr(o.entered, 1, 7) <= ?
           AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.org_id = o.id AND s.month = ?)
-        ORDER BY h.name, o.name""", (month, month))
+        ORDER BY h.sort_key, h.id, o.sort_key, o.id""", (month, month))

@@ -38,7 +38,7 @@ def waivers(db, today: date, *, expiring_within: int | None = None,
         SELECT {WAIVER_COLUMNS}
         FROM waivers w JOIN organizations o ON o.id = w.org_id
         LEFT JOIN hubs h ON h.id = o.hub_id
-        {clause} ORDER BY w.last_day, o.name, w.kind, w.start, w.id""", params)
+        {clause} ORDER BY w.last_day, o.sort_key, w.kind, w.start, w.id""", params)
 
 
 def resolve_waiver(db, text: str) -> Row:
@@ -64,13 +64,15 @@ def orgs_with_waiver(db, day: date) -> set[str]:
 
 
 def monthly_totals(db, day: date) -> dict[str, dict[str, float]]:
-    """Hub name → waiver kind → monthly value of the residents' waivers in force on `day`."""
+    """Hub name → waiver kind → monthly value of the residents' waivers in force on `day`;
+    hubs in pinyin order."""
     totals: dict[str, dict[str, float]] = {}
     for row in db.query(
             "SELECT h.name AS hub, w.kind, sum(w.monthly_value) AS value FROM waivers w "
             "JOIN organizations o ON o.id = w.org_id JOIN hubs h ON h.id = o.hub_id "
             f"WHERE w.start <= ? AND w.last_day >= ? AND o.stage IN ({RESIDENT_SQL}) "
-            "GROUP BY h.name, w.kind", [day.isoformat(), day.isoformat()]):
+            "GROUP BY h.id, w.kind ORDER BY h.sort_key, h.id, w.kind",
+            [day.isoformat(), day.isoformat()]):
         totals.setdefault(row["hub"], {})[row["kind"]] = row["value"]
     return totals
 
