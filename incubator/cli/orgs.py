@@ -120,7 +120,7 @@ def _filters(store, hub, stage, category, search, town, village, area, status, p
 HubFilter = Annotated[Optional[str], typer.Option("--hub", help="Only this hub.")]
 StageFilter = Annotated[Optional[str], typer.Option("--stage", help="Only this stage.")]
 CategoryFilter = Annotated[Optional[str], typer.Option("--category", help="Only this category.")]
-SearchFilter = Annotated[Optional[str], typer.Option("--search", help="Text in the name, id, community or contact.")]
+SearchFilter = Annotated[Optional[str], typer.Option("--search", help="Text in the name, id, community or contact, or the name's pinyin (full or initials).")]
 StatusFilter = Annotated[Optional[str], typer.Option("--status", help="Only registered or only filed.")]
 PartyFilter = Annotated[Optional[str], typer.Option("--party", help="Only this party organization: independent, joint or none.")]
 ResidentFilter = Annotated[Optional[bool], typer.Option("--resident/--not-resident", help="Only residents of a hub, or only the others.")]

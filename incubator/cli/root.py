@@ -16,7 +16,6 @@ from typing import Annotated, Any, Optional
 
 import typer
 from typer._click import exceptions as click  # the Click errors Typer vendors and raises
-from typer.core import TyperGroup
 
 from .. import i18n
 from ..domain.errors import DomainError
@@ -24,6 +23,7 @@ from ..i18n import _
 from ..store.commands import Store
 from ..store.home import replica_path, resolve_home
 from ..store.identity import environment_passphrase, use_passphrase_source
+from .help import HelpCommand, HelpGroup
 
 EXIT_BAD_INPUT = 2
 
@@ -87,7 +87,7 @@ def command(group: typer.Typer, name: str, **options: Any) -> Callable[[Callable
     """Register a guarded command `name` in `group`."""
 
     def register(function: Callable) -> Callable:
-        return group.command(name, **options)(guarded(function))
+        return group.command(name, cls=HelpCommand, **options)(guarded(function))
 
     return register
 
@@ -125,7 +125,7 @@ def click_error_text(error: click.ClickException) -> str:
     return text
 
 
-class TranslatedGroup(TyperGroup):
+class TranslatedGroup(HelpGroup):
     """The root command: usage errors come out translated, with exit code 2."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
@@ -150,7 +150,7 @@ class TranslatedGroup(TyperGroup):
 app = typer.Typer(
     cls=TranslatedGroup,
     name="incubator",
-    help="孵化中心管理 — incubation centre management. Run without a command to open the app.",
+    help="Incubation centre management. Run without a command to open the app.",
     no_args_is_help=False,
     add_completion=False,
     rich_markup_mode=None,
@@ -159,7 +159,7 @@ app = typer.Typer(
 
 def group(name: str, help: str, **options: Any) -> typer.Typer:
     """A command group (`incubator NAME …`) added to the root."""
-    sub = typer.Typer(help=help, **options)
+    sub = typer.Typer(help=help, cls=HelpGroup, **options)
     app.add_typer(sub, name=name)
     return sub
 
@@ -185,18 +185,23 @@ def open_app(ctx: typer.Context) -> None:
     IncubatorApp(home, lang=i18n.language()).run()
 
 
-@app.callback(invoke_without_command=True)
-def main_options(
-    ctx: typer.Context,
-    home: Annotated[Optional[Path], typer.Option("--home", help="Replica folder (default: INCUBATOR_HOME or the user data folder).")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language: zh (default) or en.")] = "",
-    json_output: Annotated[bool, typer.Option("--json", help="JSON output for listings and show commands.")] = False,
-) -> None:
-    """孵化中心管理 — incubation centre management."""
+def _choose_language(lang: str) -> str:
+    """--lang takes effect as soon as it is read: a --help after it is in that language."""
     if lang and lang not in i18n.LANGUAGES:
         typer.echo(f"--lang: zh | en ({lang}?)", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     i18n.set_language(lang or None)
+    return lang
+
+
+@app.callback(invoke_without_command=True)
+def main_options(
+    ctx: typer.Context,
+    home: Annotated[Optional[Path], typer.Option("--home", help="Replica folder (default: INCUBATOR_HOME or the user data folder).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language: zh (default) or en.", is_eager=True, callback=_choose_language)] = "",
+    json_output: Annotated[bool, typer.Option("--json", help="JSON output for listings and show commands.")] = False,
+) -> None:
+    """Incubation centre management. Run without a command to open the app."""
     use_passphrase_source(ask_passphrase)
     ctx.obj = Session(resolve_home(home), json_output)
     ctx.call_on_close(ctx.obj.close)
