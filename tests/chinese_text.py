@@ -25,6 +25,7 @@ ALLOWED = frozenset({
     "enter", "pgup", "pgdn", "PageUp", "PageDown", "shift", "INCUBATOR_HOME", "network",
     "MiB", "textual",
 })
+_KEYS = re.compile(r"((ctrl|shift|super|alt|meta)\+)+\w+")   # a key as Textual names it
 _RUN = re.compile(r"[\x21-\x7e]+")            # a run of printable ASCII without blanks
 _PARTS = re.compile(r"[/=|,;:()\[\]{}<>\"'`.…·]+")
 
@@ -47,7 +48,8 @@ def english_words(text: str, data: set[str] = frozenset()) -> list[str]:
     found = []
     for run in _RUN.findall(text):
         run = run.strip("()[]{}<>,.;:!?\"'`…")
-        if not run or run.startswith("-") or re.search(r"\d", run) or run in known:
+        if (not run or run.startswith("-") or re.search(r"\d", run) or run in known
+                or _KEYS.fullmatch(run)):
             continue
         for part in _PARTS.split(run):
             part = part.strip("-_+*%#&!?~^$\\")

@@ -13,8 +13,8 @@ from .. import i18n
 from ..i18n import _
 from ..domain.warnings import pressing_status
 from ..present.labels import (
-    case_row, case_status_text, category_text, enum_label, exit_kind_text, rating_text,
-    stage_text, warning_status_text,
+    case_row, case_status_text, category_text, enum_label, exit_kind_text, fields_text,
+    rating_text, stage_text, warning_status_text,
 )
 from ..store import queries
 from .args import JsonFlag, OrgArg
@@ -265,4 +265,4 @@ def org_edit(
         "party_org": party, "entered": entered, "hub": hub, "notes": notes,
         **register_fields(area, town, village, credit_code, filing_number, registered_on,
                           leader, supervisor, form, place, activity_area)})
-    typer.echo(_("Saved: {fields}").format(fields=", ".join(sorted(changed))))
+    typer.echo(_("Saved: {fields}").format(fields=fields_text(sorted(changed))))

@@ -7,10 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .. import i18n
 from ..domain.errors import N_, DomainError
 from ..i18n import _
-from ..present.labels import data_quality_text
+from ..present.labels import data_quality_text, field_text, history_text, local_time
 from ..present.paths import usable_file
 from ..store import queries
 from ..store import files
@@ -24,10 +23,11 @@ from .root import EXIT_BAD_INPUT, app, command, group, guarded, open_store, sess
 def history(ctx: typer.Context, ref: RefArg, json_flag: JsonFlag = False) -> None:
     """Who changed what and when, newest first."""
     rows = [{"at": e.at, "device": e.device, "device_name": e.device_name,
-             "summary": i18n.render_summary(e.summary, e.params), "fields": e.fields}
+             "summary": history_text(e.summary, e.params), "fields": e.fields}
             for e in open_store(ctx).history(ref)]
-    emit(ctx, json_flag, rows, [("at", N_("When (UTC)")), ("device_name", N_("Device")),
-                                ("summary", N_("What"))])
+    emit(ctx, json_flag, rows, [("at", N_("When")), ("device_name", N_("Device")),
+                                ("summary", N_("What"))],
+         shown=lambda row: dict(row, at=local_time(row["at"])))
 
 
 conflicts_app = group("conflicts", "Fields edited concurrently on two replicas.",
@@ -43,8 +43,8 @@ def conflicts_list(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
     emit(ctx, json_flag, queries.conflicts(open_store(ctx).db),
          [("record", N_("Record")), ("field", N_("Field")), ("winner", N_("Current value")),
           ("values", N_("Concurrent values"))],
-         shown=lambda row: dict(row, values="; ".join(
-             f"{n}) {c['device_name']} {c['at']}: {c['value']}"
+         shown=lambda row: dict(row, field=field_text(row["field"]), values="; ".join(
+             f"{n}) {c['device_name']} {local_time(c['at'])}: {c['value']}"
              for n, c in enumerate(row["candidates"], 1))))
 
 
@@ -57,7 +57,8 @@ def conflicts_resolve(
 ) -> None:
     """Settle a conflict; the decision is itself a recorded change."""
     value = open_store(ctx).resolve_conflict(ref, field_name, keep)
-    typer.echo(_("Resolved: {field} = {value}").format(field=field_name, value=value))
+    typer.echo(_("Resolved: {field} = {value}").format(field=field_text(field_name),
+                                                       value=value))
 
 
 @command(app, "reindex")

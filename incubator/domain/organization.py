@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from .errors import DomainError, Text
+from .errors import N_, DomainError, Text
 from .models import Stage, english_label
 from .names import clean_display_name, name_key
 
@@ -17,6 +17,19 @@ ALLOWED_EDITS = {
     Stage.APPLICANT: {Stage.STARTUP},
     Stage.STARTUP: {Stage.GROWTH},
     Stage.GROWTH: {Stage.STARTUP},
+}
+# Profile field → its label (a msgid): what edits, conflicts and history call a field.
+PROFILE_LABELS = {
+    "name": N_("Name"), "category": N_("Category"), "legal_status": N_("Legal status"),
+    "stage": N_("Stage"), "community": N_("Community"), "contact": N_("Contact"),
+    "phone": N_("Phone"), "members": N_("Members"), "party_org": N_("Party organization"),
+    "entered": N_("Entered"), "notes": N_("Notes"), "hub": N_("Hub"),
+    "area": N_("Urban or rural"), "town": N_("Street or town"),
+    "village": N_("Community or village"), "credit_code": N_("Unified social credit code"),
+    "filing_number": N_("Filing number"), "registered_on": N_("Registered or filed on"),
+    "leader": N_("Person in charge"), "supervisor": N_("Supervising unit"),
+    "org_form": N_("Organization form"), "place": N_("Activity place"),
+    "activity_area": N_("Activity area"),
 }
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

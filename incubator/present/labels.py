@@ -3,15 +3,18 @@ the warning cases as the CLI and the app both show them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from ..domain.categories import CATEGORIES, Categories, category_label
 from ..domain.models import LABELS, Stage, WarningStatus, label
+from ..domain.organization import PROFILE_LABELS
 from ..domain.review import rating_label
 from ..domain.settings import SETTING_LABELS
 from ..domain.warnings import Case
-from ..i18n import _, language
+from ..i18n import _, language, render_summary
 
 
 def label_of(member: StrEnum) -> str:
@@ -120,3 +123,37 @@ def member_role_text(role: str | None, revoked_at: str | None) -> str:
     if revoked_at:
         return _("{role}, revoked").format(role=role_text(role))
     return role_text(role)
+
+
+def join_words(items: Iterable[str]) -> str:
+    """A list in words: 联系人、电话 in Chinese, "Contact, Phone" in English."""
+    return ("、" if language() == "zh" else ", ").join(items)
+
+
+def field_text(field: str) -> str:
+    """A profile field (`phone`) or a journal field (`profile/phone`) by its label;
+    any other field as it is stored."""
+    key = field.removeprefix("profile/")
+    return _(PROFILE_LABELS[key]) if key in PROFILE_LABELS else field
+
+
+def fields_text(fields: Iterable[str]) -> str:
+    return join_words(field_text(field) for field in fields)
+
+
+def local_time(iso: str | None) -> str:
+    """A stored UTC ISO time in this computer's time zone, to the minute."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def history_text(summary: str, params: dict[str, Any]) -> str:
+    """A journal entry's summary in the current language, the fields it names by their
+    labels ("Edited {fields}" stores the keys, comma-separated; a conflict its path)."""
+    shown = dict(params)
+    if isinstance(shown.get("fields"), str):
+        shown["fields"] = fields_text(shown["fields"].split(", "))
+    if isinstance(shown.get("field"), str):
+        shown["field"] = field_text(shown["field"])
+    return render_summary(summary, shown)

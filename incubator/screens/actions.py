@@ -166,7 +166,7 @@ GRADUATION_ACTIONS: tuple[Action, ...] = (
 
 SYNC_ACTIONS: tuple[Action, ...] = (
     Action("n", "sync_now", N_("Sync now")),
-    Action("v", "toggle_serve", N_("Start or stop serving")),
+    Action("v", "toggle_serve", N_("Serving on or off")),
     Action("x", "export_bundle", N_("Export a bundle")),
     Action("i", "import_bundle", N_("Import a bundle")),
     # not in the footer (it has no room at 80 columns): the screen's hint names them
@@ -229,7 +229,8 @@ HELP_ACTIONS: tuple[Action, ...] = (
 
 
 # Descriptions of Textual's own screen bindings, listed here so the catalog translates them.
-TEXTUAL_DESCRIPTIONS = (N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"))
+TEXTUAL_DESCRIPTIONS = (N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"),
+                        N_("Dismiss menu"))
 
 
 def takes_typing(screen: Screen) -> bool:

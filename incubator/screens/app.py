@@ -9,8 +9,10 @@ from datetime import date, datetime
 from importlib import import_module
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
+from textual.theme import ThemeProvider
 from textual.screen import Screen
 
 from .. import i18n
@@ -20,7 +22,7 @@ from ..i18n import _
 from ..store import queries
 from ..store.commands import StorageError, Store
 from ..store.home import replica_path
-from .actions import APP_ACTIONS, AREAS, ROUNDS_MODE, bindings, takes_typing, translate_bindings
+from .actions import APP_ACTIONS, ROUNDS_MODE, bindings, takes_typing, translate_bindings
 from .base import AreaScreen
 from .commands import IncubatorCommands
 from .undo import Change, Undo, Undone, UndoRefused
@@ -62,6 +64,7 @@ class IncubatorApp(App[None]):
     BINDINGS = bindings(ACTIONS)
     COMMANDS = App.COMMANDS | {IncubatorCommands}
     POLL_SECONDS = 1.0
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # the screens' classes
 
     def __init__(self, home: Path, *, clock: Callable[[], datetime] | None = None,
                  lang: str | None = None) -> None:
@@ -245,6 +248,30 @@ class IncubatorApp(App[None]):
                                 screen.action_maximize)
         yield SystemCommand(_("Screenshot"), _("Save an SVG screenshot of this screen"),
                             lambda: self.set_timer(0.1, self.deliver_screenshot))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Textual's own widgets show keys too (an open Select's "Dismiss menu"): their
+        descriptions in the current language once they take the focus."""
+        translate_bindings(event.widget)
+
+    def search_themes(self) -> None:
+        """Textual's theme picker, with its placeholder in the current language."""
+        self.push_screen(CommandPalette(providers=[ThemeProvider],
+                                        placeholder=_("Search themes…")))
+
+    def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
+        """Textual's notice of a saved screenshot, in the current language."""
+        if event.name == "screenshot":
+            event.prevent_default()
+            self.notify(_("Saved the screenshot to {path}").format(path=event.path)
+                        if event.path else _("Saved the screenshot"),
+                        title=_("Screenshot"), markup=False)
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        if event.name == "screenshot":
+            event.prevent_default()
+            self.notify(_("Could not save the screenshot"), title=_("Screenshot"),
+                        severity="error")
 
     def action_command_palette(self) -> None:
         """The command palette, with its placeholder in the current language."""

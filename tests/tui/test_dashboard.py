@@ -1,10 +1,13 @@
 """首页 driven through Pilot: each hub's figures, and every figure jumps to its list."""
 
-from textual.widgets import Select
+import re
+
+from textual.widgets import Select, Switch
 
 from incubator.screens.dashboard.screen import Figure
+from incubator.store import queries
 
-from .helpers import open_store, residents
+from .helpers import open_store, residents, rows, until
 
 
 def figure_texts(app) -> list[str]:
@@ -57,3 +60,32 @@ class TestJumps:
             await pilot.press("enter")
             await pilot.pause()
             assert type(app.screen).__name__ == "WarningsScreen"
+
+    async def test_a_hub_s_figures_open_the_lists_of_that_hub_only(self, app):
+        """约谈中 N opens N open cases of that hub, not every hub's; the waivers ending soon
+        likewise."""
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            figures = list(app.screen.query("#hubs Figure"))
+            shown = next(f for f in figures if f.mode == "warnings")
+            hub = queries.hub_name(app.reader, shown.hub_id)
+            opened, overdue = map(int, re.findall(r"\d+", str(shown.label)))
+            shown.press()
+            await until(pilot, lambda: type(app.screen).__name__ == "WarningsScreen"
+                        and app.screen.query_one("#hub", Select).value == shown.hub_id)
+            await pilot.pause()
+            listed = rows(app.screen.query_one("#warnings"))
+            assert len(listed) == opened + overdue > 0
+            assert {row[1] for row in listed} == {hub}
+            await pilot.press("f1")
+            await pilot.pause()
+            ending = next(f for f in app.screen.query("#hubs Figure")
+                          if f.mode == "waivers" and f.tab == "expiring"
+                          and f.hub_id == shown.hub_id)
+            count = int(re.findall(r"\d+", str(ending.label))[-1])
+            ending.press()
+            await until(pilot, lambda: type(app.screen).__name__ == "WaiversScreen"
+                        and app.screen.query_one("#expiring", Switch).value)
+            await pilot.pause()
+            listed = rows(app.screen.query_one("#waivers"))
+            assert len(listed) == count > 0 and {row[1] for row in listed} == {hub}

@@ -178,7 +178,7 @@ class TestSyncNow:
             await open_sync(app, pilot)
             offered = dict(palette_actions(app.screen))
             assert offered[_("Sync now")] == "sync_now"
-            assert offered[_("Start or stop serving")] == "toggle_serve"
+            assert offered[_("Serving on or off")] == "toggle_serve"
 
 
 class TestServe:

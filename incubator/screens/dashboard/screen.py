@@ -142,9 +142,9 @@ class DashboardScreen(AreaScreen):
                     alert=overdue[name] > 0),
                 Figure(_("Waivers ending within {days} days: {count}").format(
                     days=settings.expiring_days, count=expiring[name]), "waivers", hub_id,
-                    alert=expiring[name] > 0),
+                    alert=expiring[name] > 0, tab="expiring"),
                 Figure(_("Service-for-rent shortfalls: {count}").format(count=short[name]),
-                       "waivers", hub_id, alert=short[name] > 0),
+                       "waivers", hub_id, alert=short[name] > 0, tab="ledger"),
                 classes="hub",
             ))
         return panels
@@ -156,7 +156,8 @@ class DashboardScreen(AreaScreen):
             self.jump(event.button.mode, event.button.hub_id, event.button.tab)
 
     def jump(self, mode: str, hub_id: str, tab: str = "") -> None:
-        """Open the list behind a figure, showing that hub (or tab) where the list can."""
+        """Open the list behind a figure, showing only that hub and that tab (or view:
+        the waivers ending soon) where the list can."""
         self.app.switch_mode(mode)
         show_hub = getattr(self.app.screen, "show_hub", None)
         if show_hub and hub_id:

@@ -16,14 +16,14 @@ from ...domain.models import (
 )
 from ...domain.months import month_add, month_of, month_range
 from ...domain.docids import org_doc
-from ...i18n import N_, _, language, render_summary
+from ...i18n import N_, _, language
 from ...domain.errors import DomainError
 from ...domain.warnings import (
     CLOSABLE, DISMISSABLE, INTERVIEWABLE, PRESSING, Case, pressing_status,
 )
 from ...present.labels import (
-    case_row, case_status_text, enum_label, exit_kind_text, rating_text, stage_text,
-    warning_status_text,
+    case_row, case_status_text, enum_label, exit_kind_text, field_text, history_text,
+    local_time, rating_text, stage_text, warning_status_text,
 )
 from ...store import queries
 from ..actions import DETAIL_ACTIONS, bindings
@@ -100,10 +100,10 @@ class OrganizationDetailScreen(AreaScreen):
                 yield data_table("archive-table", N_("Item"), N_("State"), N_("Checked on"),
                                  N_("Checked by"), N_("Note"))
             with TabPane(_("History"), id="history"):
-                yield data_table("history-table", N_("When (UTC)"), N_("Device"), N_("What"))
+                yield data_table("history-table", N_("When"), N_("Device"), N_("What"))
             with TabPane(_("Conflicts"), id="conflicts"):
                 yield Label(_("Press r to keep the highlighted value"), classes="hint")
-                yield data_table("conflict-table", N_("Field"), N_("Device"), N_("When (UTC)"),
+                yield data_table("conflict-table", N_("Field"), N_("Device"), N_("When"),
                                  N_("Value"))
         yield Footer()
 
@@ -249,15 +249,16 @@ class OrganizationDetailScreen(AreaScreen):
         for conflict in queries.conflicts(self.reader, org_doc(self.org_id)):
             for number, candidate in enumerate(conflict["candidates"], 1):
                 self._conflicts.append((conflict["field"], number))
-                rows.append((conflict["field"], candidate["device_name"], candidate["at"],
-                             str(candidate["value"])))
+                rows.append((field_text(conflict["field"]), candidate["device_name"],
+                             local_time(candidate["at"]), str(candidate["value"])))
         self._fill("conflict-table", rows)
 
     @work(thread=True, exclusive=True, group="history")
     def load_history(self) -> None:
         """History reads the organization's document, so it loads off the UI thread."""
         entries = self.store.history(self.org_id)
-        rows = [(e.at, e.device_name, render_summary(e.summary, e.params)) for e in entries]
+        rows = [(local_time(e.at), e.device_name, history_text(e.summary, e.params))
+                for e in entries]
         self.app.call_from_thread(self._fill, "history-table", rows)
 
     def action_edit(self) -> None:
@@ -386,12 +387,12 @@ class OrganizationDetailScreen(AreaScreen):
         def resolve(confirmed: bool) -> None:
             if confirmed:
                 self.save(lambda: self.store.resolve_conflict(org_id, field, keep),
-                          lambda value: _("Resolved: {field} = {value}").format(field=field,
-                                                                                value=value))
+                          lambda value: _("Resolved: {field} = {value}").format(
+                              field=field_text(field), value=value))
 
         self.app.push_screen(ConfirmScreen(
             _("Keep {value}?").format(value=kept),
             _("{field} of {name} becomes {value} on every replica once they sync; the other "
               "values ({others}) are no longer offered (each stays in the history). ctrl+z "
-              "cannot undo it.").format(field=field, name=self.org["name"], value=kept,
+              "cannot undo it.").format(field=field_text(field), name=self.org["name"], value=kept,
                                         others=others), confirm=_("Keep it")), resolve)

@@ -13,6 +13,7 @@ from ...domain.organization import MEMBERS_MAX, PHONE_MAX_CHARS, clean_member_co
 from ...i18n import N_, _, language
 from ..undo import profile_undo
 from ..widgets.checks import checked_input, name_input, text_input
+from ...present.labels import fields_text
 from ..widgets.form import Field, RecordForm
 from ..widgets.pickers import DateInput
 
@@ -52,11 +53,13 @@ def profile_form(store, org: dict[str, Any], reload: Callable[[], dict[str, Any]
     fields: list[Field] = [(key, title, make("" if org.get(key) is None else str(org[key])))
                            for key, title, make in TEXT_FIELDS]
     fields.append(("area", N_("Urban or rural"), Select(
-        [(label(a, lang), a.value) for a in AreaKind], value=org.get("area") or Select.NULL)))
+        [(label(a, lang), a.value) for a in AreaKind], value=org.get("area") or Select.NULL,
+        prompt=_("not recorded"))))
     fields += [(key, title, make("" if org.get(key) is None else str(org[key])))
                for key, title, make in REGISTER_TEXT_FIELDS]
     fields.append(("org_form", N_("Organization form"), Select(
-        [(label(f, lang), f.value) for f in OrgForm], value=org.get("org_form") or Select.NULL)))
+        [(label(f, lang), f.value) for f in OrgForm], value=org.get("org_form") or Select.NULL,
+        prompt=_("not recorded"))))
     fields.append(("legal_status", N_("Legal status"), Select(
         [(label(s, lang), s.value) for s in LegalStatus], value=org["legal_status"],
         allow_blank=False)))
@@ -89,6 +92,6 @@ def profile_form(store, org: dict[str, Any], reload: Callable[[], dict[str, Any]
     titles = {key: _(title) for key, title, _widget in fields}
     return RecordForm(_("Edit {name}").format(name=org["name"]), fields, org, reload, shown,
                       write, lambda changed: _("Saved: {fields}").format(
-                          fields=", ".join(sorted(changed))),
+                          fields=fields_text(sorted(changed))),
                       undo=lambda changed, opened: profile_undo(
                           org["id"], org["name"], changed, opened, titles, text))

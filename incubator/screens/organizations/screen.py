@@ -88,7 +88,7 @@ class OrganizationsScreen(AreaScreen):
             queries.count_organizations(self.reader, **self._shown_filters)
         if highlighted is not None and highlighted in table.rows:
             table.move_cursor(row=table.get_row_index(highlighted))
-        title = _(next(t for key, t, _w, _n in COLUMNS if key == self.sort))
+        title = _(next(c.title for c in COLUMNS if c.key == self.sort))
         order = _("descending") if self.descending else _("ascending")
         # the label's size is fixed in CSS: a new count repaints one line, no layout
         self.query_one("#count", Label).update(
@@ -108,12 +108,11 @@ class OrganizationsScreen(AreaScreen):
             self.reader, **self._shown_filters, sort=self.sort, descending=self.descending,
             limit=PAGE, offset=table.row_count, lang=lang,
             rank=flag_rank(self._flags) if self.sort == "flags" else None)
-        shown = table.shown_keys()
         table.add_keyed_rows(
-            (r["id"], [cells[key] for key in shown])
+            (r["id"], table.record_cells(record))
             for r in rows
             if r["id"] not in table.rows  # (the replica changed between pages)
-            for cells in [{
+            for record in [{
                 "id": r["id"], "name": r["name"],
                 "category": category_label(r["category"], lang, self._categories)
                 if r["category"] else "",

@@ -1,57 +1,35 @@
 """The organizations table: fixed columns, rows added a page at a time as you move down.
 
 At 120 columns every column shows; on a narrow terminal (80) the id, category and legal
-status columns are dropped and the hub column is shortened, so that the score, the
-rating and the flags stay on screen.
+status columns are left out and the name, hub and flags columns are narrower, so that the
+score, the rating and the flags stay on screen.
 """
 
 from __future__ import annotations
 
 from textual.message import Message
 
-from ...i18n import N_, _
-from ..widgets.tables import PlainTable
+from ...i18n import N_
+from ..widgets.tables import KEEP, Column, NarrowingTable
 
-# (key, msgid, width in cells, width on a narrow terminal or None: left out there);
-# fixed widths spare the table measuring every row
-COLUMNS = (("id", N_("ID"), 12, None), ("name", N_("Name"), 22, 20),
-           ("category", N_("Category"), 8, None), ("hub", N_("Hub"), 16, 8),
-           ("stage", N_("Stage"), 8, 8), ("legal_status", N_("Legal status"), 8, None),
-           ("last_score10", N_("Last score"), 8, 8), ("stars", N_("Stars"), 6, 6),
-           ("flags", N_("Flags"), 14, 11))
-NARROW_BELOW = 110  # a table narrower than this (in cells) takes the narrow columns
+# fixed widths (in cells) spare the table measuring every row
+COLUMNS = (Column("id", N_("ID"), 12, None), Column("name", N_("Name"), 22, 20),
+           Column("category", N_("Category"), 8, None), Column("hub", N_("Hub"), 16, 8),
+           Column("stage", N_("Stage"), 8, KEEP),
+           Column("legal_status", N_("Legal status"), 8, None),
+           Column("last_score10", N_("Last score"), 8, KEEP),
+           Column("stars", N_("Stars"), 6, KEEP), Column("flags", N_("Flags"), 14, 11))
 
 
-class OrganizationTable(PlainTable):
+class OrganizationTable(NarrowingTable):
     """Row keys are organization ids; asks for more rows when scrolled near the end."""
 
     class NeedMore(Message):
         """The cursor or the scroll position reached the last rows loaded."""
 
-    class ColumnsChanged(Message):
-        """The table switched between its wide and narrow columns: its rows are gone."""
-
     def __init__(self) -> None:
-        super().__init__(id="organizations", cursor_type="row", zebra_stripes=True)
-        self.narrow = False
-        self._add_columns()
-
-    def _add_columns(self) -> None:
-        for key, title, width, narrow in COLUMNS:
-            if not self.narrow or narrow is not None:
-                self.add_column(_(title), key=key, width=narrow if self.narrow else width)
-
-    def shown_keys(self) -> list[str]:
-        """The keys of the columns shown, in order."""
-        return [str(column.key.value) for column in self.ordered_columns]
-
-    def on_resize(self) -> None:
-        narrow = self.size.width < NARROW_BELOW
-        if narrow != self.narrow:
-            self.narrow = narrow
-            self.clear(columns=True)
-            self._add_columns()
-            self.post_message(self.ColumnsChanged())
+        super().__init__(COLUMNS, narrow_below=110, id="organizations", cursor_type="row",
+                         zebra_stripes=True)
 
     def near_the_end(self) -> bool:
         """Whether the cursor or the scrolled view is within 5 rows of the last row loaded."""

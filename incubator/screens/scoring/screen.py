@@ -14,6 +14,7 @@ from ...domain.errors import DomainError
 from ...domain.months import check_not_future, month_add, month_end, month_of, parse_month
 from ...domain.rubric import RubricItem, RubricVersion, parse_item_score, rubric_for
 from ...i18n import _
+from ...present.labels import join_words
 from ...store import queries
 from ...store.commands import ScoreEntry, StaleEdit
 from ..actions import SCORING_ACTIONS, area_title, bindings
@@ -162,7 +163,7 @@ class ScoringScreen(AreaScreen):
             _("Rubric from {since}: {items}. Tab moves between cells; rows below {threshold} "
               "of 10 are highlighted").format(
                 since=version.from_month, threshold=f"{threshold:g}",
-                items=", ".join(f"{i.label} {i.maximum:g}" for i in version.items)))
+                items=join_words(f"{i.label} {i.maximum:g}" for i in version.items)))
         await self.show_page(threshold)
 
     async def show_page(self, threshold: float | None = None) -> None:

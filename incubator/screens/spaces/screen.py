@@ -10,6 +10,7 @@ from textual.widgets.select import InvalidSelectValueError
 
 from ...domain.warnings import OPEN_STATUSES
 from ...i18n import N_, _
+from ...present.labels import join_words
 from ...store import queries
 from ..actions import SPACES_ACTIONS, SPACE_MAP_ACTIONS, area_title, bindings
 from ..base import AreaScreen
@@ -17,7 +18,7 @@ from ..widgets.chrome import AppHeader
 from ..widgets.form import FormScreen
 from ..widgets.org_select import OrgSelect
 from ..widgets.pickers import DateInput, HubSelect
-from .card import STATUS, SpaceCard
+from .card import IN_USE_MARK, STATUS, SpaceCard
 from .forms import add_space_form, edit_space_form, retire_space_form
 
 
@@ -53,8 +54,10 @@ class SpacesScreen(AreaScreen):
             yield Label("", id="occupancy")
         with VerticalScroll():
             yield SpaceMap(id="map")
-        yield Label(_("Legend: {legend}. Arrows choose a space; a assigns it, r releases it")
-                    .format(legend=", ".join(_(s) for s in STATUS.values())), classes="hint")
+        yield Label(_("Legend: {legend}; {mark} marks a space in use. Arrows choose a space; "
+                      "a assigns it, r releases it").format(
+                          legend=join_words(_(s) for s in STATUS.values()), mark=IN_USE_MARK),
+                    classes="hint")
         yield Footer()
 
     def refresh_data(self) -> None:

@@ -6,6 +6,7 @@ from collections import Counter
 
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Label, Select, Static
 
 from ...domain.models import WarningStatus
@@ -18,10 +19,17 @@ from ...store import queries
 from ..actions import WARNINGS_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..widgets.chrome import AppHeader
-from ..widgets.tables import data_table
+from ..widgets.pickers import HubSelect
+from ..widgets.tables import KEEP, Column, NarrowingTable, narrowing_table
 from .forms import InterviewForm, close_form, dismiss_form, exit_form, needs_interview_first
 
 STATUSES = ("needs_interview", "open", "overdue", "failed")
+# on an 80-column terminal the hub and the reason (shown below the table, in the steps)
+# make way for the dates
+COLUMNS = (Column("name", N_("Organization"), narrow=16), Column("hub", N_("Hub"), narrow=None),
+           Column("kind", N_("Kind")), Column("status", N_("Status"), narrow=22),
+           Column("why", N_("Why"), narrow=None), Column("interview", N_("Interview"), narrow=KEEP),
+           Column("deadline", N_("Deadline")))
 CLOSED = tuple(s.value for s in WarningStatus if s not in OPEN_STATUSES and s != "ok")
 
 
@@ -35,18 +43,21 @@ class WarningsScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Label(area_title("warnings"), classes="area-title")
-        yield Select([(warning_status_text(s), s) for s in (*STATUSES, *CLOSED)],
-                     prompt=_("Every open warning"), id="status")
+        with Horizontal(classes="toolbar"):
+            yield Select([(warning_status_text(s), s) for s in (*STATUSES, *CLOSED)],
+                         prompt=_("Every open warning"), id="status")
+            yield HubSelect(self.reader, allow_all=True, id="hub")
         yield Label("", id="counts", classes="hint")
-        yield data_table("warnings", N_("Organization"), N_("Hub"), N_("Kind"), N_("Status"),
-                         N_("Why"), N_("Interview"), N_("Deadline"))
+        yield narrowing_table("warnings", *COLUMNS)
         yield Static("", id="steps")
         yield Label(_("i record an interview, c close the case, d dismiss it, x order an exit"),
                     classes="hint")
         yield Footer()
 
     def refresh_data(self) -> None:
-        cases = self.incubator.warning_states()
+        hub = self.query_one("#hub", Select).value
+        cases = [(org, case) for org, case in self.incubator.warning_states()
+                 if hub == Select.NULL or org["hub_id"] == hub]
         counts = Counter(case.status for _org, case in cases)
         self.query_one("#counts", Label).update("  ".join(
             f"{warning_status_text(s)} {counts[s]}" for s in STATUSES))
@@ -58,18 +69,25 @@ class WarningsScreen(AreaScreen):
         cursor = table.cursor_row
         table.clear()
         for org, case in self.rows:
-            table.add_row(org["name"], org["hub"] or "", enum_label(case.kind),
-                          case_status_text(case_row(org, case)), case_summary(case),
-                          case.interview.on.isoformat() if case.interview else "",
-                          case.deadline.isoformat() if case.deadline else "",
-                          key=f"{org['id']}/{case.id}")
+            table.add_record(f"{org['id']}/{case.id}", {
+                "name": org["name"], "hub": org["hub"] or "", "kind": enum_label(case.kind),
+                "status": case_status_text(case_row(org, case)), "why": case_summary(case),
+                "interview": case.interview.on.isoformat() if case.interview else "",
+                "deadline": case.deadline.isoformat() if case.deadline else ""})
         if self.rows:
             table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
         self.show_steps()
 
     @on(Select.Changed, "#status")
+    @on(Select.Changed, "#hub")
+    @on(NarrowingTable.ColumnsChanged)
     def status_changed(self) -> None:
         self.refresh_data()
+
+    def show_hub(self, hub_id: str) -> None:
+        """Only that hub's cases (a dashboard figure's jump)."""
+        self.query_one("#hub", Select).value = hub_id
+        self.query_one("#warnings", DataTable).focus()
 
     @on(DataTable.RowHighlighted, "#warnings")
     def show_steps(self) -> None:

@@ -8,7 +8,7 @@ no widgets beneath.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rich.text import Text
@@ -24,8 +24,9 @@ from ...i18n import _
 from ..actions import CHOICE_ACTIONS, bindings, translate_bindings
 
 class ChoiceScreen(ModalScreen[None]):
-    """Every option of a `Choice`; typing keeps those holding the text, arrows move,
-    Enter (or a click) takes the highlighted one, Esc leaves the value as it was.
+    """Every option of a `Choice`; typing keeps those holding the text (or whose
+    `search_texts`, their pinyin, hold it), arrows move, Enter (or a click) takes the
+    highlighted one, Esc leaves the value as it was.
 
     `choose(value)` is called at once, before the screen closes: the keys typed after
     Enter find the value chosen."""
@@ -34,8 +35,10 @@ class ChoiceScreen(ModalScreen[None]):
     BINDINGS = bindings(ACTIONS)
 
     def __init__(self, title: str, options: list[tuple[str, Any]], value: Any,
-                 choose: Callable[[Any], None]) -> None:
+                 choose: Callable[[Any], None],
+                 search_texts: Mapping[Any, str] | None = None) -> None:
         super().__init__()
+        self.search_texts = search_texts or {}
         translate_bindings(self)
         self.title_text = title
         self.options = options
@@ -116,7 +119,8 @@ class Choice(Select[Any]):
             return
         self.expanded = False
         options = ([(self.prompt, Select.NULL)] if self.blank else []) + self.choices
-        self.app.push_screen(ChoiceScreen(self.prompt, options, self.value, self.choose))
+        self.app.push_screen(ChoiceScreen(self.prompt, options, self.value, self.choose,
+                                          self.search_texts))
 
     def choose(self, value: Any) -> None:
         self.value = value

@@ -1,7 +1,8 @@
 """Tables whose cells are data, never markup, with translated columns set up front."""
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import zip_longest
 
 from rich.cells import cell_len, set_cell_size
@@ -11,6 +12,7 @@ from rich.text import Text
 from textual.cache import LRUCache
 from textual.color import Color
 from textual.geometry import Size
+from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import DuplicateKey, Row, RowKey
 
@@ -260,3 +262,71 @@ def data_table(table_id: str, *headers: str) -> PlainTable:
     table = PlainTable(id=table_id, cursor_type="row", zebra_stripes=True)
     table.add_columns(*[_(header) for header in headers])
     return table
+
+
+KEEP = -1  # a Column's `narrow`: as on a wide terminal
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a `NarrowingTable`: its key, its title (a msgid), its width (None: as
+    wide as its cells) and, on a narrow terminal, its width there (KEEP: the same; None:
+    left out) and its title there."""
+
+    key: str
+    title: str
+    width: int | None = None
+    narrow: int | None = KEEP
+    narrow_title: str | None = None
+
+
+class NarrowingTable(PlainTable):
+    """A table that shows fewer or narrower columns when it is narrower than
+    `narrow_below` cells (an 80-column terminal): what matters stays on screen, the rest
+    is left out or cropped. Rows are added as records (column key → cell), and when the
+    columns change the rows are dropped and `ColumnsChanged` asks for them again."""
+
+    class ColumnsChanged(Message):
+        """The table switched between its wide and narrow columns: its rows are gone."""
+
+    def __init__(self, columns: Sequence[Column], *, narrow_below: int = 100,
+                 **options) -> None:
+        super().__init__(**options)
+        self.layout_columns = tuple(columns)
+        self.narrow_below = narrow_below
+        self.narrow = False
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for column in self.layout_columns:
+            if not self.narrow:
+                self.add_column(_(column.title), key=column.key, width=column.width)
+            elif column.narrow is not None:
+                self.add_column(_(column.narrow_title or column.title), key=column.key,
+                                width=column.width if column.narrow == KEEP else column.narrow)
+
+    def shown_keys(self) -> list[str]:
+        """The keys of the columns shown, in order."""
+        return [str(column.key.value) for column in self.ordered_columns]
+
+    def record_cells(self, record: Mapping[str, object]) -> list[object]:
+        """A record's cells for the columns shown."""
+        return [record[key] for key in self.shown_keys()]
+
+    def add_record(self, key: str, record: Mapping[str, object]) -> None:
+        self.add_row(*self.record_cells(record), key=key)
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < self.narrow_below
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.clear(columns=True)
+            self._add_columns()
+            self.post_message(self.ColumnsChanged())
+
+
+def narrowing_table(table_id: str, *columns: Column, narrow_below: int = 100
+                    ) -> NarrowingTable:
+    """A row-cursor, zebra-striped table with fewer columns when it is narrow."""
+    return NarrowingTable(columns, narrow_below=narrow_below, id=table_id,
+                          cursor_type="row", zebra_stripes=True)

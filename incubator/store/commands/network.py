@@ -10,7 +10,7 @@ from ...domain import fields, rubric
 from ...domain.device import parse_device_id
 from ...domain.docids import NETWORK
 from ...domain.membership import check_revocable
-from ...domain.errors import N_, DomainError
+from ...domain.errors import DomainError
 from ...domain.models import Role, parse_enum
 from ...domain.months import month_add, month_of, parse_month
 from ...domain.settings import Settings

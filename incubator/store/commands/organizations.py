@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...domain import fields, organization, register
+from ...domain.organization import PROFILE_LABELS
 from ...domain.categories import resolve_category
 from ...domain.docids import org_doc
 from ...domain.errors import N_, DomainError, Text
@@ -52,18 +53,6 @@ PROFILE_CLEANERS: dict[str, Callable[[Any], Any]] = {
     "activity_area": fields.ACTIVITY_AREA.clean,
 }
 EDITABLE = (*PROFILE_CLEANERS, "hub", "category")
-PROFILE_LABELS = {"name": N_("Name"), "category": N_("Category"), "legal_status": N_("Legal status"),
-                  "stage": N_("Stage"), "community": N_("Community"), "contact": N_("Contact"),
-                  "phone": N_("Phone"), "members": N_("Members"),
-                  "party_org": N_("Party organization"), "entered": N_("Entered"),
-                  "notes": N_("Notes"), "hub": N_("Hub"), "area": N_("Urban or rural"),
-                  "town": N_("Street or town"), "village": N_("Community or village"),
-                  "credit_code": N_("Unified social credit code"),
-                  "filing_number": N_("Filing number"),
-                  "registered_on": N_("Registered or filed on"),
-                  "leader": N_("Person in charge"), "supervisor": N_("Supervising unit"),
-                  "org_form": N_("Organization form"), "place": N_("Activity place"),
-                  "activity_area": N_("Activity area")}
 
 
 def _profile_value(row: Mapping[str, Any], key: str) -> Any:

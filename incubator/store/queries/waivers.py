@@ -24,15 +24,17 @@ WAIVER_COLUMNS = """w.id, w.org_id, o.name AS org_name, h.name AS hub, w.kind, w
 
 
 def waivers(db, today: date, *, expiring_within: int | None = None,
-            org_id: str | None = None, residents: bool = False) -> list[Row]:
-    """Waivers (of one organization; of residents only; only those in force that end
-    within `expiring_within` days), by last day."""
+            org_id: str | None = None, residents: bool = False,
+            hub_id: str | None = None) -> list[Row]:
+    """Waivers (of one organization; of one hub's organizations; of residents only; only
+    those in force that end within `expiring_within` days), by last day."""
     window = (waiver_rules.expiry_window(today, expiring_within)
               if expiring_within is not None else None)
     clause, params = where(
         ("w.last_day >= ? AND w.last_day <= ? AND w.start <= w.last_day",
          [d.isoformat() for d in window] if window else None),
         ("w.org_id = ?", [org_id] if org_id else None),
+        ("o.hub_id = ?", [hub_id] if hub_id else None),
         (f"o.stage IN ({RESIDENT_SQL})", [] if residents or window else None))
     return rows(db, f"""
         SELECT {WAIVER_COLUMNS}
@@ -95,13 +97,14 @@ def service_org_options(db) -> list[tuple[str, str]]:
     """(name, id) of the resident organizations with a service-for-rent waiver, for pickers."""
     return [(row["name"], row["id"]) for row in db.query(f"""
         SELECT DISTINCT o.id, o.name FROM organizations o JOIN waivers w ON w.org_id = o.id
-        WHERE w.kind = ? AND o.stage IN ({RESIDENT_SQL}) ORDER BY o.name""",
+        WHERE w.kind = ? AND o.stage IN ({RESIDENT_SQL}) ORDER BY o.sort_key, o.id""",
         [WaiverKind.SERVICE_FOR_RENT.value])]
 
 
-def service_ledger(db, today: date, org_id: str | None = None) -> list[Row]:
+def service_ledger(db, today: date, org_id: str | None = None,
+                   hub_id: str | None = None) -> list[Row]:
     """Hours owed against hours delivered, month by month, for every service-for-rent
-    waiver of a resident organization, with totals that add up
+    waiver of a resident organization (of one hub), with totals that add up
     (owed − delivered = shortfall − surplus). Hours delivered are those logged plus, when
     the waiver says so (`timebank`), the time-bank hours its volunteers deposited through
     the organization that month (`from_timebank`: how many of them)."""
@@ -112,7 +115,7 @@ def service_ledger(db, today: date, org_id: str | None = None) -> list[Row]:
     banked = timebank_hours(db, org_id)
     timeline = settings_timeline(db)
     out = []
-    for waiver in waivers(db, today, org_id=org_id, residents=True):
+    for waiver in waivers(db, today, org_id=org_id, residents=True, hub_id=hub_id):
         if waiver["kind"] != WaiverKind.SERVICE_FOR_RENT or waiver["start"] > waiver["last_day"]:
             continue
         logged = delivered_by_org.get(waiver["org_id"], {})
