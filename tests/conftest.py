@@ -5,6 +5,7 @@ import os
 import random
 import shutil
 import tempfile
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -86,3 +87,14 @@ def store(isolated_home):
     opened = Store.init(isolated_home, "阳光孵化中心", "前台电脑", "charity", clock=lambda: NOW)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def shanghai_time(monkeypatch):
+    """Local times in China Standard Time whatever the machine's zone (09:30 UTC is
+    17:30 there), so that snapshots do not depend on where the tests run."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -12,7 +12,7 @@ from ..domain.errors import N_, DomainError
 from ..i18n import _
 from ..present.labels import enum_label
 from ..present.paths import usable_file
-from ..present.sync import export_text, import_text, result_text
+from ..present.sync import export_text, import_text, peer_status, result_text
 from ..store import queries
 from ..store.home import replica_path
 from ..sync.transport import BUFFER_BYTES, DEFAULT_PORT, MAX_PER_DEVICE, parse_address
@@ -74,12 +74,15 @@ def sync_now(
 @command(sync_app, "status")
 def sync_status(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
     """Peers, when each last synced, the last session's figures and errors."""
-    emit(ctx, json_flag, queries.sync_peers(open_store(ctx).db),
+    store = open_store(ctx)
+    now = store.clock()
+    emit(ctx, json_flag, queries.sync_peers(store.db),
          [("name", N_("Device")), ("role", N_("Role")), ("address", N_("Address")),
           ("last_sync", N_("Last sync")), ("docs_received", N_("Docs in")),
           ("docs_sent", N_("Docs out")), ("bytes_received", N_("Bytes in")),
           ("bytes_sent", N_("Bytes out")), ("last_error", N_("Last error"))],
-         shown=lambda row: {**row, "role": enum_label(row["role"])})
+         shown=lambda row: {**row, "role": enum_label(row["role"]),
+                            "last_sync": peer_status(row, now)})
 
 
 bundle_app = group("bundle", "Signed, encrypted sync bundles for a USB stick.")

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 from ..domain.device import short_device_id
 from ..i18n import _
+from .labels import join_words
 
 if TYPE_CHECKING:
     from ..sync.bundle import ExportSummary, ImportSummary
 
-ONLINE_MINUTES = 10  # a peer that synced this recently is shown as online
+SESSION_MINUTES = 10  # a session opened longer ago than this has ended (or its program died)
 
 
 def when_text(iso: str | None, now: datetime) -> str:
@@ -30,20 +31,23 @@ def when_text(iso: str | None, now: datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M")
 
 
-def is_online(iso: str | None, now: datetime) -> bool:
-    """Synced within the last few minutes (either side may have started the session)."""
-    if not iso:
-        return False
-    return now - datetime.fromisoformat(iso) <= timedelta(minutes=ONLINE_MINUTES)
+def is_online(peer: dict, now: datetime) -> bool:
+    """Whether a session with the peer is connected (`queries.sync_peers`: opened, not yet
+    ended, and not so long ago that its program must have died)."""
+    opened = peer.get("session_opened")
+    return bool(opened) and (
+        now - datetime.fromisoformat(opened) <= timedelta(minutes=SESSION_MINUTES))
 
 
 def peer_status(peer: dict, now: datetime) -> str:
-    """Revoked, online or when the peer last synced, in words."""
+    """Revoked, online while a session is connected, else the last contact: a session's
+    time, or a bundle's (U盘 today 09:30), or never."""
     if peer.get("revoked_at"):
         return _("revoked")
-    if is_online(peer["last_sync"], now):
-        return _("online, synced {when}").format(when=when_text(peer["last_sync"], now))
-    return when_text(peer["last_sync"], now)
+    if is_online(peer, now):
+        return _("online")
+    when = when_text(peer["last_sync"], now)
+    return _("USB stick {when}").format(when=when) if peer.get("by_bundle") else when
 
 
 def size_text(count: int | None) -> str:
@@ -95,7 +99,7 @@ def result_text(result: dict) -> str:
         return result["error"]
     if result["refused"]:
         return _("{count} documents refused: {refusals}").format(
-            count=len(result["refused"]), refusals="; ".join(result["refused"]))
+            count=len(result["refused"]), refusals=_("; ").join(result["refused"]))
     return _("ok")
 
 
@@ -112,7 +116,7 @@ def import_text(summary: ImportSummary, shown: int = 8) -> str:
     text = _("Imported a bundle from {name}: {documents} documents, {changes} changes").format(
         name=summary.sender_name, documents=summary.documents, changes=summary.changes)
     if summary.organizations:
-        names = "、".join(summary.organizations[:shown])
+        names = join_words(summary.organizations[:shown])
         more = len(summary.organizations) - shown
         if more > 0:
             names += _(" and {count} more").format(count=more)

@@ -15,6 +15,14 @@ from .identity import Identity
 
 Heads = Iterable[tuple[str, list[str]]]
 
+# The events of the sync log (`SyncPort.log`) that say how this device was last in touch
+# with a peer: a session opened (and, until it ends, is connected), ended or failed; a
+# bundle from the peer was imported.
+SESSION_OPENED = "connected"
+SESSION_ENDED = "synced"
+SESSION_FAILED = "failed"
+BUNDLE_IMPORTED = "bundle"
+
 
 class StorageError(DomainError):
     """The replica file could not be written (a full disk, an I/O error): the whole write

@@ -65,6 +65,8 @@ CREATE TABLE IF NOT EXISTS sync_log (
     event TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT ''
 );
+-- a peer's latest events (is a session open, was the last contact a bundle)
+CREATE INDEX IF NOT EXISTS sync_log_peer ON sync_log (peer, event, id);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..store.identity import Card
-from ..store.ports import ReplicaBusy, SyncPort
+from ..store.ports import SESSION_ENDED, SESSION_FAILED, SESSION_OPENED, ReplicaBusy, SyncPort
 
 # Seconds sync's own records wait for another program's write before they are skipped.
 RECORD_WAIT = 0.2
@@ -81,6 +81,12 @@ class SessionStats:
     refused: list[str] = field(default_factory=list)
 
 
+def record_session_opened(port: SyncPort, peer: str) -> None:
+    """A session with `peer` is connected (its end is recorded by `record_session`):
+    until then the peer is shown online."""
+    log_event(port, peer, SESSION_OPENED)
+
+
 def record_session(port: SyncPort, peer: str, stats: SessionStats, error: str | None) -> None:
     """Store the figures of a finished (or failed) session with `peer`."""
     figures = {"last_error": error, "docs_sent": stats.docs_sent,
@@ -92,6 +98,6 @@ def record_session(port: SyncPort, peer: str, stats: SessionStats, error: str | 
 
     def write() -> None:
         port.save_peer(peer, **figures)
-        port.log(port.now_iso(), peer, "failed" if error else "synced", error or "")
+        port.log(port.now_iso(), peer, SESSION_FAILED if error else SESSION_ENDED, error or "")
 
     keep_record(port, write)

@@ -30,7 +30,8 @@ from ..i18n import _
 from ..store.ports import ReplicaBusy, StorageError, SyncPort
 from .exchange import Exchange
 from .peers import (
-    SessionStats, device_names, log_event, peer_address, record_session, trusted_certificates,
+    SessionStats, device_names, log_event, peer_address, record_session, record_session_opened,
+    trusted_certificates,
 )
 from .protocol import PeerBusy, ProtocolError, SyncSession, busy_frame, error_frame
 from .tls import PinError, ServerContexts, client_context, peer_device_id
@@ -229,6 +230,7 @@ async def _session_with(replica: SyncPort, peer: str, address: str, stats: Sessi
         if reached != peer:
             raise PinError("{address} answered as {other}, not {device}", address=address,
                            other=short_device_id(reached), device=short_device_id(peer))
+        await worker.run(record_session_opened, replica, peer)
         session = SyncSession(Exchange(replica, peer, _, MERGE_WAIT))
         await _drive(reader, writer, session, stats, worker)
     finally:
@@ -362,6 +364,7 @@ class SyncServer:
             counted = True
             if peer not in await self.worker.run(trusted_certificates, self.replica):
                 raise PinError("{device} is not a current member", device=short_device_id(peer))
+            await self.worker.run(record_session_opened, self.replica, peer)
             session = SyncSession(Exchange(self.replica, peer, _, MERGE_WAIT))
             await _drive(reader, writer, session, stats, self.worker, self.budget)
             stats.seconds = time.perf_counter() - started

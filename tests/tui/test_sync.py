@@ -19,7 +19,10 @@ from incubator.present.sync import round_summary, size_text, when_text
 from incubator.screens.sync.screen import SyncScreen
 from incubator.screens.widgets.progress import PlainProgressBar
 from incubator.store import queries
-from incubator.sync.peers import log_event, remember_address
+from incubator.sync.bundle import export_bundle, import_bundle
+from incubator.sync.peers import (
+    SessionStats, log_event, record_session, record_session_opened, remember_address,
+)
 from incubator.store.identity import Card, new_identity
 from incubator.store.commands import Store
 from incubator.sync.service import sync_round
@@ -257,6 +260,33 @@ class TestRefusals:
             assert not app.screen.query_one("#no-refusals").display
 
 
+class TestStatusTellsTheTruth:
+    async def test_online_only_while_a_session_is_connected_and_a_bundle_counts(
+            self, network, tmp_path, shanghai_time):
+        """在线 while a session is open, not for minutes after it; a USB bundle from a
+        peer is contact with it (U盘 今天 17:30), not 从未同步."""
+        hub_home, member_home, member_id, hub_id = network
+        app = hub_app(hub_home)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_sync(app, pilot)
+            assert device_rows(app)[MEMBER][2] == "从未同步"
+            store, member = opened(hub_home), opened(member_home)
+            export_bundle(store.replica, [member_id], tmp_path / "first.bundle", full=True)
+            import_bundle(member.replica, tmp_path / "first.bundle")  # (the member list)
+            export_bundle(member.replica, [hub_id], tmp_path / "stick.bundle")
+            member.close()
+            import_bundle(store.replica, tmp_path / "stick.bundle")
+            await until(pilot, lambda: device_rows(app)[MEMBER][2] == "U盘 今天 17:30")
+            record_session_opened(store.replica, member_id)
+            await until(pilot, lambda: device_rows(app)[MEMBER][2] == "在线")
+            record_session(store.replica, member_id, SessionStats(docs_received=1), None)
+            await until(pilot, lambda: device_rows(app)[MEMBER][2] == "今天 17:30")
+            store.close()
+            await pilot.press("f1")
+            await pilot.pause()
+            assert f"{MEMBER}：今天 17:30" in [str(f.label) for f in app.screen.query(Figure)]
+
+
 class TestDashboardFigure:
     async def test_never_synced_then_synced_and_the_figure_opens_sync(self, network):
         hub_home, member_home, member_id, _hub_id = network
@@ -291,17 +321,6 @@ def add_snapshot_peer(home) -> None:
               "外勤笔记本 may not change this hub (a field device edits only organizations)",
               doc_id="hub:demo")
     store.close()
-
-
-@pytest.fixture
-def shanghai_time(monkeypatch):
-    """Local times in China Standard Time whatever the machine's zone (09:30 UTC is
-    17:30 there), so that snapshots do not depend on where the tests run."""
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_local_times_are_shown_in_the_local_zone(shanghai_time):

@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+from ..ports import BUNDLE_IMPORTED, SESSION_ENDED, SESSION_FAILED, SESSION_OPENED
 from .base import Row, rows, value
 
 PEER_COLUMNS = """p.last_sync, p.last_error, coalesce(p.docs_sent, 0) AS docs_sent,
     coalesce(p.docs_received, 0) AS docs_received, coalesce(p.bytes_sent, 0) AS bytes_sent,
     coalesce(p.bytes_received, 0) AS bytes_received, coalesce(p.round_trips, 0) AS round_trips,
     coalesce(p.seconds, 0) AS seconds"""
+# From the sync log, for the peer {device}: when its session still open began (its
+# latest session event is an opening), and whether its last contact was a bundle.
+CONTACT_COLUMNS = f"""
+    (SELECT CASE l.event WHEN '{SESSION_OPENED}' THEN l.at END FROM sync_log l
+     WHERE l.peer = {{device}}
+       AND l.event IN ('{SESSION_OPENED}', '{SESSION_ENDED}', '{SESSION_FAILED}')
+     ORDER BY l.id DESC LIMIT 1) AS session_opened,
+    coalesce((SELECT l.event = '{BUNDLE_IMPORTED}' FROM sync_log l
+              WHERE l.peer = {{device}} AND l.event IN ('{SESSION_ENDED}', '{BUNDLE_IMPORTED}')
+              ORDER BY l.id DESC LIMIT 1), 0) AS by_bundle"""
 
 
 def sync_peers(db) -> list[Row]:
-    """Every other member, and pinned peers not (yet) members, with their last session."""
+    """Every other member, and pinned peers not (yet) members, with their last contact
+    (`last_sync`: a session or a bundle imported from it, `by_bundle` 1 for a bundle),
+    their last session's figures and, while a session with it is connected, when that
+    session opened (`session_opened`)."""
     return rows(db, f"""
         SELECT m.device_id, m.name, m.role, m.revoked_at,
-          coalesce(nullif(p.address, ''), m.address) AS address, {PEER_COLUMNS}
+          coalesce(nullif(p.address, ''), m.address) AS address, {PEER_COLUMNS},
+          {CONTACT_COLUMNS.format(device="m.device_id")}
         FROM members m LEFT JOIN sync_peers p ON p.device_id = m.device_id
         WHERE m.device_id != (SELECT value FROM replica_meta WHERE key = 'device_id')
         UNION ALL
-        SELECT p.device_id, p.name, NULL, NULL, p.address, {PEER_COLUMNS}
+        SELECT p.device_id, p.name, NULL, NULL, p.address, {PEER_COLUMNS},
+          {CONTACT_COLUMNS.format(device="p.device_id")}
         FROM sync_peers p WHERE p.device_id NOT IN (SELECT device_id FROM members)
           AND p.certificate IS NOT NULL
         ORDER BY 2""")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ...domain.device import parse_device_id, short_device_id
 from ...domain.docids import NETWORK, DocKind, kind_of, network_first
 from ...domain.errors import DomainError
-from ...store.ports import SyncPort
+from ...store.ports import BUNDLE_IMPORTED, SyncPort
 from ..exchange import Exchange
 from ..peers import log_event
 
@@ -158,6 +158,9 @@ def apply(port: SyncPort, sender: str, bundle_id: str, items: Iterable[BundleDoc
     for acked in acks:
         port.record_peer_heads(sender, port.take_bundle_sent(acked, sender))
     port.record_peer_heads(sender, arrived.items())
+    # the sender was in touch, by USB stick: its last contact, as a session would be
+    port.save_peer(sender, last_sync=port.now_iso())
+    port.log(port.now_iso(), sender, BUNDLE_IMPORTED, bundle_id)
     if not summary.refused:
         port.add_ack(sender, bundle_id)
     return summary
