@@ -8,7 +8,7 @@ from incubator.screens.widgets.form import FormScreen
 from incubator.store import queries
 
 from ..store.test_replica import clone, copy_chunks
-from .helpers import confirm, notices, open_store, residents
+from .helpers import confirm, notices, open_store, residents, until
 
 
 async def open_detail(app, pilot, org_id):
@@ -72,7 +72,7 @@ class TestProfileForm:
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert isinstance(app.screen, OrganizationDetailScreen)
-            assert any(n.startswith("已保存") for n in notices(app))
+            assert "已保存：电话" in notices(app)                    # the field's label
             assert "电话：13912345678" in str(app.screen.query_one("#profile-text").render())
         store = open_store(demo_home)
         assert queries.org_row(store.db, org["id"])["phone"] == "13912345678"
@@ -92,7 +92,8 @@ class TestProfileForm:
 
 
 class TestConflicts:
-    async def test_a_concurrent_phone_edit_is_listed_and_resolved(self, app, demo_home, tmp_path):
+    async def test_a_concurrent_phone_edit_is_listed_and_resolved(self, app, demo_home, tmp_path,
+                                                                 shanghai_time):
         org = residents(demo_home)[0]
         store = open_store(demo_home)
         laptop = clone(store, tmp_path / "laptop")
@@ -106,6 +107,8 @@ class TestConflicts:
             screen = await open_detail(app, pilot, org["id"])
             conflicts = screen.query_one("#conflict-table", DataTable)
             assert conflicts.row_count == 2
+            field, _device, when, _value = map(str, conflicts.get_row_at(1))
+            assert (field, when) == ("电话", "2026-11-15 17:30")     # label, local time
             chosen = str(conflicts.get_row_at(1)[3])
             conflicts.move_cursor(row=1)
             await pilot.press("r")
@@ -114,6 +117,10 @@ class TestConflicts:
             assert chosen in asked and other in asked  # what is kept, what is dropped
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert any("已解决" in n for n in notices(app)), notices(app)
+            assert f"已解决：电话 = {chosen}" in notices(app), notices(app)
             assert f"电话：{chosen}" in str(screen.query_one("#profile-text").render())
             assert screen.query_one("#conflict-table", DataTable).row_count == 0
+            history = screen.query_one("#history-table", DataTable)
+            await until(pilot, lambda: [tuple(map(str, history.get_row_at(n)))[::2]
+                                        for n in range(min(2, history.row_count))] == [
+                ("2026-11-15 17:30", "解决了 电话 上的冲突"), ("2026-11-15 17:30", "修改了 电话")])
