@@ -217,7 +217,7 @@ INDEXES = """
 CREATE INDEX IF NOT EXISTS organizations_hub ON organizations (hub_id, stage);
 CREATE INDEX IF NOT EXISTS organizations_name ON organizations (name);
 CREATE INDEX IF NOT EXISTS organizations_name_key ON organizations (hub_id, name_key);
-CREATE INDEX IF NOT EXISTS organizations_sort_key ON organizations (sort_key);
+CREATE INDEX IF NOT EXISTS organizations_sort_key ON organizations (sort_key, id);
 CREATE INDEX IF NOT EXISTS hubs_name_key ON hubs (name_key);
 CREATE INDEX IF NOT EXISTS spaces_name_key ON spaces (hub_id, name_key);
 CREATE INDEX IF NOT EXISTS scores_month ON scores (month, score10);

@@ -95,6 +95,10 @@ def organizations(db, *, sort: str = "name", descending: bool = False,
     order, order_params = _sort_order(db, sort if sort in ORG_SORTS else "name", lang, rank)
     direction = "DESC" if descending else "ASC"
     limit_sql = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""
+    if order == "o.sort_key":  # never missing: the index gives the first page unsorted
+        ordering, order_params = f"o.sort_key {direction}, o.id {direction}", []
+    else:
+        ordering = f"{order} IS NULL, {order} {direction}, o.sort_key, o.id"
     return rows(db, f"""
         SELECT o.id, o.name, o.category, o.hub_id, h.name AS hub, o.stage, o.legal_status,
           o.community, o.contact, o.phone, o.members, o.party_org, o.entered,
@@ -103,8 +107,7 @@ def organizations(db, *, sort: str = "name", descending: bool = False,
           o.town, o.village, o.credit_code, o.filing_number, o.registered_on, o.leader,
           o.supervisor, o.org_form, o.place, o.activity_area, o.since
         FROM organizations o LEFT JOIN hubs h ON h.id = o.hub_id
-        {clause} ORDER BY {order} IS NULL, {order} {direction}, o.sort_key, o.id {limit_sql}""",
-        [*params, *order_params, *order_params])
+        {clause} ORDER BY {ordering} {limit_sql}""", [*params, *order_params, *order_params])
 
 
 def count_organizations(db, **filters) -> int:
