@@ -40,22 +40,24 @@ ALLOWED: dict[str, Rule] = {
     "incubator.store.automerge_doc": Rule((DOMAIN,), ("automerge",)),
     # replicas <-> replicas: through the port, never the replica's tables
     "incubator.sync": Rule((DOMAIN, "incubator.i18n", "incubator.sync", "incubator.store.ports",
-                            "incubator.store.identity"), ("cryptography", "zeroconf")),
+                            "incubator.store.identity"), ("cryptography", "zeroconf",
+                                                          "watchfiles")),
     # spreadsheets in and out: files parsed and workbooks written, through the store's API
     "incubator.sheets": Rule((DOMAIN, "incubator.i18n", "incubator.present", *STORE_API,
                               "incubator.sheets"), ("openpyxl",)),
     # words shared by the two front ends
     "incubator.present": Rule((DOMAIN, "incubator.i18n", "incubator.present",
-                               "incubator.sync.bundle"), ("qrcode",)),
+                               "incubator.sync.bundle", "incubator.sync.folder"), ("qrcode",)),
     # the front ends: queries, commands and services, never the storage engine
     "incubator.screens": Rule((DOMAIN, "incubator.i18n", "incubator.present", *STORE_API,
                                "incubator.sync.bundle", "incubator.sync.service",
-                               "incubator.sync.transport", "incubator.screens",
-                               "incubator.sheets"),
+                               "incubator.sync.transport", "incubator.sync.folder",
+                               "incubator.screens", "incubator.sheets"),
                               ("textual", "rich", "textual_plotext")),
     "incubator.cli": Rule((DOMAIN, "incubator.i18n", "incubator.present", *STORE_API,
                            "incubator.store.files", "incubator.sync.bundle",
                            "incubator.sync.service", "incubator.sync.transport",
+                           "incubator.sync.folder",
                            "incubator.cli", "incubator.demo", "incubator.screens.app",
                            "incubator.sheets"),
                           ("typer", "rich")),

@@ -12,7 +12,7 @@ from ..domain.errors import N_, DomainError
 from ..i18n import _
 from ..present.labels import enum_label
 from ..present.paths import usable_file
-from ..present.sync import export_text, import_text, peer_status, result_text
+from ..present.sync import export_text, folder_text, import_text, peer_status, result_text
 from ..store import queries
 from ..store.home import replica_path
 from ..sync.transport import BUFFER_BYTES, DEFAULT_PORT, MAX_PER_DEVICE, parse_address
@@ -83,6 +83,46 @@ def sync_status(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
           ("bytes_sent", N_("Bytes out")), ("last_error", N_("Last error"))],
          shown=lambda row: {**row, "role": enum_label(row["role"]),
                             "last_sync": peer_status(row, now)})
+
+
+@command(sync_app, "folder")
+def sync_folder(
+    ctx: typer.Context,
+    folders: Annotated[list[Path], typer.Argument(help="The shared folder (Syncthing's, a network share, a USB stick); several may be given.")],
+    watch: Annotated[bool, typer.Option("--watch", help="Keep going: import bundles as they arrive, write one after local changes (Ctrl-C stops).")] = False,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Sync through shared folders: import the bundles addressed to this device, write what the others lack."""
+    from ..sync.folder import FolderSync, filesystem_events, watch as watch_folders
+
+    port = open_store(ctx).port
+    as_json = wants_json(ctx, json_flag)
+
+    def report(root: Path, outcome) -> None:
+        if as_json:
+            print_json({"folder": str(root), **(
+                {"error": outcome.render(_)} if isinstance(outcome, DomainError)
+                else outcome.as_dict())})
+        elif isinstance(outcome, DomainError):
+            typer.echo(_("Error: {message}").format(message=outcome.render(_)), err=True)
+        else:
+            typer.echo(folder_text(outcome, root))
+
+    if not watch:
+        for root in folders:
+            report(root, FolderSync(port, root).run())
+        return
+    import threading
+
+    for root in folders:  # refuses a folder that is not there before watching starts
+        FolderSync(port, root).prepare()
+    typer.echo(_("Watching {folders} (Ctrl-C stops)").format(
+        folders=", ".join(str(root) for root in folders)), err=True)
+    try:
+        watch_folders(port, folders, filesystem_events(folders, threading.Event()),
+                      on_pass=report)
+    except KeyboardInterrupt:
+        pass
 
 
 bundle_app = group("bundle", "Signed, encrypted sync bundles for a USB stick.")

@@ -50,3 +50,19 @@ def writable_file(text: str | Path, *, replace: Path | None = None) -> Path:
     if path.exists() and path != replace:
         raise FileExists(N_("{path} already exists"), path=str(path)[:120])
     return path
+
+
+def usable_folder(text: str | Path) -> Path:
+    """A folder named by a person that exists (a mounted share, a USB stick, Syncthing's)."""
+    text = str(text)
+    if any("\udc80" <= char <= "\udcff" for char in text):
+        raise DomainError("Input is not valid UTF-8 text")
+    path = Path(text.strip()).expanduser()
+    try:
+        usable = bool(text.strip()) and path.is_dir()
+    except OSError:
+        usable = False
+    if not usable:
+        raise DomainError("{path} is not a folder (create it, or mount the share first)",
+                          path=text.strip()[:120] or "-")
+    return path

@@ -11,7 +11,10 @@ from ..i18n import _
 from .labels import join_words
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..sync.bundle import ExportSummary, ImportSummary
+    from ..sync.folder import FolderPass
 
 SESSION_MINUTES = 10  # a session opened longer ago than this has ended (or its program died)
 
@@ -128,3 +131,24 @@ def import_text(summary: ImportSummary, shown: int = 8) -> str:
         text += "".join(f"\n  - {doc_id}: {reason}"
                         for doc_id, reason in list(summary.refused.items())[:shown])
     return text
+
+
+def folder_text(result: FolderPass, root: Path | str) -> str:
+    """What one pass over a mailbox folder did, one line per file."""
+    lines = []
+    for name, summary in result.imported:
+        lines.append(_("Imported {file} from {name}: {documents} documents, {changes} changes")
+                     .format(file=name, name=summary.sender_name, documents=summary.documents,
+                             changes=summary.changes))
+    lines += [_("{file}: some documents wait for changes from elsewhere; tried again when they "
+                "arrive").format(file=name) for name in result.waiting]
+    lines += [_("Wrote {file} for {names}: {documents} documents, {bytes} bytes").format(
+        file=entry["file"], names="、".join(entry["recipients"]), documents=entry["documents"],
+        bytes=entry["bytes"]) for entry in result.written]
+    lines += [_("Removed {file}: every recipient has read it").format(file=name)
+              for name in result.removed]
+    lines += [_("{file} is not complete yet (still arriving, or damaged); tried again when it "
+                "changes").format(file=name) for name in result.incomplete]
+    lines += [_("{file} refused: {reason}").format(file=name, reason=reason)
+              for name, reason in result.refused]
+    return "\n".join(lines) or _("Nothing to import or write in {path}").format(path=root)

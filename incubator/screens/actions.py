@@ -174,6 +174,7 @@ SYNC_ACTIONS: tuple[Action, ...] = (
     Action("a", "add_member", N_("Add a member"), show=False),
     Action("r", "revoke", N_("Revoke a member"), show=False),
     Action("b", "backup", N_("Back up now"), show=False),
+    Action("f", "toggle_folder", N_("Watch a shared folder")),
 )
 
 SETTINGS_ACTIONS: tuple[Action, ...] = (

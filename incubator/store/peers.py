@@ -16,6 +16,10 @@ PEER_FIELDS = frozenset({
     "name", "certificate", "address", "index_id", "sent_seq", "last_sync", "last_error",
     "docs_sent", "docs_received", "bytes_sent", "bytes_received", "round_trips", "seconds",
 })
+FOLDER_FIELDS = frozenset({
+    "folder", "direction", "state", "bundle_id", "sender", "size", "mtime_ns", "seq", "documents",
+    "recipients", "acked", "acks", "detail", "at",
+})
 Heads = Iterable[tuple[str, list[str]]]
 
 
@@ -114,3 +118,39 @@ class PeerRecords:
         self.db.conn.execute("DELETE FROM bundle_sent WHERE bundle_id = ? AND recipient = ?",
                         (bundle_id, recipient))
         return [(doc_id, heads.split(",")) for doc_id, heads in carried]
+
+    def drop_bundle_sent(self, bundle_id: str) -> None:
+        """Forget what a bundle carried without counting it as received (its file is gone)."""
+        self.db.conn.execute("DELETE FROM bundle_sent WHERE bundle_id = ?", (bundle_id,))
+
+    def bundle_sent_heads(self, bundle_ids: list[str], recipient: str) -> dict[str, list[str]]:
+        """Document id → every head that the given bundles carried to `recipient`."""
+        marks = ",".join("?" * len(bundle_ids))
+        carried: dict[str, set[str]] = {}
+        for doc_id, heads in self.db.conn.execute(
+                f"SELECT doc_id, heads FROM bundle_sent WHERE recipient = ? "
+                f"AND bundle_id IN ({marks})", [recipient, *bundle_ids]):
+            carried.setdefault(doc_id, set()).update(heads.split(","))
+        return {doc_id: sorted(heads) for doc_id, heads in carried.items()}
+
+    def folder_files(self) -> dict[str, dict]:
+        """Every mailbox-folder file this device has read or written, by name."""
+        return {row["name"]: row for row in rows(self.db, "SELECT * FROM folder_files")}
+
+    def save_folder_file(self, name: str, **fields: object) -> None:
+        """Create or update the record of one mailbox-folder file."""
+        unknown = set(fields) - FOLDER_FIELDS
+        if unknown:
+            raise ValueError(f"unknown folder-file fields {sorted(unknown)}")
+        names = sorted(fields)
+        values = [fields[column] for column in names]
+        if names and self.db.conn.execute(
+                f"UPDATE folder_files SET {', '.join(f'{column} = ?' for column in names)} "
+                "WHERE name = ?", [*values, name]).rowcount:
+            return
+        self.db.conn.execute(
+            f"INSERT OR IGNORE INTO folder_files (name{''.join(', ' + n for n in names)}) "
+            f"VALUES (?{', ?' * len(names)})", [name, *values])
+
+    def forget_folder_file(self, name: str) -> None:
+        self.db.conn.execute("DELETE FROM folder_files WHERE name = ?", (name,))

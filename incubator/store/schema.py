@@ -67,6 +67,26 @@ CREATE TABLE IF NOT EXISTS sync_log (
 );
 -- a peer's latest events (is a session open, was the last contact a bundle)
 CREATE INDEX IF NOT EXISTS sync_log_peer ON sync_log (peer, event, id);
+-- What this device read and wrote in shared mailbox folders (`sync folder`), by file name
+-- ("<device folder>/<file>", unique) and the folder's path: each bundle read is imported
+-- once, each one written is removed once every recipient has acknowledged it.
+CREATE TABLE IF NOT EXISTS folder_files (
+    name TEXT PRIMARY KEY,
+    folder TEXT NOT NULL,
+    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    state TEXT NOT NULL,
+    bundle_id TEXT,
+    sender TEXT,
+    size INTEGER,
+    mtime_ns INTEGER,
+    seq INTEGER,
+    documents INTEGER NOT NULL DEFAULT 0,
+    recipients TEXT NOT NULL DEFAULT '[]',
+    acked TEXT NOT NULL DEFAULT '[]',
+    acks TEXT NOT NULL DEFAULT '[]',
+    detail TEXT NOT NULL DEFAULT '',
+    at TEXT
+);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -78,7 +98,8 @@ CREATE TABLE IF NOT EXISTS documents (
 """
 
 # Local sync bookkeeping: what this replica knows of its peers, nothing of the documents.
-SYNC_TABLES = ("sync_peers", "peer_heads", "bundle_acks", "bundle_sent", "sync_log")
+SYNC_TABLES = ("sync_peers", "peer_heads", "bundle_acks", "bundle_sent", "sync_log",
+               "folder_files")
 
 # venture-philanthropy rounds, awards and the time bank (`materialize_rounds`)
 ROUND_TABLES: dict[str, str] = {
@@ -244,9 +265,10 @@ CREATE INDEX IF NOT EXISTS bank_entries_org ON bank_entries (org_id, month);
 
 
 def _query_schema() -> str:
-    """A fingerprint of the query tables' layout (and of how rows are made from documents:
-    bump MATERIALIZE_VERSION when that changes without the columns changing)."""
-    text = repr((sorted(QUERY_TABLES.items()), INDEXES, MATERIALIZE_VERSION))
+    """A fingerprint of the tables' layout (and of how rows are made from documents:
+    bump MATERIALIZE_VERSION when that changes without the columns changing). It covers
+    the storage tables too, so a replica of a build without one of them gets it on open."""
+    text = repr((sorted(QUERY_TABLES.items()), INDEXES, MATERIALIZE_VERSION, STORAGE))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

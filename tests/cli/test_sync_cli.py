@@ -246,3 +246,26 @@ class TestInspectDamaged:
         other = run("bundle", "inspect", stick).stdout
         assert "不是发给本设备" in other and "已损坏" not in other
         assert at(laptop, "bundle", "inspect", stick).exit_code == 0
+
+
+class TestSyncFolder:
+    def test_a_laptop_and_a_hub_sync_through_a_shared_folder(self, hub, laptop, tmp_path):
+        box = tmp_path / "shared"
+        box.mkdir()
+        first = json.loads(at(laptop, "sync", "folder", box, "--json").stdout)
+        assert first["written"] == [] and first["imported"] == []  # it only takes part
+        out = run("sync", "folder", box).stdout
+        assert "外勤一号" in out and "写入" in out
+        arrived = json.loads(at(laptop, "sync", "folder", box, "--json").stdout)
+        assert arrived["imported"][0]["sender_name"] == "前台电脑"
+        assert "外勤一号" in at(laptop, "member", "list").stdout
+        assert "已删除" in run("sync", "folder", box).stdout  # the laptop acknowledged it
+        assert "没有需要导入或写入的" in run("sync", "folder", box).stdout
+
+    def test_a_folder_that_is_not_there_is_a_plain_error(self, hub, tmp_path):
+        before = dump_hash(hub)
+        zh = run("sync", "folder", tmp_path / "nope", ok=False)
+        en = run("--lang", "en", "sync", "folder", tmp_path / "nope", "--watch", ok=False)
+        assert zh.exit_code == en.exit_code == 2
+        assert "不是文件夹" in zh.stderr and "is not a folder" in en.stderr
+        assert dump_hash(hub) == before

@@ -49,6 +49,7 @@ from ..widgets.progress import PlainProgressBar
 from ..widgets.tables import data_table
 from .backup import BackupForm, restore_commands
 from .bundles import export_form, export_request, import_form
+from .folder import FolderLine
 from .pairing import CardScreen, add_member_form, membership_text, revoke_text, why_not_manage
 
 REFUSALS_SHOWN = 20
@@ -142,6 +143,7 @@ class SyncScreen(AreaScreen):
         yield Label(area_title("sync"), classes="area-title")
         yield Label("", id="membership", classes="hint", markup=False)
         yield Label("", id="serving", classes="hint", markup=False)
+        yield FolderLine()
         yield data_table("devices", N_("Device"), N_("Role"), N_("Last sync"), N_("Bytes in"),
                          N_("Bytes out"), N_("Device ID"), N_("Last error"))
         with Horizontal(id="progress-row"):
@@ -432,6 +434,9 @@ class SyncScreen(AreaScreen):
         note.update(_("Last backup: {path} ({size})").format(path=event.path, size=size)
                     + "\n" + restore_commands(self.incubator.home, event.path))
         note.display = True
+
+    def action_toggle_folder(self) -> None:
+        self.query_one(FolderLine).toggle()
 
     # -- serving ---------------------------------------------------------------
 

@@ -55,3 +55,8 @@ def sync_log(db, limit: int = 20, event: str | None = None) -> list[Row]:
         LEFT JOIN sync_peers p ON p.device_id = l.peer
         WHERE ? IS NULL OR l.event = ?
         ORDER BY l.id DESC LIMIT ?""", (event, event, limit))
+
+
+def last_folder(db) -> str | None:
+    """The shared folder this device last read or wrote a bundle in (`sync folder`)."""
+    return value(db, "SELECT folder FROM folder_files ORDER BY at DESC, rowid DESC LIMIT 1")

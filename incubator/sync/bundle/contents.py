@@ -15,7 +15,7 @@ sender's next bundle carries those documents again.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ...domain.device import parse_device_id, short_device_id
@@ -28,6 +28,10 @@ from ..peers import log_event
 
 class BundleError(DomainError):
     """A bundle that cannot be written or is refused; nothing was changed."""
+
+
+class SenderRefused(BundleError):
+    """A bundle whose sender is not (or no longer, or not yet) a member here."""
 
 
 class BundleDamaged(BundleError):
@@ -53,6 +57,9 @@ class ImportSummary:
     changes: int = 0
     organizations: list[str] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)  # document id → why
+    bundle_id: str = ""
+    carried: int = 0  # documents the bundle held (those already here included)
+    acks: list[str] = field(default_factory=list)  # the sender's acknowledgements
 
     def as_dict(self) -> dict:
         return {"sender": self.sender, "sender_name": self.sender_name,
@@ -84,27 +91,38 @@ def sender_record(port: SyncPort, device_id: str) -> tuple[str, str]:
         pinned = port.peers().get(device_id)
         record = dict(pinned, revoked_at=None) if pinned else None
     if record is None or not record["certificate"]:
-        raise BundleError("The bundle's sender {device} is not a member of this network",
-                          device=short_device_id(device_id))
+        raise SenderRefused("The bundle's sender {device} is not a member of this network",
+                            device=short_device_id(device_id))
     if record["revoked_at"]:
-        raise BundleError("The bundle's sender {name} has been revoked", name=record["name"])
+        raise SenderRefused("The bundle's sender {name} has been revoked", name=record["name"])
     return record["name"], record["certificate"]
 
 
-def contents(port: SyncPort, recipients: list[str], full: bool) -> list[BundleDoc]:
+def contents(port: SyncPort, recipients: list[str], full: bool,
+             assumed: Mapping[str, Mapping[str, list[str]]] | None = None) -> list[BundleDoc]:
     """Every document some recipient is not known to have (all of them with `full`):
-    the same choice as a sync offer, made for each recipient."""
+    the same choice as a sync offer, made for each recipient. `assumed` adds, per
+    recipient, heads it will hold once bundles already on their way arrive (a mailbox
+    folder's): only what comes after them is written, with them as prerequisites."""
+    assumed = assumed or {}
+    current = port.document_heads()
     lacking: dict[str, list[str]] = {}
+    known: dict[str, dict[str, set[str]]] = {}
     for peer in recipients:
-        chosen = port.document_heads() if full else dict(Exchange(port, peer).offer())
+        held = {doc_id: set(heads.split(",")) for doc_id, heads in port.peer_heads(peer).items()}
+        for doc_id, heads in (assumed.get(peer) or {}).items():
+            held.setdefault(doc_id, set()).update(heads)
+        known[peer] = held
+        chosen = current if full else dict(Exchange(port, peer).offer())
         for doc_id in chosen:
+            if not full and set(current[doc_id].split(",")) <= held.get(doc_id, set()):
+                continue  # on its way already
             lacking.setdefault(doc_id, []).append(peer)
-    known = {peer: port.peer_heads(peer) for peer in recipients}
     out = []
     for doc_id in sorted(lacking, key=network_first):
         doc = port.document(doc_id)
-        holders = [doc.known_heads([head for head in (known[peer].get(doc_id) or "").split(",")
-                                    if head]) for peer in lacking[doc_id]]
+        holders = [doc.known_heads(sorted(head for head in known[peer].get(doc_id, ()) if head))
+                   for peer in lacking[doc_id]]
         if full or not all(holders):
             out.append(BundleDoc(doc_id, True, doc.save(), [], doc.heads(),
                                  len(doc.new_changes([]))))
@@ -134,9 +152,10 @@ def apply(port: SyncPort, sender: str, bundle_id: str, items: Iterable[BundleDoc
           ) -> ImportSummary:
     """Merge a bundle's documents (inside the caller's transaction); a refused document
     is skipped and listed in the summary with why, the others are stored."""
-    summary = ImportSummary(sender=sender)
+    summary = ImportSummary(sender=sender, bundle_id=bundle_id, acks=list(acks))
     arrived: dict[str, list[str]] = {}
     for item in items:
+        summary.carried += 1
         doc = port.document(item.doc_id)
         before = doc.heads() if doc else []
         try:

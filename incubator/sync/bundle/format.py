@@ -27,7 +27,7 @@ import os
 import struct
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -56,6 +56,7 @@ MAX_PREAMBLE = 64 * 1024
 MAX_ENVELOPE = 64 * 1024 * 1024
 MAX_DOCUMENT = 256 * 1024 * 1024
 WRAP_INFO = b"incubator-bundle-v1 file key"
+PARTIAL_SUFFIX = ".partial"
 
 Progress = Callable[[int, int], None]
 
@@ -138,6 +139,8 @@ class ExportSummary:
     changes: int
     bytes: int
     payload_bytes: int
+    bundle_id: str = ""
+    acks: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -154,10 +157,17 @@ def export_bundle(replica: SyncPort, recipients: list[str], out: Path, *, full: 
                   progress: Progress | None = None) -> ExportSummary:
     """Write a bundle for `recipients` atomically (temporary file, fsync, rename)."""
     keys = bundles.recipient_keys(replica, recipients)
+    peers = sorted(keys)
+    return write_bundle(replica, keys, bundles.contents(replica, peers, full),
+                        bundles.acks_for(replica, peers), out, progress)
+
+
+def write_bundle(replica: SyncPort, keys: dict[str, bytes], items: list[BundleDoc],
+                 acks: list[str], out: Path, progress: Progress | None = None) -> ExportSummary:
+    """Write `items` and `acks` for the recipients whose bundle keys are `keys`, signed and
+    encrypted, under a temporary name renamed into place once complete and on disk."""
     signing_key = replica.identity.signing_key()
     peers = sorted(keys)
-    items = bundles.contents(replica, peers, full)
-    acks = bundles.acks_for(replica, peers)
     identity = replica.identity
     file_key = os.urandom(32)
     created = replica.now_iso()
@@ -170,7 +180,7 @@ def export_bundle(replica: SyncPort, recipients: list[str], out: Path, *, full: 
                   item.changes] for item in items],
     }, ensure_ascii=False, separators=(",", ":")).encode()
     out = Path(out)
-    temporary = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    temporary = partial_name(out)
     digest = hashlib.sha256(preamble)
     compressor = zlib.compressobj(6)
     try:
@@ -199,7 +209,26 @@ def export_bundle(replica: SyncPort, recipients: list[str], out: Path, *, full: 
                           error=error.strerror or str(error)) from None
     bundles.written(replica, bundle_id, peers, items)
     return ExportSummary(str(out), peers, len(items), sum(item.changes for item in items),
-                         out.stat().st_size, sum(len(item.data) for item in items))
+                         out.stat().st_size, sum(len(item.data) for item in items), bundle_id,
+                         list(acks))
+
+
+def partial_name(out: Path) -> Path:
+    """Where a bundle is written before it is complete: a hidden `.partial` name beside
+    it, which file-sync tools are told to ignore (see `sync.folder`)."""
+    return out.with_name(f".{out.name}.{os.getpid()}{PARTIAL_SUFFIX}")
+
+
+def addressed_here(path: Path, replica: SyncPort) -> bool | None:
+    """Whether the bundle at `path` opens with this device's key (reading its preamble
+    only); None when the preamble is not all there (a file still being copied, or not a
+    bundle)."""
+    try:
+        with open(path, "rb") as handle:
+            _preamble_bytes, header = _read_preamble(handle)
+    except BundleError:
+        return None
+    return _unwrap(header["stanzas"], replica.identity.bundle_private_key()) is not None
 
 
 def _read_preamble(handle: BinaryIO) -> tuple[bytes, dict]:
