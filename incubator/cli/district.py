@@ -16,7 +16,7 @@ from ..store import queries
 from ..store.commands import ActivityEntry, VisitEntry
 from ..store.home import replica_path
 from .args import JsonFlag, OrgArg
-from .output import emit, print_json, print_table, wants_json
+from .output import emit, note_partial, print_json, print_table, wants_json
 from .root import app, command, group, guarded, open_store, session
 
 DateOption = Annotated[str, typer.Option("--date", help="YYYY-MM-DD.")]
@@ -200,6 +200,7 @@ def archives_report(
         raise DomainError("Report by {choices}, not {value}",
                           choices=" or ".join(queries.REPORT_GROUPS), value=by[:40])
     rows = queries.archive_report(store.db, store.archive_items(), by)
+    note_partial(store.db)
     if by is None:
         columns = [("name", N_("Organization")), ("hub", N_("Hub")), ("town", N_("Street or town")),
                    ("completeness", N_("Complete %")), ("present", N_("Present")),
@@ -220,6 +221,7 @@ def zombies(
 ) -> None:
     """Zombie organizations (僵尸组织): no activity, service hours or active month for N months."""
     store = open_store(ctx)
+    note_partial(store.db)
     emit(ctx, json_flag, queries.zombies(store.db, store.today(),
                                          months or store.settings().zombie_months,
                                          hub=hub, town=town),
@@ -239,6 +241,7 @@ def ranking(
     """The four-dimension ranking (即时排位): each 0–100, a percentile within the district."""
     store = open_store(ctx)
     chosen = parse_enum(RankDimension, dimension).value if dimension else None
+    note_partial(store.db)
     emit(ctx, json_flag, queries.ranking(store.db, store.today(), store.settings(),
                                          dimension=chosen, hub=hub, town=town, top=top),
          [("position", N_("Position")), ("name", N_("Organization")), ("hub", N_("Hub")),

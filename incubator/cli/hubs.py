@@ -12,7 +12,7 @@ from ..present.labels import category_text, enum_label
 from ..store import queries
 from ..store.commands.hubs import SPACE_LABELS
 from .args import JsonFlag, OrgArg
-from .output import emit
+from .output import emit, note_partial
 from .root import command, group, open_store
 
 SpaceArg = Annotated[str, typer.Argument(help="Space id or name.")]
@@ -31,6 +31,7 @@ def hub_add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Hub na
 def hub_list(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
     """List hubs with residents and occupancy."""
     store = open_store(ctx)
+    note_partial(store.db)
     emit(ctx, json_flag, queries.hubs(store.db, store.today()),
          [("id", N_("ID")), ("name", N_("Hub")), ("category", N_("Category")),
           ("residents", N_("Residents")), ("occupied", N_("Occupied")), ("spaces", N_("Spaces"))],

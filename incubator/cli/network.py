@@ -206,12 +206,28 @@ def member_add(
     card: Annotated[str, typer.Argument(help="The new device's card (incubator device card).")],
     role: Annotated[str, typer.Option("--role", help="hub, field, evaluator or viewer.")],
     name: Annotated[Optional[str], typer.Option("--name", help="A name for the device (default: the card's).")] = None,
+    scope: Annotated[str, typer.Option("--scope", help="Only part of the network for a field or viewer device: town:NAME, village:NAME, org:ORG, separated by commas.")] = "",
 ) -> None:
     """Add a device to the network (every replica learns it on sync)."""
     parsed = Card.decode(card)
-    open_store(ctx).add_member(parsed, role, name)
+    open_store(ctx).add_member(parsed, role, name, scope)
     typer.echo(_("Added member {device} as {role}").format(
         device=short_device_id(parsed.device_id), role=enum_label(parse_enum(Role, role).value)))
+    if scope:
+        typer.echo(_("It holds only: {scope}").format(scope=scope))
+
+
+@command(member_app, "scope")
+def member_scope(
+    ctx: typer.Context,
+    device: Annotated[str, typer.Argument(help="The member's device ID.")],
+    scope: Annotated[str, typer.Argument(help="town:NAME, village:NAME, org:ORG separated by commas; all for the whole network.")],
+) -> None:
+    """Set what part of the network a field or viewer device holds (hubs only)."""
+    text = open_store(ctx).set_member_scope(device, scope)
+    typer.echo(_("{device} now holds: {scope}").format(
+        device=short_device_id(parse_device_id(device)),
+        scope=text or _("the whole network")))
 
 
 @command(member_app, "list")
@@ -219,8 +235,9 @@ def member_list(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
     """List the network's member devices."""
     emit(ctx, json_flag, queries.members(open_store(ctx).db),
          [("name", N_("Device")), ("role", N_("Role")), ("device_id", N_("Device ID")),
-          ("address", N_("Address")), ("revoked_at", N_("Revoked"))],
-         shown=lambda row: {**row, "role": enum_label(row["role"])})
+          ("address", N_("Address")), ("scope", N_("Scope")), ("revoked_at", N_("Revoked"))],
+         shown=lambda row: {**row, "role": enum_label(row["role"]),
+                            "scope": row["scope"] or _("the whole network")})
 
 
 @command(member_app, "revoke")

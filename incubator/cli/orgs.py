@@ -18,7 +18,7 @@ from ..present.labels import (
 )
 from ..store import queries
 from .args import JsonFlag, OrgArg
-from .output import emit, print_json, wants_json
+from .output import emit, note_partial, print_json, wants_json
 from .root import command, group, open_store
 
 org_app = group("org", "Community social organizations.")
@@ -149,6 +149,7 @@ def org_list(
         store.db, **_filters(store, hub, stage, category, search, town, village, area, status,
                              party, resident, zombie), sort=sort, descending=descending,
         limit=limit, lang=i18n.language())
+    note_partial(store.db)
     emit(ctx, json_flag, rows, ORG_COLUMNS, shown=lambda row: dict(
         row, category=category_text(row["category"], known), stage=stage_text(row),
         legal_status=enum_label(row["legal_status"]),
@@ -179,6 +180,7 @@ def org_count(
     for row in rows:
         if "resident" in row:
             row["resident"] = bool(row["resident"])
+    note_partial(store.db)
     shown = {"category": lambda v: category_text(v, known),
              "resident": lambda v: _("resident") if v else _("district register only")}
     emit(ctx, json_flag, rows, [(field, COUNT_HEADERS[field]) for field in fields]

@@ -11,7 +11,21 @@ from rich.console import Console
 from rich.table import Table
 
 from ..i18n import _
+from ..store import queries
 from .root import session
+
+
+def note_partial(db) -> None:
+    """Say on stderr (so JSON stays clean) that what follows counts or ranks only the
+    organizations this device holds, when it holds part of the network."""
+    scope = queries.replica_scope(db)
+    if scope:
+        typer.echo(partial_text(scope), err=True)
+
+
+def partial_text(scope: str) -> str:
+    return _("This device holds part of the network ({scope}): the figures count only its "
+             "organizations").format(scope=scope)
 
 
 def wants_json(ctx: typer.Context, local: bool) -> bool:

@@ -18,7 +18,7 @@ from ..store.home import replica_path
 from ..sync.transport import BUFFER_BYTES, DEFAULT_PORT, MAX_PER_DEVICE, parse_address
 from .args import JsonFlag
 from .output import emit, print_json, print_table, wants_json
-from .root import EXIT_BAD_INPUT, command, group, open_store, session
+from .root import EXIT_BAD_INPUT, app, command, group, open_store, session
 
 sync_app = group("sync", "Peer-to-peer sync with the other hubs and laptops.")
 MiB = 1024 * 1024
@@ -123,6 +123,22 @@ def sync_folder(
                       on_pass=report)
     except KeyboardInterrupt:
         pass
+
+
+@command(app, "prune")
+def prune(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
+    """Remove the organizations outside this device's scope that a hub already holds."""
+    summary = open_store(ctx).prune()
+    if wants_json(ctx, json_flag):
+        print_json(summary.as_dict())
+        return
+    typer.echo(_("Removed {count} organizations outside this device's scope").format(
+        count=len(summary.removed)))
+    if summary.kept:
+        typer.echo(_("Kept {count} outside the scope that no hub is known to hold with "
+                     "everything this device has of them (sync first): {names}").format(
+            count=len(summary.kept), names="、".join(summary.kept[:20])
+            + ("…" if len(summary.kept) > 20 else "")))
 
 
 bundle_app = group("bundle", "Signed, encrypted sync bundles for a USB stick.")

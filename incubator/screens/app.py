@@ -79,11 +79,13 @@ class IncubatorApp(App[None]):
         self._warnings_cache: tuple[int, list] | None = None
         self.areas: weakref.WeakSet[AreaScreen] = weakref.WeakSet()  # shown at least once
         self.last_change: Change | None = None  # the last change saved here (ctrl+z)
+        self._scope_version: int | None = None
 
     def today(self) -> date:
         return self.store.today()
 
     def on_mount(self) -> None:
+        self.show_scope()
         self.switch_mode("dashboard")
         self.set_interval(self.POLL_SECONDS, self.refresh_active)
         self.call_after_refresh(self._freeze_startup_objects)
@@ -127,6 +129,16 @@ class IncubatorApp(App[None]):
         stack = self.screen_stack
         if stack and isinstance(stack[-1], AreaScreen):
             stack[-1].refresh_if_stale()
+        self.show_scope()
+
+    def show_scope(self) -> None:
+        """The header says when this replica holds only part of the network (a field
+        laptop's villages): every count and ranking then covers only that part."""
+        version = self.data_version()
+        if version != self._scope_version:
+            self._scope_version = version
+            scope = queries.replica_scope(self.reader)
+            self.sub_title = _("Partial replica: {scope}").format(scope=scope) if scope else ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A digit switches areas only where nothing takes typing (`takes_typing`)."""

@@ -32,11 +32,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..domain.device import short_device_id
-from ..domain.docids import NETWORK, kind_of
+from ..domain.docids import NETWORK, DocKind, entity_id, kind_of
 from ..domain.errors import N_, Text
 from ..domain.membership import (
     may_write_below, path_refusal, refusal, whole_document,
 )
+from ..domain.scope import stored_scope
 from . import journal
 from .automerge_doc import AutomergeDoc, ChangeInfo
 from .identity import ACTOR_PREFIX_BYTES, actor_prefix
@@ -117,13 +118,30 @@ def _judge(doc_id: str, candidate: AutomergeDoc, change: ChangeInfo,
                            "does not have yet (it is accepted once they arrive)"),
                         {"device": short_device_id(history.member_ever(change.actor, kind)[0])})
         device, member = history.member_at(change.actor, heads)
-    reason = refusal(member, kind, short_device_id(device))
+    reason = refusal(member, kind, short_device_id(device)) or _scope_refusal(
+        doc_id, candidate, change, member, device)
     role = member.get("role") if member else None
     if reason or whole_document(role, kind):
         return reason
     paths = candidate.changed_paths(change.deps, [change.hash],
                                     lambda path: not may_write_below(role, kind, path))
     return path_refusal(role, kind, paths, short_device_id(device))
+
+
+def _scope_refusal(doc_id: str, candidate: AutomergeDoc, change: ChangeInfo,
+                   member: Mapping, device: str) -> Text | None:
+    """Why a change by a member with a scope (a field laptop that holds only its villages)
+    may not be kept: it changes an organization outside that scope, judged by where the
+    organization was in the document the change was made on (its dependencies)."""
+    scope = stored_scope(member.get("scope"))
+    if scope is None or kind_of(doc_id) is not DocKind.ORG:
+        return None
+    place = {key: candidate.value(("profile", key), change.deps)
+             for key in ("town", "village", "community", "name")}
+    if scope.covers(entity_id(doc_id), place["town"], place["village"], place["community"]):
+        return None
+    return Text(N_("a change to {name}, outside the scope of {device}"),
+                {"name": place["name"] or entity_id(doc_id), "device": short_device_id(device)})
 
 
 def incoming_refusal(doc_id: str, candidate: AutomergeDoc, before: list[str],

@@ -6,7 +6,7 @@ Document layouts (all maps of scalars):
   and builds that predate versions read the values from the beginning),
   `rubrics/<from month>/<item key>/{label,maximum,position}`,
   `members/<device id>/{name,role,added_by,added_at,revoked_at,certificate,bundle_key,
-  address}`.
+  address,scope}` (`scope`: what a field device holds, `domain.scope`; none: everything).
 - hub: `profile/{name,category,created_at}`, `spaces/<id>/{name,kind,area,capacity,retired_on}`,
   `allocations/<id>/{space,org,start,end}`.
 - network also: `categories/<key>/{zh,en}` (the network's additions to the defaults).
@@ -131,7 +131,7 @@ def _network_rows(tree: dict, rows: Rows) -> None:
             "role": member.get("role", "viewer"), "added_by": member.get("added_by"),
             "added_at": member.get("added_at"), "revoked_at": member.get("revoked_at"),
             "certificate": member.get("certificate"), "bundle_key": member.get("bundle_key"),
-            "address": member.get("address"),
+            "address": member.get("address"), "scope": member.get("scope") or None,
         })
     for key, category in sorted(tree.get("categories", {}).items()):
         rows["categories"].append({"key": key, "zh": category.get("zh", key),

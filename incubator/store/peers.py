@@ -83,6 +83,12 @@ class PeerRecords:
         """Document id → its heads (comma-separated), for every document held."""
         return dict(self.db.conn.execute("SELECT doc_id, heads FROM documents"))
 
+    def org_places(self) -> list[tuple[str, str, str | None, str | None, str | None]]:
+        """(document id, organization id, town, village, community) of every organization
+        held: what a scope is matched against."""
+        return self.db.conn.execute(
+            "SELECT doc_id, id, town, village, community FROM organizations").fetchall()
+
     def record_name(self, doc_id: str) -> str | None:
         """The name of the organization or hub a document holds."""
         return value(

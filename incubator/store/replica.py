@@ -485,6 +485,22 @@ class Replica(PeerRecords):
         self._cache(doc_id, doc, upto)
         return heads != unless_heads
 
+    def remove_documents(self, doc_ids: list[str]) -> None:
+        """Remove documents from this replica (what a field device no longer needs), with
+        their rows, in one transaction. The replica takes a new index ID, so that every
+        peer forgets what it recorded about it and learns again what it holds."""
+        with self.transaction():
+            conn = self.db.conn
+            for start in range(0, len(doc_ids), 500):
+                batch = doc_ids[start:start + 500]
+                marks = ",".join("?" * len(batch))
+                for table in (*QUERY_TABLES, "chunks", "documents"):
+                    conn.execute(f"DELETE FROM {table} WHERE doc_id IN ({marks})", batch)
+            conn.execute("INSERT OR REPLACE INTO replica_meta VALUES ('index_id', ?)",
+                         (secrets.token_hex(8),))
+            for doc_id in doc_ids:
+                self._docs.pop(doc_id, None)
+
     def _rebuild_query_tables(self) -> None:
         """This build's query tables, filled from the documents (a replica made by a build
         with other tables: the rows are derived, so nothing is lost)."""

@@ -208,7 +208,7 @@ QUERY_TABLES: dict[str, str] = {
     "members": """
         doc_id TEXT NOT NULL, device_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
         added_by TEXT, added_at TEXT, revoked_at TEXT, certificate TEXT, bundle_key TEXT,
-        address TEXT""",
+        address TEXT, scope TEXT""",
     "activities": """
         doc_id TEXT NOT NULL, id TEXT PRIMARY KEY, org_id TEXT NOT NULL, on_date TEXT NOT NULL,
         title TEXT NOT NULL, kind TEXT, place TEXT, participants INTEGER NOT NULL,

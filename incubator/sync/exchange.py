@@ -22,6 +22,7 @@ from ..domain.docids import network_first
 from ..domain.errors import DomainError
 from ..store.ports import StorageError, SyncPort
 from .peers import keep_record, log_event
+from .scopes import allowed_for
 
 Offer = list[tuple[str, list[str]]]
 DATA_BATCH_BYTES = 4 * 1024 * 1024
@@ -46,6 +47,26 @@ class Exchange:
         self.translate = translate
         self.merge_wait = merge_wait
         self.offer_seq = 0
+        self._allowed: set[str] | None = None
+        self._scoped: bool | None = None
+
+    def allowed(self) -> set[str] | None:
+        """The documents the peer may be sent (its scope, read once per session from the
+        membership), or None when it may be sent everything."""
+        if self._scoped is None:
+            self._allowed = allowed_for(self.port, self.peer)
+            self._scoped = self._allowed is not None
+        return self._allowed
+
+    def outside_scope(self, doc_ids: list[str]) -> list[str]:
+        """Of the documents the peer asked for, those outside its scope (logged: an
+        honest peer asks only for what it was offered)."""
+        allowed = self.allowed()
+        outside = [] if allowed is None else [doc for doc in doc_ids if doc not in allowed]
+        if outside:
+            log_event(self.port, self.peer, "refused",
+                      f"asked for {len(outside)} documents outside its scope", outside[0])
+        return outside
 
     @property
     def index_id(self) -> str:
@@ -70,10 +91,14 @@ class Exchange:
 
     def offer(self) -> Offer:
         """Documents changed since the peer last had everything, minus those whose
-        heads it is known to hold; the network document first."""
-        sent_seq = self._peer().get("sent_seq") or 0
+        heads it is known to hold; the network document first. A peer with a scope is
+        offered every document of its scope it is not known to hold (its scope may have
+        grown since: the sequence says nothing about documents it was not sent)."""
+        allowed = self.allowed()
+        sent_seq = self._peer().get("sent_seq") or 0 if allowed is None else 0
         self.offer_seq = self.port.latest_seq()
-        return self.port.changed_documents(self.peer, sent_seq)
+        offer = self.port.changed_documents(self.peer, sent_seq)
+        return offer if allowed is None else [item for item in offer if item[0] in allowed]
 
     def wants(self, offer: Offer) -> Offer:
         """Of the peer's offer, the documents this replica lacks something of, each with
@@ -143,5 +168,8 @@ class Exchange:
             keep_record(self.port, lambda: self.port.record_peer_heads(self.peer, heads.items()))
 
     def finish(self) -> None:
-        """Everything offered at the start has reached the peer."""
-        keep_record(self.port, lambda: self.port.save_peer(self.peer, sent_seq=self.offer_seq))
+        """Everything offered at the start has reached the peer (for a peer with a scope,
+        only what its scope holds: no sequence is recorded)."""
+        if self.allowed() is None:
+            keep_record(self.port,
+                        lambda: self.port.save_peer(self.peer, sent_seq=self.offer_seq))

@@ -274,10 +274,16 @@ class FolderSync:
 
     def export(self, result: FolderPass) -> None:
         """One bundle for the members taking part that lack something, or are owed the
-        acknowledgement of a bundle that carried documents."""
-        recipients = self.participants()
-        if not recipients:
-            return
+        acknowledgement of a bundle that carried documents; one per scope, since each
+        recipient can read all of its bundle."""
+        members = self.port.member_records()
+        groups: dict[str, list[str]] = {}
+        for device in self.participants():
+            groups.setdefault(members[device].get("scope") or "", []).append(device)
+        for _scope, recipients in sorted(groups.items()):
+            self._export_group(recipients, result)
+
+    def _export_group(self, recipients: list[str], result: FolderPass) -> None:
         records = {name: record for name, record in self.records("out").items()
                    if (self.root / name).exists()}
         members = self.port.member_records()

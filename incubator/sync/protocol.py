@@ -245,6 +245,10 @@ class SyncSession:
         offered = self.offers.popleft()
         wanted = _offer(header.get("want"))
         asked = {doc_id for doc_id, _heads in wanted}
+        outside = self.exchange.outside_scope(sorted(asked))
+        if outside:
+            raise ProtocolError("The peer asked for {count} documents outside its scope "
+                                "(such as {doc})", count=len(outside), doc=outside[0])
         self.exchange.acknowledged({doc_id: heads for doc_id, heads in offered.items()
                                     if doc_id not in asked})
         if not wanted:

@@ -269,3 +269,40 @@ class TestSyncFolder:
         assert zh.exit_code == en.exit_code == 2
         assert "不是文件夹" in zh.stderr and "is not a folder" in en.stderr
         assert dump_hash(hub) == before
+
+
+class TestScopes:
+    def test_a_laptop_scoped_to_its_village_syncs_counts_and_prunes(self, hub, tmp_path):
+        for name, village in (("白沙村书画社", "白沙村"), ("东湖读书会", "东湖村")):
+            run("org", "add", "--name", name, "--category", "文化艺术", "--hub", "阳光孵化中心",
+                "--area", "rural", "--town", "柳营街道", "--village", village,
+                "--entered", "2024-01-01")
+        laptop = tmp_path / "laptop"
+        card = at(laptop, "init", "--join", run("device", "card").stdout,
+                  "--device-name", "外勤一号").stdout.strip().splitlines()[-1]
+        bad = run("member", "add", card, "--role", "field", "--scope", "village:白纱村", ok=False)
+        assert bad.exit_code == 2 and "没有组织属于" in bad.stderr
+        out = run("member", "add", card, "--role", "field", "--scope", "village:白沙村,village:东湖村").stdout
+        assert "village:白沙村" in out
+        laptop_id = at(laptop, "device", "id").stdout.strip()
+        listed = {m["device_id"]: m["scope"] for m in run_json("member", "list")}
+        assert listed[laptop_id] == "village:东湖村,village:白沙村"
+        with serving(hub) as port:
+            hub_id = run("device", "id").stdout.strip()
+            sync = ("sync", "now", "--peer", hub_id, "--address", f"127.0.0.1:{port}")
+            at(laptop, *sync)
+            narrowed = run("member", "scope", laptop_id, "村:白沙村").stdout
+            assert "village:白沙村" in narrowed
+            at(laptop, *sync)
+        count = at(laptop, "--json", "org", "count", "--by", "village")
+        assert "部分" in count.stderr and json.loads(count.stdout)  # the note leaves JSON clean
+        refused = at(laptop, "score", "set", "东湖读书会", "--month", "2026-10", *(
+            f"--item={item}=2" for item in ("plan", "cleanliness", "activities", "archives",
+                                            "party")), ok=False)
+        assert refused.exit_code == 2 and "超出了" in refused.stderr
+        pruned = json.loads(at(laptop, "prune", "--json").stdout)
+        assert pruned == {"removed": ["东湖读书会"], "kept": []}
+        assert [o["name"] for o in json.loads(at(laptop, "--json", "org", "list").stdout)] == [
+            "白沙村书画社"]
+        assert run("prune", ok=False).exit_code == 2  # the hub holds the whole network
+        assert "整个网络" in run("member", "scope", laptop_id, "all").stdout

@@ -1,16 +1,21 @@
 """Randomized convergence, in the manner of Automerge's and Yjs's fuzzers.
 
 A seeded generator drives five replicas of one network (a founding hub, two more hubs,
-a field laptop and a viewer or second field laptop) through random domain operations,
-interleaved with random sync sessions between random pairs (some cut mid-session),
-USB bundles (stale, duplicated, imported out of order) and replicas closed and reopened
-(in-memory state lost). Hubs revoke the other replicas and add them again in the middle
+a field laptop that holds only its scope — a town and a village, whose organizations
+move in and out of it as hubs edit them — and a viewer or second field laptop) through
+random domain operations, interleaved with random sync sessions between random pairs
+(some cut mid-session), USB bundles (stale, duplicated, imported out of order), passes
+over one shared mailbox folder (`sync folder`, some bundles held back and delivered
+late) and replicas closed and reopened (in-memory state lost). Hubs revoke the other replicas and add them again in the middle
 of it all: a revoked device keeps working until it hears of its revocation, sessions
 happen only between devices that still trust each other (as the pinned TLS handshake
 decides) and bundles only from and to current members, so revocations reach replicas in
 every order. Healing adds every revoked replica back (from the founding hub) and runs
-full pairwise syncs; then every replica must hold the same heads for every document, the
-same query tables, and tables that equal a rebuild from its own documents.
+full pairwise syncs and folder passes until the folder is quiet; then every replica must
+hold the same heads for every document, the same query tables, and tables that equal a
+rebuild from its own documents — the scoped laptop, after `prune`, exactly the documents
+of its scope, with the same heads and rows as everyone else; and the folder holds no
+bundle with documents, and at most one acknowledgement per device and scope.
 
 Default: a handful of schedules. `INCUBATOR_LONG=1` runs 1,000; `INCUBATOR_SCHEDULES=N`
 runs N; `INCUBATOR_SEED_START=K` starts at seed K (to split a long run, or to replay one
@@ -26,11 +31,14 @@ from pathlib import Path
 
 import pytest
 
+from incubator.domain.docids import NETWORK, DocKind, kind_of
 from incubator.domain.errors import DomainError
+from incubator.domain.scope import stored_scope
 from incubator.sync.bundle import BundleError
 from incubator.store.identity import Card, new_identity
 from incubator.store.commands import ScoreEntry, Store
 from incubator.sync.bundle import export_bundle, import_bundle
+from incubator.sync.folder import FolderSync, device_folder
 from incubator.sync.peers import trusted_certificates
 from incubator.sync.protocol import ProtocolError
 
@@ -52,7 +60,10 @@ CONTACTS = ("王老师", "李老师", "张主任", "赵社工", "")
 REASONS = ("搬迁", "约谈后整改未达标", "合并到其他组织")
 # Why an honest document may be refused for now (in Chinese, as bundles report it): what
 # it builds on has not arrived yet (prerequisites, dependencies, membership changes).
-WAITING = ("尚未收到", "依赖本副本缺少的修改")
+WAITING = ("尚未收到", "依赖本副本缺少的修改", "have yet", "lacks")
+SCOPED = 3  # the field laptop that holds only its scope
+SCOPE = "town:东湖街道,village:东湖村"
+FALLBACK_SCOPE = "town:东湖街道"  # when no organization is in 东湖村 any more
 
 
 class Network:
@@ -64,11 +75,20 @@ class Network:
         self.root = root
         self.log: list[str] = []
         self.stats = dict.fromkeys(("ops", "refused", "syncs", "cut", "moved", "imports",
-                                    "stale", "reopens", "revocations", "readditions",
-                                    "shut_out", "bundles_refused"), 0)
+                                    "stale", "waiting", "reopens", "revocations",
+                                    "readditions", "shut_out", "bundles_refused",
+                                    "folder_passes", "folder_imports", "folder_written",
+                                    "folder_removed", "folder_waiting", "held_back"), 0)
         self.homes = [root / f"r{i}" for i in range(5)]
+        self.mailbox = root / "mailbox"
+        self.delayed = root / "delayed"  # bundles Syncthing has not delivered yet
+        self.mailbox.mkdir()
+        self.delayed.mkdir()
         founder = Store.init(self.homes[0], "东湖孵化园", "东湖前台", clock=lambda: NOW,
                              new_id=self.new_id)
+        hub_id = founder.db.conn.execute("SELECT id FROM hubs").fetchone()[0]
+        founder.add_org("社0", "culture", hub_id, entered="2024-01-01", community="东湖村",
+                        register_fields={"town": "东湖街道"})
         self.stores = [founder]
         last = self.rng.choice(["viewer", "field"])
         self.roles = ["hub", "hub", "hub", "field", last]
@@ -76,13 +96,16 @@ class Network:
             member = Store.join(self.homes[i], Card.of(founder.replica.identity),
                                 f"设备{i}", clock=lambda: NOW)
             member._new_id = self.new_id
-            founder.add_member(Card.of(member.replica.identity), role)
+            founder.add_member(Card.of(member.replica.identity), role,
+                               scope=SCOPE if i == SCOPED else None)
             self.stores.append(member)
         for i in range(1, 5):
             self.sync(i, 0)
         self.outsiders: list[str] = []
         self.bundles: list[tuple[Path, int, list[int]]] = []  # (file, sender, recipients)
         self.bundle_count = 0
+        self.imported: set[tuple[int, int]] = set()  # (bundle, recipient)
+        self.newest: dict[tuple[int, int], int] = {}  # (sender, recipient) → newest imported
 
     def new_id(self) -> str:
         return f"{self.rng.getrandbits(48):012x}"
@@ -145,8 +168,9 @@ class Network:
                           [self.stores[k].replica.identity.device_id for k in recipients], path,
                           full=self.rng.random() < 0.2)
         except BundleError as error:
-            assert "not a current member" in error.render(), self.fail(error.render())
-            self.log.append(f"export {sender}→{recipients}: a recipient is revoked")
+            assert any(reason in error.render() for reason in (
+                "not a current member", "only part of the network")), self.fail(error.render())
+            self.log.append(f"export {sender}→{recipients}: {error.render()[:50]}")
             self.stats["bundles_refused"] += 1
             return
         self.bundles.append((path, sender, recipients))
@@ -175,8 +199,50 @@ class Network:
                 f"import of {path.name} at {to} refused {doc_id}: {reason}")
             assert after.get(doc_id) == before.get(doc_id), self.fail(
                 f"{doc_id} was refused but changed")
-        self.stats["stale"] += bool(summary.refused)
+        # stale: imported before, or older than a bundle of that sender already imported here
+        self.stats["stale"] += ((index, to) in self.imported
+                                or index < self.newest.get((sender, to), -1))
+        self.imported.add((index, to))
+        self.newest[(sender, to)] = max(index, self.newest.get((sender, to), -1))
+        self.stats["waiting"] += bool(summary.refused)
         self.stats["imports"] += 1
+
+    def folder_pass(self, i: int) -> None:
+        """Replica i runs `sync folder` on the shared mailbox; now and then the file-sync
+        tool holds a bundle back (or delivers the held ones), so bundles arrive out of order."""
+        if self.rng.random() < 0.3:
+            self.deliver_late()
+        if self.rng.random() < 0.3:
+            others = [path for path in self.mailbox.glob("*/*.bundle")
+                      if path.parent.name != device_folder(self.stores[i].identity.device_id)]
+            if others:
+                held = self.rng.choice(sorted(others))
+                (self.delayed / held.parent.name).mkdir(exist_ok=True)
+                held.rename(self.delayed / held.parent.name / held.name)
+                self.stats["held_back"] += 1
+        before = self.heads(i)
+        result = FolderSync(self.stores[i].port, self.mailbox).run()
+        self.log.append(f"folder pass at {i}: {len(result.imported)} in, "
+                        f"{len(result.written)} out, {len(result.removed)} removed")
+        for name, summary in result.imported:
+            for doc_id, reason in summary.refused.items():
+                assert any(text in reason for text in WAITING), self.fail(
+                    f"folder bundle {name} at {i} refused {doc_id}: {reason}")
+                assert self.heads(i).get(doc_id) == before.get(doc_id), self.fail(
+                    f"{doc_id} was refused but changed")
+        for name, reason in result.refused:  # only a whole bundle from a revoked sender
+            assert "revoked" in reason or "撤销" in reason or "not a member" in reason \
+                or "不是本网络" in reason, self.fail(f"folder bundle {name} at {i}: {reason}")
+        assert not result.incomplete, self.fail(f"incomplete folder bundles {result.incomplete}")
+        self.stats["folder_passes"] += 1
+        self.stats["folder_imports"] += len(result.imported)
+        self.stats["folder_written"] += len(result.written)
+        self.stats["folder_removed"] += len(result.removed)
+        self.stats["folder_waiting"] += len(result.waiting)
+
+    def deliver_late(self) -> None:
+        for path in sorted(self.delayed.glob("*/*.bundle")):
+            path.rename(self.mailbox / path.parent.name / path.name)
 
     def reopen(self, i: int) -> None:
         self.log.append(f"reopen {i}")
@@ -265,8 +331,16 @@ class Network:
         self.stats["revocations"] += 1
 
     def readd(self, by: int, target: int) -> None:
-        self.stores[by].add_member(Card.of(self.stores[target].replica.identity),
-                                   self.roles[target])
+        card = Card.of(self.stores[target].replica.identity)
+        if target != SCOPED:
+            self.stores[by].add_member(card, self.roles[target])
+        else:  # with its scope (the village term needs an organization in 东湖村 there)
+            try:
+                self.stores[by].add_member(card, self.roles[target], scope=SCOPE)
+            except DomainError as error:
+                if "东湖村" not in error.render():
+                    raise
+                self.stores[by].add_member(card, self.roles[target], scope=FALLBACK_SCOPE)
         self.stats["readditions"] += 1
 
     def revoked_replicas(self, i: int) -> list[int]:
@@ -288,17 +362,19 @@ class Network:
         rng = self.rng
         for _step in range(steps):
             roll = rng.random()
-            if roll < 0.55:
+            if roll < 0.5:
                 self.operate(rng.randrange(5))
-            elif roll < 0.8:
+            elif roll < 0.72:
                 i, j = rng.sample(range(5), 2)
                 cut = rng.randint(1, 6000) if rng.random() < 0.3 else None
                 self.log.append(f"sync {i}↔{j} cut={cut}")
                 self.sync(i, j, cut)
-            elif roll < 0.88:
+            elif roll < 0.8:
                 self.export(rng.randrange(5))
-            elif roll < 0.96:
+            elif roll < 0.87:
                 self.import_one()
+            elif roll < 0.96:
+                self.folder_pass(rng.randrange(5))
             else:
                 self.reopen(rng.randrange(5))
 
@@ -312,22 +388,53 @@ class Network:
             shut_out = self.stats["shut_out"]
             moved = sum(self.sync(i, j) for i in range(5) for j in range(i + 1, 5))
             if not moved and self.stats["shut_out"] == shut_out:
+                break
+        else:
+            raise AssertionError(self.fail("documents still move after 10 rounds of full syncs"))
+        self.deliver_late()
+        for _round in range(10):
+            passes = [FolderSync(store.port, self.mailbox).run() for store in self.stores]
+            if not any(result.imported or result.written or result.removed
+                       for result in passes):
                 return
-        raise AssertionError(self.fail("documents still move after 10 rounds of full syncs"))
+        raise AssertionError(self.fail("the folder is still busy after 10 rounds of passes"))
+
+    def in_scope(self) -> set[str]:
+        """The documents of the scoped laptop's scope, as the founding hub holds them."""
+        founder = self.stores[0]
+        scope = stored_scope(founder.replica.member_records()[
+            self.stores[SCOPED].identity.device_id]["scope"])
+        assert scope is not None, self.fail("the scoped laptop lost its scope")
+        held = self.heads(0)
+        return {doc_id for doc_id in held if doc_id == NETWORK or kind_of(doc_id) is DocKind.HUB
+                } | {doc_id for doc_id, *place in founder.replica.org_places()
+                     if scope.covers(*place)}
 
     def check(self) -> None:
+        summary = self.stores[SCOPED].prune()
+        assert summary.kept == [], self.fail(f"prune kept {summary.kept}")
         heads = [self.heads(i) for i in range(5)]
         for i in range(1, 5):
-            assert heads[i] == heads[0], self.fail(
+            expected = heads[0] if i != SCOPED else {
+                doc_id: heads[0][doc_id] for doc_id in self.in_scope()}
+            assert heads[i] == expected, self.fail(
                 f"heads of replica {i} differ from replica 0: "
-                f"{sorted(set(heads[i].items()) ^ set(heads[0].items()))}")
+                f"{sorted(set(heads[i].items()) ^ set(expected.items()))}")
         tables = [store.replica.dump_query_tables() for store in self.stores]
+        held = set(heads[SCOPED])
         for i in range(1, 5):
-            differing = [t for t in tables[0] if tables[i][t] != tables[0][t]]
+            expected = tables[0] if i != SCOPED else {
+                table: [row for row in rows if row[0] in held] for table, rows in tables[0].items()}
+            differing = [t for t in expected if tables[i][t] != expected[t]]
             assert not differing, self.fail(f"replica {i}'s tables differ: {differing}")
         for i, store in enumerate(self.stores):
             assert store.replica.verify() == [], self.fail(
                 f"replica {i} disagrees with a rebuild of itself: {store.replica.verify()}")
+            left = [record for name, record in store.port.folder_files().items()
+                    if record["direction"] == "out" and (self.mailbox / name).exists()]
+            assert not [r for r in left if r["documents"]], self.fail(
+                f"replica {i} still has bundles with documents in the folder: {left}")
+            assert len(left) <= 2, self.fail(f"replica {i} left {len(left)} bundles")
         assert len(heads[0]) >= 2, self.fail("nothing was replicated")
 
 

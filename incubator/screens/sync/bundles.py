@@ -30,7 +30,8 @@ def recipients_of(members: list[dict], me: str) -> list[tuple[str, str]]:
 def export_request(values: dict[str, Any], members: list[dict],
                    me: str) -> tuple[Path, list[str], bool]:
     """(file, recipients, full) from the export form's values, checked."""
-    others = [device for _label, device in recipients_of(members, me)]
+    whole = {member["device_id"] for member in members if not member.get("scope")}
+    others = [device for _label, device in recipients_of(members, me) if device in whole]
     recipients = others if values["recipient"] == EVERY_MEMBER else [values["recipient"]]
     if not recipients:
         raise DomainError("There is no other member to write a bundle for")
@@ -39,7 +40,8 @@ def export_request(values: dict[str, Any], members: list[dict],
 
 def export_form(members: list[dict], me: str, today: date) -> FormScreen:
     """Where to write a bundle, for whom, and whether to put in everything."""
-    choices = [(_("Every other member"), EVERY_MEMBER), *recipients_of(members, me)]
+    choices = [(_("Every other member holding the whole network"), EVERY_MEMBER),
+               *recipients_of(members, me)]
     fields = [
         ("path", N_("File"), Input(value=default_bundle_path(today), max_length=PATH_MAX_CHARS)),
         ("recipient", N_("For"), Select(choices, value=EVERY_MEMBER, allow_blank=False)),

@@ -32,19 +32,20 @@ from .base import StaleEdit
 from .records import RecordCommands
 from .reviews import ReviewCommands
 from .rounds import RoundCommands, TimebankCommands
+from .scope import PruneSummary, ScopeCommands
 from .scores import ScoreCommands, ScoreEntry
 from .waivers import WaiverCommands
 from .warnings import ORDERED_EXIT_REASON, WarningCommands
 from .writes import set_all
 
-__all__ = ["ActivityEntry", "GraduationRefused", "ORDERED_EXIT_REASON", "RosterImport",
-           "RowOutcome", "ScoreEntry",
-           "StaleEdit", "StorageError", "Store", "VisitEntry"]
+__all__ = ["ActivityEntry", "GraduationRefused", "ORDERED_EXIT_REASON", "PruneSummary",
+           "RosterImport", "RowOutcome", "ScoreEntry", "StaleEdit", "StorageError", "Store",
+           "VisitEntry"]
 
 class Store(NetworkCommands, ImportCommands, OrganizationCommands, ScoreCommands,
             WarningCommands, LeavingCommands, HubCommands, ReviewCommands, WaiverCommands,
             RecordCommands, FieldworkCommands, CategoryCommands, PortableCommands,
-            RoundCommands, TimebankCommands):
+            RoundCommands, TimebankCommands, ScopeCommands):
     """The replica's write API: every command, plus opening and maintaining the file."""
 
     @classmethod

@@ -36,13 +36,16 @@ class NetworkCommands(Commands):
                 "bundle_key": base64.b64encode(card.bundle_key).decode(),
                 "address": card.address, "revoked_at": None}
 
-    def add_member(self, card: Card, role: str, name: str | None = None) -> str:
-        """Add (or re-add, with a new role) the device on `card`; returns its device ID."""
+    def add_member(self, card: Card, role: str, name: str | None = None,
+                   scope: str | None = None) -> str:
+        """Add (or re-add, with a new role) the device on `card`; returns its device ID.
+        `scope` (`town:…,village:…,org:…`) limits what a field or viewer device holds."""
         if card.device_id == self.replica.identity.device_id:
             raise DomainError("This card is this device's own")
         member_role = parse_enum(Role, role)
         member_name = clean_device_name(name or card.name)
         record = self.member_record(card, member_role, member_name)
+        record["scope"] = self._scope_text(scope, member_role)
         self.replica.change(
             NETWORK, "Added member {name} ({role})",
             {"name": member_name, "role": member_role.value},

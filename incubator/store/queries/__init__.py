@@ -28,6 +28,7 @@ from .organizations import (
 )
 from .quality import data_quality
 from .reviews import org_reviews, review_of, review_values, reviews
+from .scope import replica_scope, scope_term_matches
 from .scores import missing_scores, scores, year_scores10
 from .sheets import activity_keys, departures, register_counts, roster_records
 from .sync import last_folder, last_sync, sync_log, sync_peers
@@ -44,7 +45,7 @@ __all__ = [
     "occupancy_by_month", "ranking", "review_years", "star_counts", "trainings", "visits",
     "zombies",
     "data_quality", "data_version", "dismissals", "find_by_name", "first_hub", "hub_name", "hub_named", "hub_options", "hubs",
-    "interviews", "last_folder", "last_sync", "member_records", "members", "membership", "missing_scores",
+    "interviews", "last_folder", "replica_scope", "scope_term_matches", "last_sync", "member_records", "members", "membership", "missing_scores",
     "monthly_totals", "open_reader", "org_allocations", "org_cases", "org_name",
     "org_named_in_hub", "org_options", "org_reviews", "org_row", "organizations",
     "orgs_with_waiver", "residents_of_hub", "resolve_doc", "resolve_hub", "resolve_org",

@@ -36,8 +36,8 @@ def scored_before_rubric(db, from_month: str) -> int:
 
 
 def members(db) -> list[Row]:
-    return rows(db, "SELECT device_id, name, role, added_by, added_at, revoked_at, address "
-                    "FROM members ORDER BY name")
+    return rows(db, "SELECT device_id, name, role, added_by, added_at, revoked_at, address, "
+                    "scope FROM members ORDER BY name")
 
 
 def membership(db) -> dict[str, dict]:

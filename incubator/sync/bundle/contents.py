@@ -24,6 +24,7 @@ from ...domain.errors import DomainError
 from ...store.ports import BUNDLE_IMPORTED, SyncPort
 from ..exchange import Exchange
 from ..peers import log_event
+from ..scopes import allowed_for
 
 
 class BundleError(DomainError):
@@ -108,12 +109,16 @@ def contents(port: SyncPort, recipients: list[str], full: bool,
     current = port.document_heads()
     lacking: dict[str, list[str]] = {}
     known: dict[str, dict[str, set[str]]] = {}
+    one_scope(port, recipients)
     for peer in recipients:
         held = {doc_id: set(heads.split(",")) for doc_id, heads in port.peer_heads(peer).items()}
         for doc_id, heads in (assumed.get(peer) or {}).items():
             held.setdefault(doc_id, set()).update(heads)
         known[peer] = held
-        chosen = current if full else dict(Exchange(port, peer).offer())
+        allowed = allowed_for(port, peer)
+        chosen = (dict(Exchange(port, peer).offer()) if not full
+                  else current if allowed is None
+                  else {doc_id: heads for doc_id, heads in current.items() if doc_id in allowed})
         for doc_id in chosen:
             if not full and set(current[doc_id].split(",")) <= held.get(doc_id, set()):
                 continue  # on its way already
@@ -130,6 +135,17 @@ def contents(port: SyncPort, recipients: list[str], full: bool,
             data, prereqs, count = doc.changes_for(holders)
             out.append(BundleDoc(doc_id, False, data, prereqs, doc.heads(), count))
     return out
+
+
+def one_scope(port: SyncPort, recipients: list[str]) -> None:
+    """Refuse a bundle for recipients that hold different parts of the network: each of
+    them could read all of it."""
+    members = port.member_records()
+    scopes = {(members.get(peer) or {}).get("scope") or "" for peer in recipients}
+    if len(scopes) > 1:
+        scoped = next(peer for peer in recipients if (members.get(peer) or {}).get("scope"))
+        raise BundleError("{name} holds only part of the network: write its bundle on its own",
+                          name=members[scoped]["name"])
 
 
 def acks_for(port: SyncPort, recipients: list[str]) -> list[str]:
