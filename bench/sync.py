@@ -8,7 +8,9 @@ three more hub devices join it and sync as clients. Bytes are the protocol's own
 (frames inside TLS; the TLS records and handshake add a few KB per session).
 Prints figures; asserts nothing. Goals (issue 4): clone bytes ÷ compressed
 snapshots ≤ 1.1; edits bytes ÷ compressed change bytes ≤ 1.5 plus ~100 B per
-changed document; idle reconnect ≤ 200 B and 1 round trip per peer.
+changed document; idle reconnect ≤ 200 B and 1 round trip per peer. Issue 16: a first
+clone ≤ 8 s, printed beside a reindex of the same documents measured in the same run;
+a field laptop scoped to 200 organizations clones about 200 organizations' bytes.
 """
 
 from __future__ import annotations
@@ -101,6 +103,16 @@ def main() -> None:
     port = free_port()
     address = f"127.0.0.1:{port}"
     source_id = source.replica.identity.device_id
+    laptop_home = root / "laptop"
+    shutil.rmtree(laptop_home, ignore_errors=True)
+    laptop = Store.join(laptop_home, Card.of(source.replica.identity, address), "外勤笔记本",
+                        clock=clock)
+    scoped = random.Random(16).sample(sorted(row["id"] for row in queries.organizations(
+        source.db)), 200)
+    source.add_member(Card.of(laptop.replica.identity), "field",
+                      scope=",".join(f"org:{org}" for org in scoped))
+    scoped_packed = sum(len(zlib.compress(source.replica.document(f"org:{org}").save(), 6))
+                        for org in scoped)
     hubs = []
     for number in (1, 2, 3):
         home = root / f"hub{number}"
@@ -123,13 +135,29 @@ def main() -> None:
         while socket.socket().connect_ex(("127.0.0.1", port)) and time.monotonic() < deadline:
             time.sleep(0.05)
         print(f"\nsnapshots: {docs} documents, save() {raw:,} B, zlib(save()) {packed:,} B")
+        clones = []
         for hub in hubs:
             started = time.perf_counter()
             stats = session(hub, source_id, address)
             moved = stats.bytes_sent + stats.bytes_received
+            clones.append((moved, time.perf_counter() - started))
             print(f"initial clone ({hub.replica.identity.device_name}): {moved:,} B in "
-                  f"{time.perf_counter() - started:.1f} s, {stats.round_trips} round trips; "
+                  f"{clones[-1][1]:.1f} s, {stats.round_trips} round trips; "
                   f"÷ compressed snapshots = {moved / packed:.3f} (goal ≤ 1.1)")
+        started = time.perf_counter()
+        rebuilt = hubs[0].reindex()
+        reindex = time.perf_counter() - started
+        print(f"first clone {clones[0][1]:.1f} s (goal ≤ 8 s) beside a reindex of the same "
+              f"{rebuilt} documents in this run: {reindex:.1f} s "
+              f"(clone ÷ reindex = {clones[0][1] / reindex:.2f})")
+        started = time.perf_counter()
+        stats = session(laptop, source_id, address)
+        moved = stats.bytes_sent + stats.bytes_received
+        held = len(queries.organizations(laptop.db))
+        print(f"field laptop scoped to 200 organizations: {held} organizations, {moved:,} B in "
+              f"{time.perf_counter() - started:.1f} s; ÷ the full clone = "
+              f"{moved / clones[0][0]:.3f}; ÷ those 200 organizations' compressed snapshots "
+              f"({scoped_packed:,} B) = {moved / scoped_packed:.2f}")
 
         source = Store.open(source_home, clock=clock)
         devices = [source, *hubs]

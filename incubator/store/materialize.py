@@ -60,6 +60,9 @@ DISMISSAL = "dismissal"  # the `kind` of a dismissal kept in the interviews map
 LEGACY_RENT = "rent"  # the one rent kind of earlier builds: no rents recorded, so rent-free
 
 Rows = dict[str, list[dict[str, Any]]]
+# json.dumps(value, sort_keys=True) without building an encoder per call (a clone or a
+# reindex encodes every score's items)
+sorted_json = json.JSONEncoder(sort_keys=True).encode
 
 TABLES_BY_KIND = {
     DocKind.NETWORK: ("settings", "rubric_items", "members", "categories", "conflicts"),
@@ -172,7 +175,7 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
             "max_total": float(score.get("max_total", 10)),
             "score10": ten_point(float(score.get("total", 0)), float(score.get("max_total", 10))),
             "rubric_from": score.get("rubric_from", ""),
-            "items": json.dumps(score.get("items", {}), sort_keys=True),
+            "items": sorted_json(score.get("items", {})),
             "note": score.get("note") or None,
         })
     for waiver_id, waiver in sorted(tree.get("waivers", {}).items()):
@@ -279,7 +282,7 @@ def _fieldwork_rows(org_id: str, tree: dict, rows: Rows) -> None:
             "id": visit_id, "org_id": org_id, "on_date": visit.get("on", ""),
             "purpose": visit.get("purpose", ""), "findings": visit.get("findings", ""),
             "follow_up": visit.get("follow_up") or None, "visitor": visit.get("by"),
-            "checks": json.dumps(json.loads(visit.get("checks") or "{}"), sort_keys=True),
+            "checks": sorted_json(json.loads(visit.get("checks") or "{}")),
         })
     for training_id, training in sorted(tree.get("trainings", {}).items()):
         rows["trainings"].append({

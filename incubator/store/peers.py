@@ -79,6 +79,18 @@ class PeerRecords:
                ORDER BY d.doc_id != ?, d.doc_id""", (peer, since, NETWORK))
         return [(doc_id, heads.split(",")) for doc_id, heads in found]
 
+    def stored_snapshot(self, doc_id: str) -> tuple[bytes, list[str]] | None:
+        """(bytes, heads) of a document stored as one snapshot and nothing after it (as
+        it is after compaction or a first clone): what to send a peer that lacks it,
+        without loading it. None otherwise."""
+        found = self.db.conn.execute(
+            "SELECT c.id, c.kind, c.data, d.heads, d.materialized_upto FROM chunks c "
+            "JOIN documents d ON d.doc_id = c.doc_id WHERE c.doc_id = ? LIMIT 2",
+            (doc_id,)).fetchall()
+        if len(found) != 1 or found[0][1] != "snapshot" or found[0][0] != found[0][4]:
+            return None
+        return found[0][2], found[0][3].split(",")
+
     def document_heads(self) -> dict[str, str]:
         """Document id → its heads (comma-separated), for every document held."""
         return dict(self.db.conn.execute("SELECT doc_id, heads FROM documents"))

@@ -378,8 +378,8 @@ class Replica(PeerRecords):
                 if before:
                     self._store(doc_id, candidate, "changes", candidate.changes_since(before),
                                 rows)
-                else:
-                    self._store(doc_id, candidate, "snapshot", candidate.save(), rows)
+                else:  # a document new here: kept as it came, not saved again
+                    self._store(doc_id, candidate, "snapshot", data, rows, fresh=True)
             except sqlite3.Error as exc:
                 self._docs.pop(doc_id, None)
                 if is_storage_failure(exc) or not self.db.conn.in_transaction:
@@ -402,12 +402,14 @@ class Replica(PeerRecords):
             return queries.member_records(self.db)
 
     def _store(self, doc_id: str, doc: AutomergeDoc, kind: str, data: bytes,
-               rows: dict[str, list[dict]] | None = None) -> None:
+               rows: dict[str, list[dict]] | None = None, fresh: bool = False) -> None:
+        """Append a chunk and replace the document's rows; `fresh`: a document this
+        replica did not hold (no chunks, no rows), whose rows are only inserted."""
         conn = self.db.conn
         chunk_id = conn.execute(
             "INSERT INTO chunks (doc_id, kind, data) VALUES (?, ?, ?)", (doc_id, kind, data)
         ).lastrowid
-        row = conn.execute(
+        row = None if fresh else conn.execute(
             "SELECT snapshot_bytes, change_bytes FROM documents WHERE doc_id = ?", (doc_id,)
         ).fetchone()
         snapshot_bytes, change_bytes = row if row else (0, 0)
@@ -424,7 +426,7 @@ class Replica(PeerRecords):
             ).lastrowid
             snapshot_bytes, change_bytes = len(snapshot), 0
         self._cache(doc_id, doc, chunk_id)
-        self._materialize(doc_id, doc, rows, new=row is None)
+        self._materialize(doc_id, doc, rows, fresh or row is None)
         conn.execute(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
             (doc_id, kind_of(doc_id), ",".join(doc.heads()), chunk_id, snapshot_bytes,
@@ -432,11 +434,11 @@ class Replica(PeerRecords):
         )
 
     def _materialize(self, doc_id: str, doc: AutomergeDoc,
-                     rows: dict[str, list[dict]] | None = None, new: bool = False) -> None:
-        """Replace the document's query rows; a document `new` to this replica (no
-        bookkeeping row yet) has none to compare with (a bulk import creates thousands)."""
+                     rows: dict[str, list[dict]] | None = None, fresh: bool = False) -> None:
+        """Write the document's query rows: only those that changed, or (`fresh`: no row
+        of it is stored, as in a reindex or for a document new here) all of them."""
         rows = rows if rows is not None else rows_for(doc_id, doc.tree())
-        _insert_rows(self.db, rows if new else {
+        _insert_rows(self.db, rows if fresh else {
             table: _replace_changed(self.db.conn, table, doc_id, table_rows)
             for table, table_rows in rows.items()})
 
@@ -457,9 +459,11 @@ class Replica(PeerRecords):
             return [doc_id for doc_id, recorded_heads in stale
                     if self._rematerialize(doc_id, unless_heads=recorded_heads)]
 
-    def _rematerialize(self, doc_id: str, unless_heads: str | None = None) -> bool:
+    def _rematerialize(self, doc_id: str, unless_heads: str | None = None,
+                       fresh: bool = False) -> bool:
         """Load a document from its chunks and record it; its rows are replaced unless its
-        heads are `unless_heads` (already reflected). False when it does not load."""
+        heads are `unless_heads` (already reflected), or only inserted when `fresh` (the
+        tables were emptied). False when it does not load."""
         self._docs.pop(doc_id, None)
         rows = self.db.conn.execute(
             "SELECT id, kind, data FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,)
@@ -474,7 +478,7 @@ class Replica(PeerRecords):
             return False
         heads = ",".join(doc.heads())
         if heads != unless_heads:
-            self._materialize(doc_id, doc)
+            self._materialize(doc_id, doc, fresh=fresh)
         sizes = {"snapshot": 0, "changes": 0}
         for _id, kind, data in rows:
             sizes[kind] += len(data)
@@ -524,7 +528,7 @@ class Replica(PeerRecords):
             doc_ids = self.doc_ids()
             rebuilt = 0
             for number, doc_id in enumerate(doc_ids, 1):
-                rebuilt += self._rematerialize(doc_id)
+                rebuilt += self._rematerialize(doc_id, fresh=True)
                 if progress:
                     progress(number, len(doc_ids))
         return rebuilt

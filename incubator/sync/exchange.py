@@ -121,15 +121,20 @@ class Exchange:
 
     def data_for(self, wanted: Offer) -> Iterator[list[DocData]]:
         """What the peer asked for, in batches of a few MiB: a compressed snapshot of a
-        document it lacks, else the changes after the heads of its we know."""
+        document it lacks (the stored one as it is, when the document is one snapshot),
+        else the changes after the heads of its we know."""
         batch, size = [], 0
         for doc_id, their_heads in wanted:
-            doc = self.port.document(doc_id)
-            if doc is None:
-                continue
-            known = doc.known_heads(their_heads)
-            item = (DocData(doc_id, True, doc.save(), doc.heads()) if not known
-                    else DocData(doc_id, False, doc.changes_since(known), doc.heads()))
+            stored = None if their_heads else self.port.stored_snapshot(doc_id)
+            if stored is not None:
+                item = DocData(doc_id, True, *stored)
+            else:
+                doc = self.port.document(doc_id)
+                if doc is None:
+                    continue
+                known = doc.known_heads(their_heads) if their_heads else []
+                item = (DocData(doc_id, True, doc.save(), doc.heads()) if not known
+                        else DocData(doc_id, False, doc.changes_since(known), doc.heads()))
             batch.append(item)
             size += len(item.data)
             if size >= DATA_BATCH_BYTES:

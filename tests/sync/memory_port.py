@@ -76,6 +76,9 @@ class MemoryPort:
         self._stored(doc_id, candidate)
         return True
 
+    def stored_snapshot(self, doc_id: str):
+        return None  # every document is sent as its `save()`
+
     def document_heads(self) -> dict[str, str]:
         return {doc_id: ",".join(doc.heads()) for doc_id, doc in self.docs.items()}
 

@@ -185,7 +185,8 @@ def apply(port: SyncPort, sender: str, bundle_id: str, items: Iterable[BundleDoc
             continue
         if merged:
             summary.documents += 1
-            summary.changes += len(port.document(item.doc_id).new_changes(before))
+            summary.changes += (len(port.document(item.doc_id).new_changes(before)) if before
+                                else item.changes)  # a new document: all it holds
             name = port.record_name(item.doc_id) if kind_of(item.doc_id) is DocKind.ORG else None
             if name:
                 summary.organizations.append(name)
