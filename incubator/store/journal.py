@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..domain.docids import is_head
@@ -72,11 +73,19 @@ def new_entry(clock_map: dict, actor: str, at: str, device: str, device_name: st
     return entry_key(actor, clock[actor]), stored, clock[actor]
 
 
+@lru_cache(maxsize=1024)
+def _parsed(stored: str) -> Any:
+    """A stored entry parsed once: a merge reads each new entry twice (to judge its change,
+    then for the history and conflicts), and an entry holds every value its change wrote.
+    Callers only read what it returns."""
+    return json.loads(stored)
+
+
 def network_heads(stored: Any) -> list[str] | None:
     """The network heads an entry records its author held, or None when it records none
     (written by a build before they were recorded, or not a well-formed entry)."""
     try:
-        heads = json.loads(stored).get("net") if isinstance(stored, str) else None
+        heads = _parsed(stored).get("net") if isinstance(stored, str) else None
     except (ValueError, AttributeError, RecursionError):
         return None
     if not isinstance(heads, list) or not all(is_head(head) for head in heads):
@@ -89,7 +98,7 @@ def entries(tree: dict) -> list[Entry]:
     (a later entry's vector clock always has the larger sum)."""
     found = []
     for key, stored in tree.get(LOG, {}).items():
-        raw = json.loads(stored)
+        raw = _parsed(stored)
         found.append(Entry(
             key=key,
             at=raw.get("at", ""),
