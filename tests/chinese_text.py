@@ -16,6 +16,7 @@ from incubator.domain.categories import CATEGORIES
 from incubator.domain.rubric import DEFAULT_RUBRIC
 from incubator.domain.settings import Settings
 from incubator.i18n import LANGUAGES
+from incubator.sheets.reports import REPORTS
 from incubator.store.queries import COUNT_FIELDS, ORG_SORTS, REPORT_GROUPS
 
 # product and format names, key names, placeholders and units
@@ -23,7 +24,7 @@ ALLOWED = frozenset({
     "incubator", "Automerge", "SQLite", "JSON", "mDNS", "USB", "ID", "UTC", "SVG", "QR",
     "HOST", "PORT", "YYYY-MM", "YYYY-MM-DD", "Ctrl", "Ctrl-C", "ctrl", "Tab", "tab", "esc", "Esc", "Enter",
     "enter", "pgup", "pgdn", "PageUp", "PageDown", "shift", "INCUBATOR_HOME", "network",
-    "MiB", "textual",
+    "MiB", "textual", "XLSX", "CSV", "xlsx", "csv", "Syncthing",
 })
 _KEYS = re.compile(r"((ctrl|shift|super|alt|meta)\+)+\w+")   # a key as Textual names it
 _RUN = re.compile(r"[\x21-\x7e]+")            # a run of printable ASCII without blanks
@@ -36,6 +37,7 @@ def data_words() -> set[str]:
              if isinstance(enum := getattr(models, name), type) and issubclass(enum, StrEnum)
              and enum is not StrEnum for member in enum}
     words |= set(CATEGORIES) | set(COUNT_FIELDS) | set(ORG_SORTS) | set(REPORT_GROUPS)
+    words |= set(REPORTS) | {"round", "all"}
     words |= set(LANGUAGES) | {field for field in Settings.__dataclass_fields__}
     words |= {item.key for item in DEFAULT_RUBRIC.items} | {"profile", "yes", "no"}
     return words

@@ -28,7 +28,9 @@ ARGUMENT_NAMES = {
     "name": N_("name"), "field": N_("field"), "interview": N_("interview"),
     "waiver": N_("waiver"), "backup_file": N_("backup file"), "card": N_("card"),
     "changes": N_("changes"), "device": N_("device"), "item": N_("item"), "key": N_("key"),
-    "path": N_("path"), "state": N_("state"),
+    "path": N_("path"), "state": N_("state"), "round": N_("round"),
+    "application": N_("application"), "project": N_("project"), "person": N_("person"),
+    "file": N_("file"), "dir": N_("folder"), "folders": N_("folders"),
 }
 # Click's and Typer's own words, listed so that the catalog translates them
 CLICK_WORDS = (N_("Options"), N_("Arguments"), N_("Commands"), N_("[OPTIONS]"),
@@ -189,7 +191,8 @@ class TranslatedHelp:
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
         pieces = super().collect_usage_pieces(ctx)
         return [_(piece) if piece in CLICK_WORDS else
-                re.sub(r"\{([^{}]+)\}", lambda m: f"{{{_argument_name(m.group(1))}}}", piece)
+                re.sub(r"\{([^{}]+)\}|^\[([^\[\]]+)\]$", lambda m: f"{{{_argument_name(m[1])}}}"
+                       if m[1] else f"[{_argument_name(m[2])}]", piece)
                 for piece in pieces]
 
     def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:

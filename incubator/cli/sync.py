@@ -11,7 +11,7 @@ from ..domain.device import short_device_id
 from ..domain.errors import N_, DomainError
 from ..i18n import _
 from ..present.labels import enum_label
-from ..present.paths import usable_file
+from ..present.paths import usable_file, usable_folder
 from ..present.sync import export_text, folder_text, import_text, peer_status, result_text
 from ..store import queries
 from ..store.home import replica_path
@@ -88,13 +88,14 @@ def sync_status(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
 @command(sync_app, "folder")
 def sync_folder(
     ctx: typer.Context,
-    folders: Annotated[list[Path], typer.Argument(help="The shared folder (Syncthing's, a network share, a USB stick); several may be given.")],
+    folder_names: Annotated[list[str], typer.Argument(metavar="FOLDERS", help="The shared folder (Syncthing's, a network share, a USB stick); several may be given.")],
     watch: Annotated[bool, typer.Option("--watch", help="Keep going: import bundles as they arrive, write one after local changes (Ctrl-C stops).")] = False,
     json_flag: JsonFlag = False,
 ) -> None:
     """Sync through shared folders: import the bundles addressed to this device, write what the others lack."""
     from ..sync.folder import FolderSync, filesystem_events, watch as watch_folders
 
+    folders = [usable_folder(name) for name in folder_names]
     port = open_store(ctx).port
     as_json = wants_json(ctx, json_flag)
 

@@ -174,7 +174,7 @@ SYNC_ACTIONS: tuple[Action, ...] = (
     Action("a", "add_member", N_("Add a member"), show=False),
     Action("r", "revoke", N_("Revoke a member"), show=False),
     Action("b", "backup", N_("Back up now"), show=False),
-    Action("f", "toggle_folder", N_("Watch a shared folder")),
+    Action("f", "toggle_folder", N_("Watch a shared folder"), show=False),
 )
 
 SETTINGS_ACTIONS: tuple[Action, ...] = (
@@ -218,10 +218,16 @@ FORM_ACTIONS: tuple[Action, ...] = (
 
 CHOICE_ACTIONS: tuple[Action, ...] = (
     Action("escape", "cancel", N_("Cancel"), palette=False),
-    # priority: the arrows and Enter drive the list while the filter box has the focus
+    # priority: the arrows drive the list while the filter box has the focus (typing and
+    # Enter there: `ChoiceScreen.take_key`)
     Action("up", "move(-1)", "", show=False, priority=True, palette=False),
     Action("down", "move(1)", "", show=False, priority=True, palette=False),
-    Action("enter", "pick", N_("Choose"), priority=True, palette=False),
+    Action("enter", "pick", N_("Choose"), palette=False),
+)
+
+# priority: Enter opens the list at once, so the keys typed after it reach its filter
+PICKER_ACTIONS: tuple[Action, ...] = (
+    Action("enter", "open_list", N_("Choose"), show=False, priority=True, palette=False),
 )
 
 HELP_ACTIONS: tuple[Action, ...] = (

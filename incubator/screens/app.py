@@ -79,10 +79,37 @@ class IncubatorApp(App[None]):
         self._warnings_cache: tuple[int, list] | None = None
         self.areas: weakref.WeakSet[AreaScreen] = weakref.WeakSet()  # shown at least once
         self.last_change: Change | None = None  # the last change saved here (ctrl+z)
+        self.held_keys: list[events.Key] = []  # typed while a new screen was being mounted
         self._scope_version: int | None = None
 
     def today(self) -> date:
         return self.store.today()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed while a screen just pushed is still being mounted wait for it (and
+        for the field it focuses), in order: Enter on a picker then a name typed at once
+        go into the picker's filter, not nowhere."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.held_keys.append(event)
+            if len(self.held_keys) == 1:
+                await self.release_keys()
+            return
+        await super().on_event(event)
+
+    async def release_keys(self) -> None:
+        """Deliver the held keys in order while the screen is mounted; a screen that
+        takes keys as they are read (`take_key`: a picker's filter) takes them first.
+        Until a new screen is mounted, look again after the messages waiting now."""
+        while self.held_keys and self.screen.is_mounted:
+            event = self.held_keys[0]
+            take = getattr(self.screen, "take_key", None)
+            try:
+                if not (take and take(event)):
+                    await super().on_event(event)
+            finally:
+                self.held_keys.pop(0)
+        if self.held_keys:
+            self.call_next(self.release_keys)
 
     def on_mount(self) -> None:
         self.show_scope()

@@ -38,7 +38,7 @@ from threading import Event
 from ..domain.device import short_device_id
 from ..domain.errors import DomainError
 from ..i18n import _
-from ..store.ports import StorageError, SyncPort
+from ..store.ports import SyncPort
 from .bundle import contents as bundles
 from .bundle.contents import BundleError, ImportSummary, SenderRefused
 from .bundle.format import PARTIAL_SUFFIX, addressed_here, import_bundle, write_bundle

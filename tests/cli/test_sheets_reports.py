@@ -123,7 +123,7 @@ class TestReports:
                           "活动开展（满分 2）", "档案资料（满分 2）", "学习与党建（满分 2）",
                           "合计（满分 10）", "备注"]
         stored = {row["org_name"]: row for row in run_json("score", "list", "--month", "2026-10")}
-        assert [row["组织"] for row in rows] == ["幸福里舞蹈队", "桂花社区书画社"]
+        assert [row["组织"] for row in rows] == ["桂花社区书画社", "幸福里舞蹈队"]
         for row in rows:
             items = [row[h] for h in header[2:7]]
             assert sum(items) == stored[row["组织"]]["total"]

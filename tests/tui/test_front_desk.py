@@ -148,7 +148,7 @@ class TestHubAndSpaces:
             form = app.screen
             before = fingerprint(demo_home)
             await save(app, pilot)
-            assert app.screen is form and error_of(form) == "请更正：名称"
+            assert app.screen is form and error_of(form) == "名称不能为空"
             assert fingerprint(demo_home) == before
             await type_into(pilot, form.query_one("#name", Input), "城南志愿服务孵化基地")
             await save(app, pilot)
@@ -211,7 +211,7 @@ class TestWaivers:
             await type_into(pilot, form.query_one("#hours", Input), "800")
             before = fingerprint(demo_home)
             await save(app, pilot)
-            assert app.screen is form and error_of(form) == "请更正：已服务时数"
+            assert app.screen is form and error_of(form) == "已服务时数：时数 800.0 超出 0–744 的范围"
             assert fingerprint(demo_home) == before
             await type_into(pilot, form.query_one("#hours", Input), "7.5")
             await save(app, pilot)
@@ -271,7 +271,7 @@ class TestScores:
             await type_into(pilot, plan, "3")
             before = fingerprint(demo_home)
             await save(app, pilot)
-            assert app.screen is form and error_of(form) == "请更正：工作计划 (0–2)"
+            assert app.screen is form and error_of(form) == "工作计划 (0–2)：工作计划 的得分 3 超出 0–2 的范围"
             assert fingerprint(demo_home) == before
             await type_into(pilot, plan, "0.5")
             await save(app, pilot)

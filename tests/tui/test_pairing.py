@@ -28,7 +28,7 @@ from incubator.sync.transport import sync_all
 from ..conftest import NOW
 from .helpers import notices, until
 from .test_snapshots import shoot
-from .test_sync import ServerThread, add_snapshot_peer, shanghai_time  # noqa: F401 (a fixture)
+from .test_sync import ServerThread, add_snapshot_peer
 
 LAPTOP = "外勤笔记本"
 FAILED = "未能与 东湖前台"  # the start of a failed round's notice

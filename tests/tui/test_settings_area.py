@@ -85,7 +85,7 @@ async def test_a_rubric_version_and_settings_from_a_month(demo_home):
         assert "评分细则项的键 安全 只能用小写字母" in error_of(app)
         form.query_one("#from", Input).value = "2026-13"
         await submit(app, pilot, RubricForm)
-        assert error_of(app) == "请更正：起始月份"
+        assert error_of(app) == "起始月份：月份格式不对：2026-13，应为 YYYY-MM"
         form.query_one("#from", Input).value = "2026-05"  # already scored with the old one
         form.query_one("#key-6", Input).value = "safety"
         await submit(app, pilot, RubricForm)
@@ -117,7 +117,7 @@ async def test_a_rubric_version_and_settings_from_a_month(demo_home):
         assert form.query_one("#from", Input).value == "2026-12"
         form.query_one("#warning_threshold", Input).value = "六"
         await submit(app, pilot, SettingsForm)
-        assert error_of(app) == "请更正：低分线（10分制）"
+        assert error_of(app) == "低分线（10分制）：设置 warning_threshold 需要数字，不能是 六"
         form.query_one("#warning_threshold", Input).value = "5"
         form.query_one("#review_weight_self", Input).value = "30"  # the four no longer add up
         await submit(app, pilot, SettingsForm)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on
-from textual.widgets import Input, Select
+from textual.widgets import Select
 
 from ...domain.categories import category_label
 from ...domain.models import AreaKind, LegalStatus, OrgForm, PartyOrg, Stage
 from ...i18n import N_, _, language
 from ...store import queries
+from ..widgets.choice import Choice
 from ..widgets.form import Field, FormScreen
 from ..widgets.pickers import DateInput, enum_select
 from .form import EDITABLE_STAGES, REGISTER_TEXT_FIELDS, TEXT_FIELDS
@@ -25,19 +26,19 @@ class RegisterForm(FormScreen):
         self.org_id: str | None = None
         categories = queries.categories(reader)
         hubs = queries.hub_options(reader)
-        texts = {key: (title, validators) for key, title, validators in
+        texts = {key: (title, make) for key, title, make in
                  (*TEXT_FIELDS, *REGISTER_TEXT_FIELDS)}
 
         def text(key: str, value: str = "") -> Field:
-            title, validators = texts[key]
-            return key, title, Input(value, validators=validators)
+            title, make = texts[key]
+            return key, title, make(value)
 
         fields: list[Field] = [
             text("name"),
-            ("category", N_("Category"), Select(
+            ("category", N_("Category"), Choice(
                 [(category_label(key, language(), categories), key) for key in categories],
                 prompt=_("Choose a category"))),
-            ("hub", N_("Hub"), Select(hubs, prompt=_("None: the district register only"),
+            ("hub", N_("Hub"), Choice(hubs, prompt=_("None: the district register only"),
                                       value=hubs[0][1] if hubs else Select.NULL)),
             ("stage", N_("Stage"), enum_select(EDITABLE_STAGES, Stage.STARTUP.value)),
             ("entered", N_("Entered"), DateInput(today.isoformat())),

@@ -9,9 +9,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from textual.validation import Integer, Number
 from textual.widgets import Input, Select
 
+from ...domain.fieldwork import MAX_COUNT, clean_count
+from ...domain.rounds import MAX_YUAN, clean_scores, clean_yuan
 from ...domain.models import (
     EvaluationMethod, EvaluationPhase, EvaluationResult, NeedSource, ReviewerKind, ServiceArea,
 )
@@ -19,6 +20,8 @@ from ...i18n import N_, _, language
 from ...present.labels import label_of
 from ...store import queries
 from ...store.commands import Store
+from ..widgets.checks import checked_input
+from ..widgets.choice import Choice
 from ..widgets.form import Field, FormScreen
 from ..widgets.org_select import OrgSelect
 from ..widgets.pickers import DateInput
@@ -32,13 +35,24 @@ def choices(enum_cls: type[StrEnum], first: StrEnum | None = None) -> Select:
                   allow_blank=False, value=(first or next(iter(enum_cls))).value)
 
 
-def yuan_input(value: str = "", optional: bool = False) -> Input:
-    return Input(value, validators=[Number(0, 100_000_000)], valid_empty=optional,
-                 restrict=YUAN)
+def yuan_input(what: str, value: str = "", optional: bool = False) -> Input:
+    """An amount of yuan, checked by the domain (`what`: the field's msgid, in refusals)."""
+    return checked_input(lambda text: clean_yuan(text, what), value,
+                         max_length=len(f"{MAX_YUAN:.2f}"), valid_empty=optional,
+                         restrict=YUAN)
 
 
-def count_input(optional: bool = True) -> Input:
-    return Input(validators=[Integer(0, 1_000_000)], valid_empty=optional, restrict=r"[0-9]*")
+def count_input(what: str, optional: bool = True) -> Input:
+    """A count of people or person-times, checked by the domain."""
+    return checked_input(lambda text: clean_count(text, what),
+                         max_length=len(str(MAX_COUNT)), valid_empty=optional,
+                         restrict=r"[0-9]*")
+
+
+def criterion_input(criterion) -> Input:
+    """A reviewer's score of one criterion, 0 to 100, checked as `review add` checks it."""
+    return checked_input(lambda text: clean_scores([criterion], [f"{criterion.key}={text}"]),
+                         max_length=6, restrict=r"[0-9.]*")
 
 
 def text_input(maximum: int) -> Input:
@@ -69,8 +83,10 @@ def project_form(store: Store, reader, today: date) -> FormScreen:
     fields = [
         ("title", N_("Title"), text_input(100)),
         ("needs", N_("Needs (ids, separated by spaces)"), text_input(2000)),
-        ("budget", N_("Budget ceiling (yuan)"), yuan_input(optional=True)),
-        ("beneficiaries", N_("Expected beneficiaries"), count_input()),
+        ("budget", N_("Budget ceiling (yuan)"),
+         yuan_input(N_("Budget ceiling (yuan)"), optional=True)),
+        ("beneficiaries", N_("Expected beneficiaries"),
+         count_input(N_("Expected beneficiaries"))),
         ("target_group", N_("Target group"), text_input(100)),
         ("on", N_("Date"), DateInput(today.isoformat())),
     ]
@@ -83,7 +99,8 @@ def project_form(store: Store, reader, today: date) -> FormScreen:
 def round_form(store: Store, today: date) -> FormScreen:
     fields = [
         ("name", N_("Name"), text_input(100)),
-        ("budget", N_("Budget (yuan)"), yuan_input()),
+        ("budget", N_("Budget (yuan)"),
+         yuan_input(N_("Budget (yuan)"))),
         ("opens", N_("Opens"), DateInput(today.isoformat())),
         ("closes", N_("Closes"), DateInput()),
         ("eligibility", N_("Eligibility"), text_input(500)),
@@ -96,8 +113,9 @@ def application_form(store: Store, reader, round_row: dict, today: date) -> Form
     projects = [(f"{p['title']} ({p['id']})", p["id"]) for p in queries.library(reader)]
     fields = [
         ("org", N_("Organization"), OrgSelect(reader, stages=APPLICANT_STAGES)),
-        ("project", N_("Project"), Select(projects, prompt=_("Choose a library project"))),
-        ("amount", N_("Requested (yuan)"), yuan_input()),
+        ("project", N_("Project"), Choice(projects, prompt=_("Choose a library project"))),
+        ("amount", N_("Requested (yuan)"),
+         yuan_input(N_("Requested (yuan)"))),
         ("plan", N_("Plan"), text_input(2000)),
         ("on", N_("Date"), DateInput(min(today.isoformat(), round_row["closes"]))),
     ]
@@ -113,8 +131,7 @@ def review_form(store: Store, reader, application: dict, today: date) -> FormScr
     fields: list[Field] = [
         ("reviewer", N_("Reviewer"), text_input(40)),
         ("kind", N_("Reviewer kind"), choices(ReviewerKind)),
-        *((f"score-{c.key}", c.label(language()), Input(
-            validators=[Number(0, 100)], restrict=r"[0-9.]*")) for c in criteria),
+        *((f"score-{c.key}", c.label(language()), criterion_input(c)) for c in criteria),
         ("on", N_("Date"), DateInput(today.isoformat())),
     ]
     return form(_("Score the application of {name}").format(name=application["org_name"]),
@@ -131,8 +148,10 @@ def evaluation_form(store: Store, application: dict, today: date) -> FormScreen:
         ("phase", N_("Phase"), choices(EvaluationPhase, phase)),
         ("method", N_("Method"), choices(EvaluationMethod)),
         ("result", N_("Result"), choices(EvaluationResult)),
-        ("beneficiaries", N_("Beneficiaries so far"), count_input()),
-        ("person_times", N_("Person-times so far"), count_input()),
+        ("beneficiaries", N_("Beneficiaries so far"),
+         count_input(N_("Beneficiaries so far"))),
+        ("person_times", N_("Person-times so far"),
+         count_input(N_("Person-times so far"))),
         ("findings", N_("Findings"), text_input(2000)),
         ("deadline", N_("Rectification deadline"), DateInput(optional=True)),
         ("on", N_("Date"), DateInput(today.isoformat())),
@@ -147,7 +166,8 @@ def evaluation_form(store: Store, application: dict, today: date) -> FormScreen:
 
 def fund_form(store: Store, round_row: dict, today: date) -> FormScreen:
     fields = [
-        ("top", N_("Fund at most (empty: no limit)"), count_input()),
+        ("top", N_("Fund at most (empty: no limit)"),
+         count_input(N_("Fund at most (empty: no limit)"))),
         ("on", N_("Date"), DateInput(today.isoformat())),
     ]
     return FormScreen(

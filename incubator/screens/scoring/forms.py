@@ -5,15 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.validation import Number
 from textual.widgets import Input
 
-from ...domain.rubric import rubric_for
+from ...domain import fields as domain_fields
+from ...domain.rubric import RubricItem, parse_item_score, rubric_for
 from ...i18n import N_, _
 from ...store import queries
 from ...store.commands import ScoreEntry
 from ..widgets.confirm import ConfirmScreen
+from ..widgets.checks import checked_input, text_input
 from ..widgets.form import Field, FormScreen
+
+
+def score_input(item: RubricItem, value: str) -> Input:
+    """One item's score, refused as the grid's cell and `score set` refuse it."""
+    return checked_input(lambda text: parse_item_score(item, text), value, max_length=5,
+                         restrict=r"[0-9.]*")
 
 
 def correct_score_form(store, reader, org: dict, score: dict[str, Any]) -> FormScreen:
@@ -22,10 +29,10 @@ def correct_score_form(store, reader, org: dict, score: dict[str, Any]) -> FormS
     version = rubric_for(queries.rubric_versions(reader), score["month"])
     fields: list[Field] = [
         (f"item-{n}", f"{item.label} (0–{item.maximum:g})",
-         Input(f"{score['items'][item.key]:g}" if item.key in score["items"] else "",
-               max_length=5, restrict=r"[0-9.]*", validators=[Number(0, item.maximum)]))
+         score_input(item, f"{score['items'][item.key]:g}" if item.key in score["items"]
+                     else ""))
         for n, item in enumerate(version.items)]
-    fields.append(("note", N_("Note"), Input(score["note"] or "", max_length=500)))
+    fields.append(("note", N_("Note"), text_input(domain_fields.NOTE, score["note"] or "")))
 
     def write(values: dict[str, Any]) -> list[dict[str, Any]]:
         typed = {item.key: float(values[f"item-{n}"]) if values[f"item-{n}"] else None

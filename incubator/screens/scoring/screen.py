@@ -17,7 +17,7 @@ from ...i18n import _
 from ...present.labels import join_words
 from ...store import queries
 from ...store.commands import ScoreEntry, StaleEdit
-from ..actions import SCORING_ACTIONS, area_title, bindings
+from ..actions import FORM_FIELDS, SCORING_ACTIONS, area_title, bindings
 from ..base import AreaScreen
 from ..undo import ScoreBefore, Undo, scores_undo
 from ..widgets.chrome import AppHeader
@@ -105,7 +105,8 @@ class ScoringScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Label(area_title("scoring"), classes="area-title")
-        with Horizontal(classes="toolbar"):
+        # a digit typed anywhere here is data, never an area key (F1-F10 still are)
+        with Horizontal(classes=f"toolbar {FORM_FIELDS}"):
             yield HubSelect(self.reader, id="hub")
             yield MonthInput(month_add(month_of(self.today), -1), self.today, id="month")
             yield Button(_("Save all"), variant="primary", id="save")
@@ -118,7 +119,7 @@ class ScoringScreen(AreaScreen):
         stale.display = False
         yield stale
         yield Horizontal(id="heads")
-        yield VerticalScroll(id="grid")
+        yield VerticalScroll(id="grid", classes=FORM_FIELDS, can_focus=False)
         yield Footer()
 
     def choice(self) -> tuple[str, str] | None:

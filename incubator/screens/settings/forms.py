@@ -7,32 +7,23 @@ from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.validation import Function
 from textual.widgets import Button, Input, Label, Select, Static
 
-from ...domain.errors import DomainError
 from ...domain.months import parse_month
 from ...domain.rubric import RubricVersion, parse_item_spec
 from ...domain.settings import KINDS, RATING_SCALES, Settings, parse_values
 from ...i18n import N_, _, render_summary
 from ...present.labels import setting_label
+from ..widgets.checks import DomainCheck
 from ..widgets.form import Field, FormScreen
 
 SPARE_ROWS = 3  # empty item rows a new rubric version offers beyond the current items
 
 
-def _is_month(text: str) -> bool:
-    try:
-        parse_month(text)
-    except DomainError:
-        return False
-    return True
-
-
 def month_input(value: str, id: str | None = None, compact: bool = False) -> Input:
     """A `YYYY-MM` month, past or future (a rule may be set to apply later)."""
     return Input(value, placeholder="YYYY-MM", max_length=7, id=id, compact=compact,
-                 validators=[Function(_is_month, _("A month as YYYY-MM"))])
+                 validators=[DomainCheck(parse_month)])
 
 
 def setting_text(value: object) -> str:
@@ -110,17 +101,6 @@ class RubricForm(FormScreen):
                 yield Button(_("Save"), variant="primary", id="save", compact=True)
 
 
-def _valid_setting(key: str):
-    def check(text: str) -> bool:
-        try:
-            parse_values({key: text})
-        except DomainError:
-            return False
-        return True
-
-    return check
-
-
 def setting_widget(key: str, value: object) -> Input | Select:
     """A yes/no or a rating scale is chosen, every other setting typed (and checked as
     the store will)."""
@@ -131,7 +111,7 @@ def setting_widget(key: str, value: object) -> Input | Select:
         return Select([(scale, scale) for scale in RATING_SCALES], value=value,
                       allow_blank=False)
     return Input(setting_text(value), max_length=2000 if KINDS[key] == "str" else 12,
-                 validators=[Function(_valid_setting(key), _("Not a valid value"))])
+                 validators=[DomainCheck(lambda text: parse_values({key: text}))])
 
 
 class SettingsForm(FormScreen):

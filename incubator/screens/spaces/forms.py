@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from textual.validation import Length
 from textual.widgets import Input, Select
 
 from ...domain.categories import category_label
 from ...domain.models import SpaceKind
-from ...domain.organization import NAME_MAX_CHARS
 from ...i18n import N_, _, language
 from ...store import queries
 from ...domain.organization import SPACE_NAME_MAX_CHARS
+from ..widgets.checks import name_input
+from ..widgets.choice import Choice
 from ..widgets.form import Field, FormScreen, RecordForm
 from ..widgets.pickers import DateInput, enum_select
 
@@ -27,7 +27,7 @@ class HubForm(FormScreen):
     def __init__(self, store, reader) -> None:
         self.hub_id: str | None = None
         categories = queries.categories(reader)
-        name = Input(validators=[Length(1, NAME_MAX_CHARS)])
+        name = name_input()
 
         def write(values: dict[str, Any]) -> str:
             category = values["category"]
@@ -37,7 +37,7 @@ class HubForm(FormScreen):
 
         super().__init__(_("Add a hub"), [
             ("name", N_("Name"), name),
-            ("category", N_("Specialty"), Select(
+            ("category", N_("Specialty"), Choice(
                 [(category_label(key, language(), categories), key) for key in categories],
                 prompt=_("Not recorded"))),
         ], write, lambda _id: _("Added hub {name}").format(name=name.value.strip()))
@@ -46,8 +46,8 @@ class HubForm(FormScreen):
 def space_fields(space: dict[str, Any]) -> list[Field]:
     """Name, kind, area and capacity, filled with `space`'s values as text."""
     return [
-        ("name", N_("Name"), Input(space_text("name", space.get("name")),
-                                   validators=[Length(1, SPACE_NAME_MAX_CHARS)])),
+        ("name", N_("Name"), name_input(space_text("name", space.get("name")),
+                                        maximum=SPACE_NAME_MAX_CHARS)),
         ("kind", N_("Kind"), enum_select(SpaceKind, space.get("kind") or SpaceKind.ROOM.value)),
         ("area", N_("Area (m²)"), Input(space_text("area", space.get("area")),
                                         restrict=r"[0-9.]*", max_length=8)),
@@ -97,8 +97,8 @@ def retire_space_form(store, space: dict[str, Any], today: date) -> FormScreen:
 def assign_to_org_form(store, org: dict[str, Any], free: list[dict[str, Any]],
                        today: date) -> FormScreen:
     """One of the `free` spaces of its hub for the organization, over a period."""
-    fields = [("space", N_("Space"), Select([(s["name"], s["id"]) for s in free],
-                                            allow_blank=False)),
+    fields = [("space", N_("Space"), Choice([(s["name"], s["id"]) for s in free],
+                                            prompt=_("Space"), allow_blank=False)),
               ("start", N_("From"), DateInput(today.isoformat())),
               ("end", N_("To (empty: open-ended)"), DateInput(optional=True))]
     return FormScreen(
@@ -110,8 +110,8 @@ def assign_to_org_form(store, org: dict[str, Any], free: list[dict[str, Any]],
 def release_for_org_form(store, org: dict[str, Any], used: list[dict[str, Any]],
                          today: date) -> FormScreen:
     """Free one of the spaces the organization uses (`used`: its current allocations)."""
-    fields = [("space", N_("Space"), Select([(a["name"], a["space_id"]) for a in used],
-                                            allow_blank=False)),
+    fields = [("space", N_("Space"), Choice([(a["name"], a["space_id"]) for a in used],
+                                            prompt=_("Space"), allow_blank=False)),
               ("on", N_("First free day"), DateInput(today.isoformat()))]
     return FormScreen(
         _("Release a space of {name}").format(name=org["name"]), fields,

@@ -172,7 +172,7 @@ class CardScreen(ModalScreen[None]):
         return address, ""
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form card"):
+        with VerticalScroll(classes="form card", can_focus=False):
             yield Label(_("This device's card: {name} ({device})").format(
                 name=self.identity.device_name,
                 device=short_device_id(self.identity.device_id)),

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from ...domain.pinyin import search_query
 from ...i18n import _
-from ..actions import CHOICE_ACTIONS, bindings, translate_bindings
+from ..actions import CHOICE_ACTIONS, PICKER_ACTIONS, bindings, translate_bindings
 
 class ChoiceScreen(ModalScreen[None]):
     """Every option of a `Choice`; typing keeps those holding the text (or whose
@@ -45,6 +45,7 @@ class ChoiceScreen(ModalScreen[None]):
         self.value = value
         self.choose = choose
         self.shown: list[tuple[str, Any]] = []
+        self.needle: str | None = None  # the filter the list shows
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form choice form-fields"):
@@ -58,6 +59,7 @@ class ChoiceScreen(ModalScreen[None]):
 
     def show(self, needle: str) -> None:
         """The options holding `needle`; the current value highlighted when it is shown."""
+        self.needle = needle
         needle = needle.strip()
         spelled = search_query(needle) if self.search_texts else ""
         self.shown = [(label, value) for label, value in self.options
@@ -72,9 +74,16 @@ class ChoiceScreen(ModalScreen[None]):
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
-        self.show(event.value)
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        """The list for the filter as typed (its `Changed` message comes later)."""
+        typed = self.query_one("#filter", Input).value
+        if typed != self.needle:
+            self.show(typed)
 
     def action_move(self, step: int) -> None:
+        self.catch_up()
         options = self.query_one(OptionList)
         if step < 0:
             options.action_cursor_up()
@@ -82,9 +91,27 @@ class ChoiceScreen(ModalScreen[None]):
             options.action_cursor_down()
 
     def action_pick(self) -> None:
+        self.catch_up()
         highlighted = self.query_one(OptionList).highlighted
         if highlighted is not None and highlighted < len(self.shown):
             self.picked(self.shown[highlighted][1])
+
+    def take_key(self, event: events.Key) -> bool:
+        """Typing in the filter, handled as the key is read (see `IncubatorApp.on_event`):
+        the characters, Backspace and Enter keep their order however fast they come."""
+        box = self.query_one("#filter", Input)
+        if self.focused is not box:
+            return False
+        if event.key == "enter":
+            self.action_pick()
+        elif event.key == "backspace":
+            box.action_delete_left()
+        elif event.is_printable and event.character:
+            box.insert_text_at_cursor(event.character)
+        else:
+            return False
+        self.catch_up()
+        return True
 
     @on(OptionList.OptionSelected)
     def clicked(self, event: OptionList.OptionSelected) -> None:
@@ -101,6 +128,8 @@ class ChoiceScreen(ModalScreen[None]):
 class Choice(Select[Any]):
     """A Select (same value, `Changed` message and options) that opens `ChoiceScreen`."""
 
+    BINDINGS = bindings(PICKER_ACTIONS)
+
     def __init__(self, options: Iterable[tuple[str, Any]], *, prompt: str,
                  allow_blank: bool = True, search_texts: Mapping[Any, str] | None = None,
                  **kwargs: Any) -> None:
@@ -115,9 +144,11 @@ class Choice(Select[Any]):
 
     def _watch_expanded(self, expanded: bool) -> None:
         """Open the modal list instead of Textual's overlay."""
-        if not expanded:
-            return
-        self.expanded = False
+        if expanded:
+            self.expanded = False
+            self.action_open_list()
+
+    def action_open_list(self) -> None:
         options = ([(self.prompt, Select.NULL)] if self.blank else []) + self.choices
         self.app.push_screen(ChoiceScreen(self.prompt, options, self.value, self.choose,
                                           self.search_texts))

@@ -106,7 +106,9 @@ class FormScreen(StoreAccess, ModalScreen[dict[str, Any] | None]):
 
     def on_saved(self, event: Saved) -> None:
         event.prevent_default()  # the form closes itself; the screen beneath refreshes
-        self.incubator.remember(Change(event.message, event.undo))
+        remember = getattr(self.app, "remember", None)  # the first-start app keeps no undo
+        if remember is not None:
+            remember(Change(event.message, event.undo))
         self.notify(event.message)
         if event.then:
             event.then(event.result)

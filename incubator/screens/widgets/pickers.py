@@ -31,12 +31,12 @@ class HubSelect(Choice):
 
 
 def enum_select(members: tuple[Enum, ...] | type[Enum], value: Any = Select.NULL, *,
-                prompt: str | None = None) -> Select:
+                prompt: str | None = None) -> Choice:
     """A picker of a domain vocabulary in the current language; with `prompt`, it may be
     left blank ("not recorded")."""
     lang = language()
-    return Select([(label(m, lang), m.value) for m in members], value=value,
-                  allow_blank=prompt is not None, prompt=prompt or "")
+    return Choice([(label(m, lang), m.value) for m in members], value=value,
+                  allow_blank=prompt is not None, prompt=prompt or _("Choose"))
 
 
 class MonthInput(Input):
