@@ -1,22 +1,19 @@
-"""Venture-philanthropy rounds (公益创投) and the four-step ordering, awards, the time bank,
-and a round's export."""
+"""Venture-philanthropy rounds (公益创投) and the four-step ordering, awards and the time
+bank (a round's export is a report of `export`)."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
-from ..domain.errors import N_, DomainError, Text
+from ..domain.errors import N_, Text
 from ..domain.models import (
     EvaluationMethod, EvaluationPhase, EvaluationResult, NeedSource, ReviewerKind, ServiceArea,
 )
 from ..domain.rounds import yuan_text
-from ..i18n import _, language
+from ..i18n import _
 from ..present.labels import label_of
-from ..present.paths import usable_file
 from ..store import queries
 from .args import JsonFlag, OrgArg, YearOption
 from .output import emit, print_json, wants_json
@@ -424,42 +421,3 @@ def timebank_ledger(
           ("note", N_("Note"))],
          shown=lambda row: dict(row, kind=_("banked") if row["kind"] == "deposit"
                                 else _("drawn")))
-
-
-# -- the export (`export round ROUND`, registered with the other reports in cli/sheets.py) --
-
-def export_round(ctx: typer.Context, round_: str, out: Path) -> None:
-    """Write a round's needs, library, applications, review scores, funded list (立项公示),
-    phase results and beneficiaries."""
-    store = open_store(ctx)
-    target = usable_file(out, must_exist=False)
-    sheets = queries.round_export(store.db, queries.resolve_round(store.db, round_)["id"],
-                                  store.today(), language())
-    write_csv(sheets, target)
-    typer.echo(_("Wrote {count} sheets to {path}").format(count=len(sheets), path=target))
-
-
-def write_csv(sheets: list[queries.Sheet], out: Path) -> None:
-    """Each sheet as a block: its name, its headers, its rows, a blank line."""
-    try:
-        with out.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            for sheet in sheets:
-                writer.writerow([_(sheet.name)])
-                writer.writerow([c.header if c.literal else _(c.header) for c in sheet.columns])
-                for row in sheet.rows:
-                    writer.writerow([_cell(row.get(c.key)) for c in sheet.columns])
-                writer.writerow([])
-    except OSError as error:
-        raise DomainError("Cannot write {path}: {error}", path=str(out),
-                          error=error.strerror or str(error)) from None
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, Text):
-        return value.render(_)
-    if isinstance(value, list):
-        return "; ".join(str(rendered(item)) for item in value)
-    return value

@@ -17,7 +17,6 @@ from ..store import queries
 from ..store.commands.imports import CREATE, REJECT, SAME, UPDATE, RosterImport
 from .args import JsonFlag
 from .output import print_json, print_table, wants_json
-from .rounds import export_round
 from .root import EXIT_BAD_INPUT, app, command, group, open_store, session
 
 import_app = group("import", "Spreadsheets in: rosters, score sheets, activities, a whole replica.")
@@ -118,14 +117,15 @@ def import_orgs(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-export_help = ("Write a report as XLSX (or CSV): " + ", ".join(REPORTS) + "; round ROUND (a "
-               "round's sheets, CSV); or all (every table and document).")
+export_help = ("Write a report as XLSX (or CSV): " + ", ".join(name for name in REPORTS
+               if name != "round") + "; round ROUND (a round's sheets); or all (every table "
+               "and document).")
 
 
 @command(app, "export", help=export_help)
 def export(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The report: " + ", ".join(REPORTS) + ", round, or all.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The report: " + ", ".join(REPORTS) + ", or all.")],
     round_: Annotated[Optional[str], typer.Argument(metavar="ROUND", help="For round: the round.")] = None,
     *,
     out: Annotated[Path, typer.Option("--out", help="The file to write (for all: a folder).")],
@@ -136,25 +136,18 @@ def export(
     blank: Annotated[bool, typer.Option("--blank", help="score-sheet: an empty form even where scores are entered.")] = False,
 ) -> None:
     """Write a report as a spreadsheet the bureau can print as it is."""
-    selected = any(value for value in (hub, year, month, blank))
-    if name == "round":
-        if round_ is None:
-            raise DomainError("export round needs the round: export round ROUND --out FILE")
-        if selected or file_format not in (None, "csv"):
-            raise DomainError("export round takes only the round and --out (it writes CSV)")
-        return export_round(ctx, round_, out)
-    if round_ is not None:
+    if round_ is not None and name != "round":
         raise DomainError("Only export round takes a second argument")
     store = open_store(ctx)
     if name == "all":
-        if selected or file_format is not None:
+        if any(value for value in (hub, year, month, blank)) or file_format is not None:
             raise DomainError("export all takes only --out (a folder)")
         counts = exports.export_all(store, out)
         typer.echo(_("Written to {path}: {tables} tables, {documents} documents").format(
             path=out, **counts))
         return
     written = exports.export_report(store, name, out, file_format=file_format or "xlsx", hub=hub,
-                                    year=year, month=month, blank=blank)
+                                    year=year, month=month, blank=blank, round_ref=round_)
     for path in written:
         typer.echo(_("Written: {path}").format(path=path))
 

@@ -209,6 +209,7 @@ ROUNDS_ACTIONS: tuple[Action, ...] = (
     Action("s", "review", N_("Review score")),
     Action("f", "fund", N_("Fund")),
     Action("e", "evaluate", N_("Evaluate")),
+    Action("x", "export", N_("Export the round"), show=False),
 )
 
 FORM_ACTIONS: tuple[Action, ...] = (

@@ -19,7 +19,7 @@ FORMATS = ("xlsx", "csv")
 
 def export_report(store: Store, name: str, out: Path, *, file_format: str = "xlsx",
                   hub: str | None = None, year: int | None = None, month: str | None = None,
-                  blank: bool = False) -> list[Path]:
+                  blank: bool = False, round_ref: str | None = None) -> list[Path]:
     """Write report `name` to `out`; returns the files written. A CSV of a report with
     several sheets is one file per sheet, named `<out>-<sheet>.csv`."""
     if file_format not in FORMATS:
@@ -27,7 +27,8 @@ def export_report(store: Store, name: str, out: Path, *, file_format: str = "xls
     if not out.parent.is_dir() or out.is_dir():
         raise DomainError("Cannot write a file at {path}: does its folder exist (is the USB "
                           "stick mounted)?", path=str(out))
-    sheets = build_report(store, name, hub=hub, year=year, month=month, blank=blank)
+    sheets = build_report(store, name, hub=hub, year=year, month=month, blank=blank,
+                          round_ref=round_ref)
     if file_format == "xlsx":
         write_file(out, workbook_bytes(sheets))
         return [out]

@@ -30,7 +30,7 @@ from ..store import queries
 from ..store.commands import Store
 from .workbook import DATE, FORMULA, INT, MONEY, NUMBER, TEXT, Block, Column, Sheet, Validation
 
-HUB, YEAR, MONTH = "hub", "year", "month"
+HUB, YEAR, MONTH, ROUND = "hub", "year", "month", "round"
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Context:
     year: int | None = None
     month: str | None = None
     blank: bool = False
+    round_id: str | None = None
 
     @property
     def db(self):
@@ -554,6 +555,44 @@ class Report:
     help: str
 
 
+# -- a venture-philanthropy round ----------------------------------------------------------
+
+ROUND_KINDS = {  # the round's columns that are not text
+    **dict.fromkeys(("amount", "budget", "agreed", "paid", "recovered"), MONEY),
+    **dict.fromkeys(("beneficiaries", "person_times", "need_count", "applications",
+                     "reviews", "position", "rank"), INT),
+    **dict.fromkeys(("total", "score", "weighted"), NUMBER),
+    **dict.fromkeys(("on_date", "deadline"), DATE),
+}
+
+
+def round_cell(value):
+    """A round's value as a cell holds it: reasons (`Text`, lists of them) in words."""
+    if isinstance(value, Text):
+        return value.render(_)
+    if isinstance(value, list):
+        return "；".join(item.render(_) if isinstance(item, Text) else str(item)
+                        for item in value)
+    return value
+
+
+def round_report(ctx: Context) -> list[Sheet]:
+    """A round's needs, library, applications ranked, review scores, funded list (立项公示),
+    phase results and beneficiaries: one sheet each (`queries.round_export`)."""
+    found = queries.round_export(ctx.db, ctx.round_id, ctx.today, language())
+    name = queries.resolve_round(ctx.db, ctx.round_id)["name"]
+    sheets = []
+    for table in found:
+        columns = [Column(c.key, c.header if c.literal else _(c.header),
+                          NUMBER if c.literal else ROUND_KINDS.get(c.key, TEXT))
+                   for c in table.columns]
+        rows = [{c.key: round_cell(row.get(c.key)) for c in table.columns} for row in table.rows]
+        sheets.append(Sheet(_(table.name), _("{round} · {sheet} · {date}").format(
+            round=name, sheet=_(table.name), date=ctx.today.isoformat()),
+            [Block(columns, rows)]))
+    return sheets
+
+
 REPORTS: dict[str, Report] = {report.name: report for report in (
     Report("score-sheet", score_sheet, frozenset({HUB, MONTH}),
            N_("the month's score form, one sheet per hub (filled with what is entered)")),
@@ -577,17 +616,23 @@ REPORTS: dict[str, Report] = {report.name: report for report in (
            N_("a one-page district summary")),
     Report("activity-template", activity_template, frozenset({HUB}),
            N_("the form import activities reads")),
+    Report("round", round_report, frozenset({ROUND}),
+           N_("a venture-philanthropy round: needs, library, applications, reviews, the "
+              "funded list, phase results, beneficiaries")),
 )}
 
 
 def build_report(store: Store, name: str, *, hub: str | None = None, year: int | None = None,
-                 month: str | None = None, blank: bool = False) -> list[Sheet]:
+                 month: str | None = None, blank: bool = False,
+                 round_ref: str | None = None) -> list[Sheet]:
     """The sheets of report `name`; an option it does not take is refused."""
     report = REPORTS.get(name)
     if report is None:
         raise DomainError("Unknown report {name}; reports are {choices}", name=name[:40],
                           choices=", ".join([*REPORTS, "all"]))
-    given = {HUB: hub, YEAR: year, MONTH: month}
+    if ROUND in report.takes and round_ref is None:
+        raise DomainError("export round needs the round: export round ROUND --out FILE")
+    given = {HUB: hub, YEAR: year, MONTH: month, ROUND: round_ref}
     for option, value in given.items():
         if value is not None and option not in report.takes:
             raise DomainError("The {name} report takes no --{option}", name=name,
@@ -602,4 +647,5 @@ def build_report(store: Store, name: str, *, hub: str | None = None, year: int |
     if year is not None and not 1949 <= year <= today.year:
         raise DomainError("Year {year} is not between 1949 and this year", year=year)
     hub_id = queries.resolve_hub(store.db, hub) if hub else None
-    return report.build(Context(store, today, hub_id, year, month, blank))
+    round_id = queries.resolve_round(store.db, round_ref)["id"] if round_ref else None
+    return report.build(Context(store, today, hub_id, year, month, blank, round_id))

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 import typer.testing
 from typer.main import get_command
@@ -172,19 +173,13 @@ EXPECTED = {"applications": 18, "funded": FUNDED,
             "beneficiaries": BENEFICIARIES, "person_times": PERSON_TIMES}
 
 
-def read_sheets(path) -> dict[str, list[list[str]]]:
-    """The export's blocks: sheet name → its rows (the header first)."""
-    sheets, name = {}, None
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.reader(handle):
-            if not row:
-                name = None
-            elif name is None:
-                name = row[0]
-                sheets[name] = []
-            else:
-                sheets[name].append(row)
-    return sheets
+def read_sheets(path) -> dict[str, list[list]]:
+    """The workbook's sheets: name → its rows under the title (the header first), each
+    cell as openpyxl reads it (numbers as numbers)."""
+    book = openpyxl.load_workbook(path)
+    return {sheet.title: [["" if cell is None else cell for cell in row]
+                          for row in sheet.iter_rows(min_row=2, values_only=True)]
+            for sheet in book.worksheets}
 
 
 class TestTheWholeRound:
@@ -196,8 +191,10 @@ class TestTheWholeRound:
         assert [r["funded"] for r in ranked] == [True] * FUNDED + [False]
         shown = as_json("round", "show", built["round"])
         assert shown["left"] == 20_000 and shown["amount_funded"] <= shown["budget"]
-        run("export", "round", built["round"], "--out", tmp_path / "round.csv")
-        sheets = read_sheets(tmp_path / "round.csv")
+        run("export", "round", built["round"], "--out", tmp_path / "round.xlsx")
+        run("export", "round", built["round"], "--out", tmp_path / "again.xlsx")
+        assert (tmp_path / "round.xlsx").read_bytes() == (tmp_path / "again.xlsx").read_bytes()
+        sheets = read_sheets(tmp_path / "round.xlsx")
         assert list(sheets) == ["需求", "项目库", "申报", "评审打分", "立项公示", "评估结果",
                                 "受益情况"]
         counts = {name: len(rows) - 1 for name, rows in sheets.items()}
@@ -205,27 +202,37 @@ class TestTheWholeRound:
                           "评估结果": 3 * FUNDED + 1, "受益情况": FUNDED + 1}
         header, *rows = sheets["受益情况"]
         assert rows[-1][0] == "合计"
-        assert rows[-1][3:] == [str(BENEFICIARIES), str(PERSON_TIMES)]
-        assert sum(int(r[3]) for r in rows[:-1]) == BENEFICIARIES
+        assert rows[-1][3:] == [BENEFICIARIES, PERSON_TIMES]
+        assert sum(r[3] for r in rows[:-1]) == BENEFICIARIES
         header, *funded = sheets["立项公示"]
         agreed = header.index("协议金额（元）")
-        assert sum(float(r[agreed]) for r in funded) == EXPECTED["amount_funded"]
+        assert sum(r[agreed] for r in funded) == EXPECTED["amount_funded"]
         header, *results = sheets["评估结果"]
         assert [r[header.index("结果")] for r in results].count("限期整改") == 1
 
-    def test_the_round_export_refuses_options_it_would_ignore(self, built, tmp_path):
-        """It writes CSV: an .xlsx asked for, or a hub or month, would be silently dropped."""
+    def test_the_round_export_is_a_report_like_the_others(self, built, tmp_path):
+        """XLSX by default, CSV one file per sheet; an option the round does not take (a
+        hub, a month) is refused, not dropped; a round that is not there is refused."""
         target = tmp_path / "round.xlsx"
-        for extra in (("--format", "xlsx"), ("--hub", "x"), ("--month", "2025-10")):
+        for extra, refused in ((("--hub", "x"), "round 报表不接受 --hub"),
+                               (("--month", "2025-10"), "round 报表不接受 --month"),
+                               (("--blank",), "只有 score-sheet 报表可用 --blank")):
             code, _out, err = run("export", "round", built["round"], "--out", target, *extra,
                                   ok=False)
-            assert code == 2 and "只需写明轮次和 --out" in err and not target.exists()
+            assert code == 2 and refused in err and not target.exists(), err
         code, _out, err = run("--lang", "en", "export", "round", built["round"], "--out",
-                              target, "--format", "xlsx", ok=False)
-        assert code == 2 and "takes only the round and --out" in err
-        run("export", "round", built["round"], "--out", tmp_path / "round.csv",
-            "--format", "csv")
-        assert "立项公示" in read_sheets(tmp_path / "round.csv")
+                              target, "--hub", "x", ok=False)
+        assert code == 2 and "The round report takes no --hub" in err
+        code, _out, err = run("export", "round", "没有这一届", "--out", target, ok=False)
+        assert code == 2 and not target.exists()
+        code, _out, err = run("export", "round", "--out", target, ok=False)
+        assert code == 2 and "export round 轮次 --out 文件" in err
+        _code, out, _err = run("export", "round", built["round"], "--out",
+                               tmp_path / "round.csv", "--format", "csv")
+        written = sorted(path.name for path in tmp_path.glob("round-*.csv"))
+        assert len(written) == 7 and "round-立项公示.csv" in written, (written, out)
+        with (tmp_path / "round-立项公示.csv").open(encoding="utf-8-sig") as handle:
+            assert len(list(csv.reader(handle))) == 1 + FUNDED  # the header, a row each
 
     def test_the_five_star_organization_s_priority_is_in_the_ranking_s_reasons(self, built):
         ranked = {r["org_id"]: r for r in as_json("round", "rank", built["round"])}

@@ -241,7 +241,8 @@ class TestReproducible:
             "w-以服务换租金台账.csv", "w-减免.csv", "w-月度合计.csv"]
         store = Store.open(isolated_home)
         try:
-            for name, file_format in [*((name, "xlsx") for name in REPORTS),
+            # (a round's export needs a round: tests/cli/test_rounds_cli.py)
+            for name, file_format in [*((name, "xlsx") for name in REPORTS if name != "round"),
                                       ("waivers", "csv"), ("register", "csv")]:
                 outs = [tmp_path / f"{name}-{n}.{file_format}" for n in (1, 2)]
                 written = [export_report(store, name, out, file_format=file_format)

@@ -109,6 +109,32 @@ class TestTheRoundsArea:
             await pilot.press("ctrl+r")
             await until(pilot, lambda: type(app.screen).__name__ == "RoundsScreen")
 
+    async def test_x_writes_the_highlighted_round_s_workbook(self, rounds_home, tmp_path):
+        """The export form opens on the round highlighted; its sheets are the report's."""
+        import openpyxl
+
+        from incubator.screens.exports.form import ExportForm
+
+        app = IncubatorApp(rounds_home, clock=lambda: NOW)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("ctrl+r")
+            await until(pilot, lambda: type(app.screen).__name__ == "RoundsScreen")
+            chosen = app.screen.chosen_round()
+            await pilot.press("x")
+            await until(pilot, lambda: isinstance(app.screen, ExportForm))
+            form = app.screen
+            assert form.query_one("#round", Select).value == chosen["id"]
+            assert form.query_one("#report", Select).value == "round"
+            target = tmp_path / "第一届.xlsx"
+            form.query_one("#path", Input).value = str(target)
+            await save(app, pilot)
+            assert f"已写入：{target}" in notices(app), notices(app)
+        book = openpyxl.load_workbook(target)
+        assert book.sheetnames == ["需求", "项目库", "申报", "评审打分", "立项公示", "评估结果",
+                                   "受益情况"]
+        funded = list(book["立项公示"].iter_rows(min_row=3, values_only=True))
+        assert len(funded) == 2 and sum(row[4] for row in funded) == 65_000
+
     async def test_every_form_saves_or_refuses_keeping_what_was_typed(self, rounds_home):
         app = IncubatorApp(rounds_home, clock=lambda: NOW)
         async with app.run_test(size=(120, 40)) as pilot:

@@ -59,8 +59,10 @@ async def type_row(pilot, screen, org_id: str, value: str) -> None:
                 == [value] * len(LOW), "the typed row")
 
 
-def shown(screen, org_id: str) -> list[str]:
-    return [cell.value for cell in grid_rows(screen)[org_id].cells]
+def shown(screen, org_id: str) -> list[str] | None:
+    """The row's cells as shown; None while the grid is being laid out again."""
+    row = grid_rows(screen).get(org_id)
+    return None if row is None or not hasattr(row, "cells") else [c.value for c in row.cells]
 
 
 def stored(home, org_id: str) -> tuple[dict, str]:

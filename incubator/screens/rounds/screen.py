@@ -14,6 +14,7 @@ from ...present.labels import label_of
 from ...store import queries
 from ..actions import ROUNDS_ACTIONS, ROUNDS_TITLE, bindings
 from ..base import AreaScreen
+from ..exports.form import open_export
 from ..widgets.chrome import AppHeader
 from ..widgets.tables import data_table
 from . import forms
@@ -172,3 +173,8 @@ class RoundsScreen(AreaScreen):
     def action_evaluate(self) -> None:
         if (chosen := self.needs_application(funded=True)) is not None:
             self.app.push_screen(forms.evaluation_form(self.store, chosen, self.today))
+
+    def action_export(self) -> None:
+        """The highlighted round's sheets to a workbook (`export round`)."""
+        if (chosen := self.needs_round()) is not None:
+            open_export(self.app, "round", round_id=chosen["id"])

@@ -62,7 +62,8 @@ from .rounds import (  # noqa: E402 (venture-philanthropy rounds, awards, the ti
     Column, Sheet, Standing, application, applications, awards, bank_accounts, bank_entries,
     domain_evaluations, evaluations, find_person, library, money, needs, needs_document, ranking_rows,
     resolve_application, resolve_need, resolve_person, resolve_project, resolve_round,
-    reviews_of, round_export, round_named, round_rules, round_summary, rounds, standing,
+    reviews_of, round_export, round_named, round_options, round_rules, round_summary, rounds,
+    standing,
     timebank_hours, totals, warning_bar,
 )
 
@@ -70,6 +71,6 @@ __all__ += [
     "Column", "Sheet", "Standing", "application", "applications", "awards", "bank_accounts",
     "bank_entries", "domain_evaluations", "evaluations", "find_person", "library", "money", "needs",
     "needs_document", "ranking_rows", "resolve_application", "resolve_need", "resolve_person", "resolve_project",
-    "resolve_round", "reviews_of", "round_export", "round_named", "round_rules",
+    "resolve_round", "reviews_of", "round_export", "round_named", "round_options", "round_rules",
     "round_summary", "rounds", "standing", "timebank_hours", "totals", "warning_bar",
 ]

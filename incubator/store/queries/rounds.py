@@ -101,6 +101,12 @@ def resolve_round(db, text: str) -> Row:
     return _resolve(db, "rounds", text, N_("Unknown round: {value}"), "name")
 
 
+def round_options(db) -> list[tuple[str, str]]:
+    """(name, id) of every round, newest call first, for pickers."""
+    return [(row["name"], row["id"]) for row in db.query(
+        "SELECT id, name FROM rounds ORDER BY opens DESC, name, id")]
+
+
 def round_named(db, name: str) -> str | None:
     return value(db, "SELECT name FROM rounds WHERE name_key = ?", (name_key(name),))
 
