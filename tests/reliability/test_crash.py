@@ -173,7 +173,7 @@ def cli(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 def kills_wanted() -> int:
     if os.environ.get("INCUBATOR_KILLS"):
         return int(os.environ["INCUBATOR_KILLS"])
-    return 200 if os.environ.get("INCUBATOR_LONG") else 16
+    return 200 if os.environ.get("INCUBATOR_LONG") else 10
 
 
 def three_replicas(root: Path, port: int) -> dict:

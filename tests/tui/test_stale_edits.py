@@ -91,7 +91,8 @@ async def row_refused(app, pilot, home, org: dict):
     elsewhere.set_scores([ScoreEntry(org["id"], MONTH, FULL)])
     elsewhere.close()
     await until(pilot, lambda: screen.shown[1] == app.data_version(), "the poll")
-    assert shown(screen, org["id"]) == ["1"] * 5  # what was typed stays
+    await until(pilot, lambda: shown(screen, org["id"]) == ["1"] * 5,
+                "what was typed to stay")  # (the grid may be laid out again first)
     await save(app, pilot)
     return screen
 
