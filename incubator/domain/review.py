@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .errors import N_, DomainError, Text
+from .numbers import typed_number
 from .settings import Settings
 
 LEVELS = (5, 4, 3, 2, 1)
@@ -70,11 +71,7 @@ def check_evaluation(value: object, name: str, typed: str | None = None) -> floa
 
 def parse_evaluation(text: str, name: str) -> float:
     """An evaluation typed in the review form, checked as a stored one is."""
-    try:
-        number: object = float(text)
-    except ValueError:
-        number = None
-    return check_evaluation(number, name, text)
+    return check_evaluation(typed_number(text), name, text)
 
 
 def _round_half_up(value: float) -> float:

@@ -20,7 +20,6 @@ evaluators report them; a project's figures are those of its latest phase.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from .errors import N_, DomainError, Text
 from .models import EvaluationPhase, EvaluationResult, ReviewerKind, english_label, parse_enum
 from .months import parse_date
 from .names import name_key
+from .numbers import typed_number
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -66,14 +66,6 @@ class Criterion:
         return self.en if lang == "en" else self.zh
 
 
-def _number(text: str) -> float | None:
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 def parse_criteria(text: object) -> tuple[Criterion, ...]:
     """The weighted criteria from the setting: `key=weight` or `key=weight:label`, separated
     by commas; weights above 0 that add up to 100; a known key may omit its label."""
@@ -85,7 +77,7 @@ def parse_criteria(text: object) -> tuple[Criterion, ...]:
             continue
         key, sep, rest = (piece.strip() for piece in part.partition("="))
         weight_text, colon, label = (piece.strip() for piece in rest.partition(":"))
-        weight = _number(weight_text) if sep else None
+        weight = typed_number(weight_text) if sep else None
         if not _KEY.fullmatch(key):
             raise DomainError("Criterion key {key} must be lower-case letters, digits or -, "
                               "starting with a letter", key=key[:40])
@@ -121,7 +113,7 @@ def parse_reviewer_weights(text: object) -> dict[ReviewerKind, float]:
             continue
         name, _sep, weight_text = (piece.strip() for piece in part.partition("="))
         kind = parse_enum(ReviewerKind, name)
-        weight = _number(weight_text)
+        weight = typed_number(weight_text)
         if weight is None or not 0 <= weight <= 100 or kind in weights:
             raise DomainError("Reviewer weights are kind=weight pairs, each kind once, "
                               "adding up to 100 (not {value})", value=part.strip()[:40])
@@ -166,7 +158,7 @@ def clean_scores(criteria: Sequence[Criterion], specs: Iterable[str]) -> dict[st
         if not sep:
             raise DomainError("Expected KEY=VALUE, got {value}", value=spec[:40])
         criterion = resolve_criterion(criteria, name)
-        value = _number(value_text.strip())
+        value = typed_number(value_text.strip())
         if value is None or not 0 <= value <= MAX_SCORE:
             raise DomainError("The score of {criterion} must be a number from 0 to 100, "
                               "not {value}", criterion=criterion.key, value=value_text[:20])
@@ -321,7 +313,7 @@ def yuan_text(amount: float) -> str:
 def clean_yuan(value: object, what: str, *, allow_zero: bool = False,
                maximum: float = MAX_YUAN) -> float:
     """An amount in yuan (to the fen): above 0 (or 0 when allowed), at most `maximum`."""
-    amount = _number(str(value).strip()) if isinstance(value, (str, int, float)) \
+    amount = typed_number(str(value).strip()) if isinstance(value, (str, int, float)) \
         and not isinstance(value, bool) else None
     if amount is None or amount < 0 or (amount == 0 and not allow_zero) \
             or amount > maximum or abs(round(amount, 2) - amount) > 1e-9:
@@ -438,7 +430,7 @@ def check_recovery(amount: float, paid: float, recovered: float) -> None:
 def clean_bank_hours(value: object) -> float:
     """Hours of one time-bank entry: above 0, at most a month's hours, to the quarter hour
     or finer as typed (two decimals)."""
-    hours = _number(str(value).strip()) if isinstance(value, (str, int, float)) \
+    hours = typed_number(str(value).strip()) if isinstance(value, (str, int, float)) \
         and not isinstance(value, bool) else None
     if hours is None or not 0 < hours <= MAX_BANK_HOURS or abs(round(hours, 2) - hours) > 1e-9:
         raise DomainError("Hours must be a number above 0 and at most {maximum}, not {value}",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .errors import DomainError
 from .months import parse_month
+from .numbers import typed_number
 
 _KEY = re.compile(r"[a-z][a-z0-9_-]*")
 
@@ -150,11 +151,7 @@ def check_item_score(item: RubricItem, value: object, typed: str | None = None) 
 
 def parse_item_score(item: RubricItem, text: str) -> float:
     """A score typed in a cell, checked as a stored one is."""
-    try:
-        number: object = float(text)
-    except ValueError:
-        number = None
-    return check_item_score(item, number, text)
+    return check_item_score(item, typed_number(text), text)
 
 
 def ten_point(total: float, max_total: float) -> float:

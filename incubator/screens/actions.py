@@ -220,10 +220,9 @@ FORM_ACTIONS: tuple[Action, ...] = (
 CHOICE_ACTIONS: tuple[Action, ...] = (
     Action("escape", "cancel", N_("Cancel"), palette=False),
     # priority: the arrows drive the list while the filter box has the focus (typing and
-    # Enter there: `ChoiceScreen.take_key`)
+    # Enter there: `ChoiceScreen.take_key`; Enter on the list is the list's own)
     Action("up", "move(-1)", "", show=False, priority=True, palette=False),
     Action("down", "move(1)", "", show=False, priority=True, palette=False),
-    Action("enter", "pick", N_("Choose"), palette=False),
 )
 
 # priority: Enter opens the list at once, so the keys typed after it reach its filter

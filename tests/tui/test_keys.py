@@ -73,6 +73,19 @@ class TestTypeAhead:
 
 
 class TestDigits:
+    async def test_a_digit_on_the_scoring_screen_is_data_even_on_its_save_button(self, app,
+                                                                              demo_home):
+        """Tab from the month passes the Save button: a 1 typed there used to switch to
+        the dashboard, leaving the grid half typed."""
+        org = residents(demo_home)[0]
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen, _grid = await open_month(app, pilot, org["hub_id"], "2026-10")
+            screen.set_focus(screen.query_one("#save"))
+            await type_ahead(pilot, "1")
+            assert app.current_mode == "scoring" and app.screen is screen
+            await pilot.press("f1")  # the function keys still are area keys
+            assert app.current_mode == "dashboard"
+
     async def test_a_digit_is_an_area_key_only_where_nothing_takes_typing(self, app, demo_home):
         org = unreviewed(demo_home)[0]
         async with app.run_test(size=(120, 40)) as pilot:

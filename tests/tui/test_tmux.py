@@ -50,8 +50,8 @@ def wait_for(session: str, text: str, seconds: float = 40) -> str:
                              f"{screen_of(session)}") from None
 
 
-def searched(screen: str, text: str, name: str) -> bool:
-    """The list shows only what `text` finds: its count is the rows holding `name`."""
+def searched(screen: str, name: str) -> bool:
+    """The list shows only what was searched for: its count is the rows holding `name`."""
     count = re.search(r"共 (\d+) 个组织", screen)
     rows = [line for line in screen.splitlines()
             if re.match(r"\s*[0-9a-f]{12}\s", line) and name in line]  # id, then name
@@ -105,7 +105,7 @@ def wait_shown(session: str, what: str, holds) -> None:
 
 def wait_for_search(session: str, text: str, name: str) -> None:
     wait_shown(session, f"the search for {text} showing only {name}",
-               lambda screen: searched(screen, text, name))
+               lambda screen: searched(screen, name))
 
 
 def test_search_open_and_quit_in_tmux(demo_home):

@@ -18,7 +18,7 @@ from ...domain.waivers import (MAX_HOURS, MAX_MONTHLY_VALUE, check_not_ended, ch
                                validate_hours)
 from ...i18n import N_, _, language
 from ...store import queries
-from ..widgets.checks import checked_input, text_input, typed_number
+from ..widgets.checks import checked_input, number_or_text, text_input
 from ..widgets.form import Field, FormScreen
 from ..widgets.org_select import OrgSelect
 from ..widgets.pickers import DateInput, MonthInput
@@ -30,14 +30,14 @@ def kind_text(kind: str) -> str:
 
 def yuan_input() -> Input:
     """An amount in yuan a month (empty: not given), checked by the domain."""
-    return checked_input(lambda text: check_yuan(typed_number(text)),
+    return checked_input(lambda text: check_yuan(number_or_text(text)),
                          max_length=len(f"{MAX_MONTHLY_VALUE:.2f}"), valid_empty=True,
                          restrict=r"[0-9.]*")
 
 
 def hours_input(*, valid_empty: bool) -> Input:
     """Hours of service (a month's), checked by the domain."""
-    return checked_input(lambda text: validate_hours(typed_number(text)),
+    return checked_input(lambda text: validate_hours(number_or_text(text)),
                          max_length=len(f"{MAX_HOURS:.2f}"), valid_empty=valid_empty,
                          restrict=r"[0-9.]*")
 

@@ -51,7 +51,7 @@ def checked_input(check: Callable[[str], Any], value: str = "", *, max_length: i
     return Input(value, max_length=max_length, validators=[DomainCheck(check)], **options)
 
 
-def typed_number(text: str) -> float | str:
+def number_or_text(text: str) -> float | str:
     """The number typed, or the text itself when it is none (the domain's check then
     refuses it in the same words as a number out of range)."""
     try:

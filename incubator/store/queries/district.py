@@ -172,8 +172,11 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
     if town:
         found = [row for row in found if row["town"] == town.strip()]
     order = RankDimension(dimension).value if dimension else "total"
-    found.sort(key=lambda row: (-row[order], -row["total"], row.pop("sort_key"), row["id"]))
-    return found[:int(top)] if top else found
+    found.sort(key=lambda row: (-row[order], -row["total"], row["sort_key"], row["id"]))
+    shown = found[:int(top)] if top else found
+    for row in shown:
+        del row["sort_key"]  # the order's tie break (pinyin), not a figure of the ranking
+    return shown
 
 
 def percentiles(values: list[float]) -> list[float]:
