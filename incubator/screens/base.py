@@ -8,6 +8,8 @@ connection commits, the app calls `refresh_data()` on the active screen.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -114,6 +116,21 @@ class AreaScreen(StoreAccess, Screen[None]):
     """One area of the app (a mode): reads from SQLite, refreshes on data changes."""
 
     _shown_version: int | None = None
+    rebuilding = False  # replacing its widgets: keys typed meanwhile wait (the app holds them)
+
+    @contextmanager
+    def replacing_widgets(self):
+        """Keys typed while the screen removes and mounts widgets (and focuses the cell
+        it had again) wait, then go where the focus is: not to whatever widget held it
+        for a moment."""
+        self.rebuilding = True
+        try:
+            yield
+        finally:
+            self.rebuilding = False
+            # after the new widgets are laid out: until then they are not in the focus
+            # chain, and a Tab would stay where it is
+            self.call_after_refresh(self.incubator.release_keys)
 
     def on_mount(self) -> None:
         self.incubator.areas.add(self)  # asked about unsaved work when the app quits

@@ -4,6 +4,7 @@ opens on its first field and refuses field by field in the domain's words, input
 the domain's maximum, destructive actions ask first, q asks over unsaved rows and ctrl+z
 writes the last change back."""
 
+import asyncio
 import importlib
 import inspect
 import pkgutil
@@ -27,6 +28,7 @@ from .test_detail import open_detail
 from .test_form_bad_input import fingerprint
 from .test_review import open_review, residents as unreviewed
 from .test_scoring import open_month
+from incubator.screens.scoring.grid import ScoreRow
 from .test_warnings import choose, streak
 
 
@@ -55,6 +57,26 @@ class TestTypeAhead:
             app.screen.set_focus(cards[0])
             await type_ahead(pilot, "right", "right", "right")
             assert app.screen.focused is cards[3]
+
+    async def test_keys_typed_while_the_grid_is_rebuilt_go_where_the_focus_returns(
+            self, app, demo_home):
+        """A save (or a change from elsewhere) mounts the grid's rows again: Shift+Tab to
+        the month and a new month typed meanwhile went, while the focused cell was gone,
+        to the hub and then into another row's cell (seen in tmux under load)."""
+        org = residents(demo_home)[0]
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen, _grid = await open_month(app, pilot, org["hub_id"], "2026-10")
+            cells = next(iter(screen.query(ScoreRow))).cells  # the first row's
+            screen.set_focus(cells[-1])
+            await pilot.pause()
+            # what a save does once written, under way as the burst arrives
+            rebuilt = asyncio.ensure_future(screen.show_page())
+            await type_ahead(pilot, *["shift+tab"] * (len(cells) + 1), *"2026-09")
+            await rebuilt
+            await until(pilot, lambda: screen.query_one("#month", Input).value == "2026-09")
+            assert screen.focused is screen.query_one("#month", Input)
+            assert not any(cell.value for row in screen.query(ScoreRow) for cell in row.cells
+                           if cell.value not in row.stored.values())
 
     async def test_a_picker_takes_what_was_typed_in_its_filter_with_the_enter_after_it(
             self, app):

@@ -51,6 +51,32 @@ class OneTable(App[None]):
         self.highlighted.append(event.row_key.value)
 
 
+def looks(strip) -> list[tuple[str, str]]:
+    """A line as runs of text in one visible style (colours and attributes, no meta)."""
+    runs: list[tuple[str, str]] = []
+    for segment in strip:
+        style = str(segment.style or "")
+        if runs and runs[-1][1] == style:
+            runs[-1] = (runs[-1][0] + segment.text, style)
+        else:
+            runs.append((segment.text, style))
+    return runs
+
+
+def drawing(table: DataTable) -> list:
+    """Each line as it looks (text and style) and, for each of its cells on screen, the
+    row a click there selects (under a row cursor PlainTable draws a row of plain cells
+    as one segment, so the column a click carries is not compared then)."""
+    lines = table.render_lines(Region(0, 0, table.size.width, table.size.height))
+    return [(looks(strip),
+             [segment.style.meta.get("row") if segment.style else None
+              for segment in strip for _cell in range(segment.cell_length)],
+             None if table.cursor_type == "row" else
+             [segment.style.meta.get("column") if segment.style else None
+              for segment in strip for _cell in range(segment.cell_length)])
+            for strip in lines]
+
+
 async def frames(table_class: type[DataTable], fixed_widths: bool, keyed: bool = False) -> list:
     """What the table draws through a series of cursor, focus, scroll and mouse changes."""
     app = OneTable(table_class, fixed_widths, keyed)
@@ -65,12 +91,12 @@ async def frames(table_class: type[DataTable], fixed_widths: bool, keyed: bool =
         for step in steps:
             step()
             await pilot.pause()
-            drawn.append([list(Segment.simplify(strip)) for strip in
-                          table.render_lines(Region(0, 0, table.size.width, table.size.height))])
+            drawn.append(drawing(table))
         await pilot.hover("#table", offset=(20, 6))
         await pilot.pause()
-        drawn.append([list(Segment.simplify(strip)) for strip in
-                      table.render_lines(Region(0, 0, table.size.width, table.size.height))])
+        drawn.append(drawing(table))
+        await pilot.click("#table", offset=(40, 9))
+        await pilot.pause()
         drawn.append((table.virtual_size, table.row_count, table.cursor_coordinate,
                       app.highlighted, [table.get_row_at(n) for n in range(table.row_count)]))
     return drawn

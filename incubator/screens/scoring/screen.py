@@ -187,16 +187,17 @@ class ScoringScreen(AreaScreen):
                 page=self.page + 1, pages=pages, count=len(sheet.residents)))
         heads = self.query_one("#heads", Horizontal)
         grid = self.query_one("#grid", VerticalScroll)
-        with self.app.batch_update():
-            await heads.remove_children()
-            await heads.mount(ColumnHeads(sheet.version))
-            await grid.remove_children()
-            await grid.mount_all(rows or [Label(
-                _("No resident organizations in this hub for {month}").format(month=choice[1]),
-                classes="hint")])
-        if focused and focused.startswith("cell-"):
-            for cell in self.query(f"#{focused}"):
-                self.set_focus(cell)
+        with self.replacing_widgets():
+            with self.app.batch_update():
+                await heads.remove_children()
+                await heads.mount(ColumnHeads(sheet.version))
+                await grid.remove_children()
+                await grid.mount_all(rows or [Label(
+                    _("No resident organizations in this hub for {month}").format(
+                        month=choice[1]), classes="hint")])
+            if focused and focused.startswith("cell-"):
+                for cell in self.query(f"#{focused}"):
+                    self.set_focus(cell)
 
     async def action_page(self, step: int) -> None:
         self.page += step

@@ -13,6 +13,8 @@ from textual.cache import LRUCache
 from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets.data_table import DuplicateKey, Row, RowKey
 
@@ -97,11 +99,51 @@ class PlainTable(DataTable):
     def render_line(self, y: int):
         if self.fixed_rows:
             return super().render_line(y)
-        if y >= (self.header_height if self.show_header else 0):
+        body = y >= (self.header_height if self.show_header else 0)
+        if body:
             y += self.scroll_offset.y
         scroll_x = self.scroll_offset.x
-        return self._render_line(y, scroll_x, scroll_x + self.size.width,
-                                 self._frame_style("base", lambda: self.rich_style))
+        base_style = self._frame_style("base", lambda: self.rich_style)
+        if body and not scroll_x:
+            strip = self._plain_line_strip(y, base_style)
+            if strip is not None:
+                return strip
+        return self._render_line(y, scroll_x, scroll_x + self.size.width, base_style)
+
+    def _plain_line_strip(self, y: int, base_style: Style) -> Strip | None:
+        """Line `y` of the table (not scrolled sideways) when it is a row of plain cells
+        under a row cursor: its segment and the filler, already the table's width, so
+        that nothing is measured, cropped or joined again; None for any other line."""
+        if (self.cursor_type != "row" or self.fixed_columns
+                or (self._labelled_row_exists and self.show_row_labels)):
+            return None
+        try:
+            row_key, line_no = self._get_offsets(y)
+        except LookupError:
+            return None
+        if line_no:
+            return None
+        width = self.size.width
+        cursor, hover = self.cursor_coordinate, self.hover_coordinate
+        cache_key = ("plain", row_key, width, cursor.row, hover.row, base_style,
+                     self.show_cursor, self._show_hover_cursor, self._update_count,
+                     self._pseudo_class_state)
+        strip = self._line_cache.get(cache_key)
+        if strip is not None:
+            return strip
+        row_index = self._row_locations.get(row_key)
+        row_style = self._get_row_style(row_index, base_style)
+        whole_row = self._plain_row(row_key, row_index, row_style, cursor.row == row_index,
+                                    hover.row == row_index)
+        if whole_row is None:
+            return None
+        segment, table_width = whole_row
+        segments = [segment]
+        if table_width < width:
+            segments.append(Segment(" " * (width - table_width),
+                                    self._filler_style(row_index, row_style, cursor, hover)))
+        strip = self._line_cache[cache_key] = Strip(segments, width)
+        return strip
 
     def _get_row_style(self, row_index: int, base_style: Style) -> Style:
         key = ("row", base_style, -1 if row_index == -1 else
@@ -121,7 +163,7 @@ class PlainTable(DataTable):
         show_hover_cursor = self._show_hover_cursor
         cache_key = (row_key, line_no, base_style, cursor_location, hover_location,
                      cursor_type, show_cursor, show_hover_cursor, self._update_count,
-                     self._pseudo_class_state)
+                     self._pseudo_class_state, self.size.width, self.scroll_x)
         cached = self._row_render_cache.get(cache_key)
         if cached is not None:
             return cached
@@ -136,7 +178,13 @@ class PlainTable(DataTable):
         padding = 2 * self.cell_padding
         scrollable_row = []
         table_width = 0
-        for column_index, column in enumerate(self.ordered_columns):
+        whole_row = None if cursor_type != "row" or row_index < 0 or line_no \
+            or self.scroll_x else \
+            self._plain_row(row_key, row_index, row_style, cursor_row, hover_row)
+        if whole_row is not None:
+            segment, table_width = whole_row
+            scrollable_row.append([segment])
+        for column_index, column in enumerate(() if whole_row else self.ordered_columns):
             if cursor_type == "row":
                 cursor, hover = cursor_row, hover_row
             else:
@@ -148,13 +196,23 @@ class PlainTable(DataTable):
             table_width += width
             scrollable_row.append(
                 render_cell(row_index, column_index, row_style, width, cursor, hover)[line_no])
-        # the filler to the table's right edge, styled as DataTable styles it
+        # the filler to the table's right edge
         remaining_space = max(0, self.size.width - table_width)
+        scrollable_row.append([Segment(" " * remaining_space, self._filler_style(
+            row_index, row_style, cursor_location, hover_location))])
+        row_pair = ([], scrollable_row)
+        self._row_render_cache[cache_key] = row_pair
+        return row_pair
+
+    def _filler_style(self, row_index: int, row_style: Style, cursor_location,
+                      hover_location) -> Style:
+        """The style of a row's filler after its last column, as DataTable styles it."""
+        cursor_type = self.cursor_type
         if cursor_type == "row":
             extend_style, _post = self._get_styles_to_render_cell(
                 row_index == -1, False, False,
                 self._should_highlight(hover_location, (row_index or 0, 0), cursor_type),
-                row_index == cursor_location.row, show_cursor, show_hover_cursor,
+                row_index == cursor_location.row, self.show_cursor, self._show_hover_cursor,
                 False, False)
             extend_style = row_style + extend_style
         elif row_style.bgcolor is not None:
@@ -164,11 +222,44 @@ class PlainTable(DataTable):
                                             bgcolor=faded_color.rich_color)
         else:
             extend_style = Style.from_color(row_style.color, row_style.bgcolor)
-        extend_style += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
-        scrollable_row.append([Segment(" " * remaining_space, extend_style)])
-        row_pair = ([], scrollable_row)
-        self._row_render_cache[cache_key] = row_pair
-        return row_pair
+        return extend_style + Style.from_meta(
+            {"row": row_index, "column": 0, "out_of_bounds": True})
+
+    def _plain_row(self, row_key, row_index: int, row_style: Style, cursor: bool,
+                   hover: bool) -> tuple[Segment, int] | None:
+        """A one-line row of plain cells under a row cursor, drawn as one segment (its
+        cells share one style: only the mouse's column differs, and a row cursor has
+        no use for it) cropped to the table's width, and its width; None when a cell
+        is not plain. (Cropping a whole line of Chinese costs more than drawing it.)"""
+        row = self.rows.get(row_key)
+        if row is None or row.height != 1 or row.auto_height:
+            return None
+        cells = self._data[row_key]
+        padding = self.cell_padding
+        pad = " " * padding
+        parts = []
+        table_width = 0
+        visible = self.size.width
+        for column in self.ordered_columns:
+            cell = cells.get(column.key)
+            if not _plain_line(cell):
+                return None
+            if table_width >= visible:
+                continue
+            inner = column.content_width if column.auto_width else column.width
+            text = _fit(cell.plain, inner)
+            part = f"{pad}{text}{pad}"
+            if table_width + inner + 2 * padding > visible:
+                part = _fit(part, visible - table_width)
+            parts.append(part)
+            table_width += cell_len(part)
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
+        style = row_style + _cell_meta(row_index, 0) + component_style
+        if post_style:
+            style = style + post_style if style else post_style
+        return Segment("".join(parts), style or None), table_width
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False):
@@ -200,10 +291,7 @@ class PlainTable(DataTable):
         style = base_style + _cell_meta(row_index, column_index) + component_style
         if post_style:
             style = style + post_style if style else post_style
-        inner = width - 2 * padding
-        text = set_cell_size(cell.plain, inner)
-        if cell_len(text) < inner:  # a wide character cut in half
-            text += " " * (inner - cell_len(text))
+        text = _fit(cell.plain, width - 2 * padding)
         pad = " " * padding
         return [[Segment(f"{pad}{text}{pad}", style or None)]]
 
@@ -219,10 +307,18 @@ class PlainTable(DataTable):
             super()._update_dimensions(new_rows)
             return
         header_height = self.header_height if self.show_header else 0
-        self.virtual_size = Size(
+        virtual_size = Size(
             sum(column.get_render_width(self) for column in self.columns.values())
             + self._row_label_column_width,
             self._total_row_height + header_height)
+        if self.styles.height is None or self.styles.height.is_auto:
+            self.virtual_size = virtual_size  # the table's height follows its rows
+        elif virtual_size != self.virtual_size:
+            # a table sized by the screen: more or fewer rows change only what it
+            # scrolls, not the screen's layout (a search at each keystroke)
+            self.set_reactive(Widget.virtual_size, virtual_size)
+            self._scroll_update(virtual_size)
+            self.refresh()
 
     def _new_rows_need_measuring(self, new_rows) -> bool:
         """Whether a column's width or a row's height depends on what the new rows hold."""
@@ -248,6 +344,14 @@ def _unlink(cache) -> None:
             if isinstance(entry, list):
                 entry.clear()
         cache.clear()
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cropped or padded to exactly `width` cells (a wide character cut in half
+    leaves a space)."""
+    text = set_cell_size(text, width)
+    length = cell_len(text)
+    return text + " " * (width - length) if length < width else text
 
 
 def _plain_line(cell) -> bool:
