@@ -84,13 +84,9 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
 
     Each figure is scaled to 0–1 as x / (x + the district's mean of x) and a dimension is
     the mean of its figures so scaled, in one SQL statement (each step materialized:
-    inlined, it was a fifth slower): one pass over the organizations in id order, each
-    joined to its window of activities by the `activities_org` index (no temporary index
-    on a grouped table), archives, scores and awards read per organization by their
-    primary keys. The percentiles, totals and positions are then computed here, one
-    column at a time and once per distinct value, exactly as SQLite's
-    `round(100 * percent_rank(), 1)` and `rank()` would (five window sorts in SQL took a
-    third of the time); dicts are made only for the rows returned."""
+    inlined, it was a fifth slower). The percentiles, totals and positions are then
+    computed here, exactly as SQLite's `round(100 * percent_rank(), 1)` and `rank()`
+    would (five window sorts in SQL took a third of the time)."""
     window = config.ranking_months
     this_month = month_of(today)
     first_day = month_start(month_add(this_month, -(window - 1))).isoformat()
@@ -107,121 +103,96 @@ def ranking(db, today: date, config: Settings, *, dimension: str | None = None,
     # weights of those months add up to (k·W − k(k−1)/2) / W
     k = (f"coalesce(max(1, min({window}, :this_index - {MONTH_INDEX_SQL.format('o.since')}"
          f" + 1)), {window})")
-    cursor = db.execute(f"""
+    found = rows(db, f"""
         WITH acts AS MATERIALIZED (
-          SELECT o.id, o.stars, {k} AS k, sum({recency}) AS weighted,
+          SELECT a.org_id, sum({recency}) AS weighted,
             sum({recency} * a.person_times) AS weighted_person_times,
             count(DISTINCT a.served) AS places, sum(a.beneficiaries) AS beneficiaries,
             sum(a.person_times) AS person_times, sum(a.hours) AS hours
-          FROM organizations o INDEXED BY sqlite_autoindex_organizations_1
-          LEFT JOIN activities a INDEXED BY activities_org ON a.org_id = o.id
-            AND a.on_date >= :first_day AND a.on_date <= :today
-          GROUP BY o.id),
+          FROM activities a INDEXED BY activities_org
+          WHERE a.on_date >= :first_day AND a.on_date <= :today
+          GROUP BY a.org_id),
+        archives AS MATERIALIZED (
+          SELECT c.org_id, 100.0 * sum({ARCHIVE_CREDIT_SQL}) / :items_count AS completeness
+          FROM archive_checks c WHERE c.item IN (SELECT value FROM json_each(:items))
+          GROUP BY c.org_id),
+        monthly AS MATERIALIZED (
+          SELECT org_id, avg(score10) AS average FROM scores
+          WHERE month >= substr(:first_day, 1, 7) GROUP BY org_id),
+        honours AS MATERIALIZED (
+          SELECT org_id, count(*) AS awards FROM awards
+          WHERE year BETWEEN CAST(substr(:first_day, 1, 4) AS INTEGER)
+            AND CAST(substr(:today, 1, 4) AS INTEGER) GROUP BY org_id),
         raw AS MATERIALIZED (
           SELECT o.id,
-            coalesce(o.weighted, 0) * {window} / (o.k * {window} - o.k * (o.k - 1) / 2.0)
+            coalesce(acts.weighted, 0) * {window} / (o.k * {window} - o.k * (o.k - 1) / 2.0)
               AS activity_rate,
-            coalesce(o.weighted_person_times, 0) * {window}
+            coalesce(acts.weighted_person_times, 0) * {window}
               / (o.k * {window} - o.k * (o.k - 1) / 2.0) AS person_times_rate,
-            coalesce((SELECT 100.0 * sum({ARCHIVE_CREDIT_SQL}) / :items_count
-                      FROM archive_checks c WHERE c.org_id = o.id
-                        AND c.item IN (SELECT value FROM json_each(:items))), 0) AS archives,
-            coalesce((SELECT avg(score10) FROM scores s WHERE s.org_id = o.id
-                        AND s.month >= substr(:first_day, 1, 7)), 0) AS monthly_avg,
-            coalesce(o.stars, 0) AS stars, o.places,
-            coalesce(o.beneficiaries, 0) AS beneficiaries,
-            coalesce(o.person_times, 0) AS person_times, coalesce(o.hours, 0) AS hours,
-            (SELECT count(*) FROM awards w WHERE w.org_id = o.id
-               AND w.year BETWEEN CAST(substr(:first_day, 1, 4) AS INTEGER)
-               AND CAST(substr(:today, 1, 4) AS INTEGER)) AS awards
-          FROM acts o),
+            coalesce(archives.completeness, 0) AS archives,
+            coalesce(monthly.average, 0) AS monthly_avg, coalesce(o.stars, 0) AS stars,
+            coalesce(acts.places, 0) AS places,
+            coalesce(acts.beneficiaries, 0) AS beneficiaries,
+            coalesce(acts.person_times, 0) AS person_times, coalesce(acts.hours, 0) AS hours,
+            coalesce(honours.awards, 0) AS awards
+          FROM (SELECT id, stars, {k} AS k FROM organizations o) o
+          LEFT JOIN acts ON acts.org_id = o.id
+          LEFT JOIN archives ON archives.org_id = o.id
+          LEFT JOIN monthly ON monthly.org_id = o.id
+          LEFT JOIN honours ON honours.org_id = o.id),
         means AS MATERIALIZED (SELECT {means} FROM raw)
         SELECT o.id, o.name, o.sort_key, o.hub_id, h.name AS hub, o.town, o.village, o.area,
+          {raw_dimensions},
           round(r.activity_rate, 3) AS activity_rate,
           round(r.person_times_rate, 1) AS person_times_rate, round(r.archives, 1) AS archives,
           round(r.monthly_avg, 2) AS monthly_avg, r.stars, r.places, r.beneficiaries,
-          r.person_times, r.hours, r.awards, {raw_dimensions}
+          r.person_times, r.hours, r.awards
         FROM raw r JOIN means m JOIN organizations o ON o.id = r.id
         LEFT JOIN hubs h ON h.id = o.hub_id""",
                  {"this_index": month_index(this_month), "first_day": first_day,
                   "today": today.isoformat(), "items": json.dumps(items),
                   "items_count": len(items)})
-    names = [column[0] for column in cursor.description]
-    found = cursor.fetchall()
-    columns = list(zip(*found)) or [()] * len(names)
-    at = {name: number for number, name in enumerate(names)}
-    steps: dict[int, float] = {}  # a rank's percentile, the same in every dimension
-    shown = [percentiles(columns[at[f"raw_{name}"]], steps) for name in DIMENSIONS]
-    totals = _totals(shown, [getattr(config, f"ranking_weight_{name}") for name in DIMENSIONS])
-    places = _positions(totals)
-    picked = range(len(found))
+    for name in DIMENSIONS:
+        for row, percentile in zip(found, percentiles([row.pop(f"raw_{name}")
+                                                       for row in found])):
+            row[name] = percentile
+    weights = [getattr(config, f"ranking_weight_{name}") for name in DIMENSIONS]
+    rounded: dict[float, float] = {}  # many organizations share a sum (0 for zombies)
+    for row in found:
+        weighted = sum(weight * row[name] for weight, name in zip(weights, DIMENSIONS))
+        if weighted not in rounded:
+            rounded[weighted] = sql_round(weighted / 100.0, 1)
+        row["total"] = rounded[weighted]
+    totals = sorted(-row["total"] for row in found)
+    for row in found:
+        row["position"] = bisect_left(totals, -row["total"]) + 1
     if hub:
-        hub_id, hubs = resolve_hub(db, hub), columns[at["hub_id"]]
-        picked = [number for number in picked if hubs[number] == hub_id]
+        hub_id = resolve_hub(db, hub)
+        found = [row for row in found if row["hub_id"] == hub_id]
     if town:
-        towns, wanted = columns[at["town"]], town.strip()
-        picked = [number for number in picked if towns[number] == wanted]
-    order = shown[list(DIMENSIONS).index(RankDimension(dimension))] if dimension else totals
-    sort_keys, ids = columns[at["sort_key"]], columns[at["id"]]
-    picked = [key[-1] for key in sorted(
-        (-order[number], -totals[number], sort_keys[number], ids[number], number)
-        for number in picked)]
-    if top:
-        picked = picked[:int(top)]
-    kept = [name for name in names if not name.startswith("raw_")]  # (the last columns)
-    figures = [*DIMENSIONS, "total", "position"]
-    out = []
-    for number in picked:
-        row = dict(zip(kept, found[number]))
-        row.update(zip(figures, (*(dimension[number] for dimension in shown), totals[number],
-                                 places[number])))
+        found = [row for row in found if row["town"] == town.strip()]
+    order = RankDimension(dimension).value if dimension else "total"
+    found.sort(key=lambda row: (-row[order], -row["total"], row["sort_key"], row["id"]))
+    shown = found[:int(top)] if top else found
+    for row in shown:
         del row["sort_key"]  # the order's tie break (pinyin), not a figure of the ranking
-        out.append(row)
-    return out
+    return shown
 
 
-def _totals(dimensions: list[list[float]], weights: list[float]) -> list[float]:
-    """Each organization's weighted total, `round(Σ weight × dimension / 100, 1)` added in
-    the dimensions' order as SQL did; many organizations share one (0 for zombies)."""
-    rounded: dict[float, float] = {}
-    totals = []
-    for shown in zip(*dimensions):
-        weighted = 0
-        for weight, value in zip(weights, shown):
-            weighted = weighted + weight * value
-        total = rounded.get(weighted)
-        if total is None:
-            total = rounded[weighted] = sql_round(weighted / 100.0, 1)
-        totals.append(total)
-    return totals
-
-
-def _positions(totals: list[float]) -> list[int]:
-    """Each total's `rank() OVER (ORDER BY total DESC)`: ties share the best position."""
-    ordered = sorted(totals, reverse=True)
-    first: dict[float, int] = {}
-    for number, total in enumerate(ordered, 1):
-        first.setdefault(total, number)
-    return [first[total] for total in totals]
-
-
-def percentiles(values, steps: dict[int, float] | None = None) -> list[float]:
+def percentiles(values: list[float]) -> list[float]:
     """Each value's `round(100.0 * percent_rank() OVER (ORDER BY value), 1)`, as SQLite
-    computes it: ties share the lowest rank, one value is at 0. `steps` keeps each rank's
-    percentile for other lists of the same length."""
+    computes it: ties share the lowest rank, one value is at 0."""
     last = len(values) - 1
+    shown = [0.0] * len(values)
     if last < 1:
-        return [0.0] * len(values)
-    steps = {} if steps is None else steps
-    ordered = sorted(values)
-    shown = {}
-    for value in set(values):
-        rank = bisect_left(ordered, value)
-        percentile = steps.get(rank)
-        if percentile is None:
-            percentile = steps[rank] = sql_round(100.0 * (rank / last), 1)
-        shown[value] = percentile
-    return [shown[value] for value in values]
+        return shown
+    rank, previous, percentile = 0, None, 0.0
+    for position, index in enumerate(sorted(range(len(values)), key=values.__getitem__)):
+        if values[index] != previous:
+            rank, previous = position, values[index]
+            percentile = sql_round(100.0 * (rank / last), 1)
+        shown[index] = percentile
+    return shown
 
 
 def sql_round(value: float, digits: int) -> float:
