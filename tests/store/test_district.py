@@ -484,8 +484,8 @@ class TestSavesWriteWhatChanged:
 
 def ranking_in_sql(store, today):
     """The ranking as one SQL statement with SQLite's own window functions, percentiles,
-    totals and positions included, each figure grouped separately and joined: the oracle
-    the faster `queries.ranking` must equal."""
+    totals and positions included, each figure read per organization by a subquery (not
+    grouped and joined as `queries.ranking` does): the oracle it must equal."""
     from incubator.domain.archives import parse_items
     from incubator.domain.months import month_add, month_index, month_of, month_start
     from incubator.store.queries.district import ARCHIVE_CREDIT_SQL, DIMENSIONS
@@ -504,40 +504,28 @@ def ranking_in_sql(store, today):
                           for name in DIMENSIONS)
     since = "(CAST(substr(o.since, 1, 4) AS INTEGER) * 12 + CAST(substr(o.since, 6, 2) AS INTEGER) - 1)"
     items = [item.key for item in parse_items(config.archive_items)]
+    def per_org(figure, table="activities a", where="a.on_date BETWEEN :first_day AND :today"):
+        return (f"coalesce((SELECT {figure} FROM {table} WHERE {table[-1]}.org_id = o.id "
+                f"AND {where}), 0)")
+
+    rate = "{} * %d / (k * %d - k * (k - 1) / 2.0)" % (window, window)
     found = store.db.execute(f"""
-        WITH acts AS (
-          SELECT a.org_id, sum({recency}) AS weighted,
-            sum({recency} * a.person_times) AS weighted_person_times,
-            count(DISTINCT a.served) AS places, sum(a.beneficiaries) AS beneficiaries,
-            sum(a.person_times) AS person_times, sum(a.hours) AS hours
-          FROM activities a INDEXED BY activities_org
-          WHERE a.on_date >= :first_day AND a.on_date <= :today GROUP BY a.org_id),
-        archives AS (
-          SELECT c.org_id, 100.0 * sum({ARCHIVE_CREDIT_SQL}) / :items_count AS completeness
-          FROM archive_checks c WHERE c.item IN (SELECT value FROM json_each(:items))
-          GROUP BY c.org_id),
-        monthly AS (SELECT org_id, avg(score10) AS average FROM scores
-                    WHERE month >= substr(:first_day, 1, 7) GROUP BY org_id),
-        honours AS (SELECT org_id, count(*) AS awards FROM awards
-                    WHERE year BETWEEN CAST(substr(:first_day, 1, 4) AS INTEGER)
-                      AND CAST(substr(:today, 1, 4) AS INTEGER) GROUP BY org_id),
-        ks AS (SELECT id, stars,
+        WITH ks AS (SELECT o.*,
                  coalesce(max(1, min({window}, :this_index - {since} + 1)), {window}) AS k
                FROM organizations o),
         raw AS (
-          SELECT o.id,
-            coalesce(acts.weighted, 0) * {window} / (o.k * {window} - o.k * (o.k - 1) / 2.0)
-              AS activity_rate,
-            coalesce(acts.weighted_person_times, 0) * {window}
-              / (o.k * {window} - o.k * (o.k - 1) / 2.0) AS person_times_rate,
-            coalesce(archives.completeness, 0) AS archives,
-            coalesce(monthly.average, 0) AS monthly_avg, coalesce(o.stars, 0) AS stars,
-            coalesce(acts.places, 0) AS places, coalesce(acts.beneficiaries, 0) AS beneficiaries,
-            coalesce(acts.person_times, 0) AS person_times, coalesce(acts.hours, 0) AS hours,
-            coalesce(honours.awards, 0) AS awards
-          FROM ks o LEFT JOIN acts ON acts.org_id = o.id
-          LEFT JOIN archives ON archives.org_id = o.id
-          LEFT JOIN monthly ON monthly.org_id = o.id LEFT JOIN honours ON honours.org_id = o.id),
+          SELECT o.id, {rate.format(per_org(f"sum({recency})"))} AS activity_rate,
+            {rate.format(per_org(f"sum({recency} * a.person_times)"))} AS person_times_rate,
+            {per_org(f"100.0 * sum({ARCHIVE_CREDIT_SQL}) / :items_count", "archive_checks c",
+                     "c.item IN (SELECT value FROM json_each(:items))")} AS archives,
+            {per_org("avg(score10)", "scores s", "s.month >= substr(:first_day, 1, 7)")}
+              AS monthly_avg, coalesce(o.stars, 0) AS stars,
+            {per_org("count(DISTINCT a.served)")} AS places,
+            {per_org("sum(a.beneficiaries)")} AS beneficiaries,
+            {per_org("sum(a.person_times)")} AS person_times, {per_org("sum(a.hours)")} AS hours,
+            {per_org("count(*)", "awards w", "w.year BETWEEN CAST(substr(:first_day, 1, 4) "
+                     "AS INTEGER) AND CAST(substr(:today, 1, 4) AS INTEGER)")} AS awards
+          FROM ks o),
         means AS (SELECT {", ".join(f"avg({c}) AS mean_{c}" for c in parts)} FROM raw),
         dims AS (SELECT r.*, {raw} FROM raw r JOIN means m),
         pct AS (SELECT dims.*, {shown} FROM dims),
