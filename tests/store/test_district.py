@@ -480,3 +480,108 @@ class TestSavesWriteWhatChanged:
         store.replica.reindex()
         assert sorted(row[1:] for row in stored()["activities"]) == sorted(
             row[1:] for row in after["activities"])
+
+
+def ranking_in_sql(store, today):
+    """The ranking as one SQL statement with SQLite's own window functions, percentiles,
+    totals and positions included, each figure read per organization by a subquery (not
+    grouped and joined as `queries.ranking` does): the oracle it must equal."""
+    from incubator.domain.archives import parse_items
+    from incubator.domain.months import month_add, month_index, month_of, month_start
+    from incubator.store.queries.district import ARCHIVE_CREDIT_SQL, DIMENSIONS
+
+    config = store.settings()
+    window, this_month = config.ranking_months, month_of(today)
+    first_day = month_start(month_add(this_month, -(window - 1))).isoformat()
+    recency = f"({window} - (:this_index - a.month_index)) * 1.0 / {window}"
+    parts = {c: f"(CASE WHEN r.{c} > 0 THEN r.{c} / (r.{c} + m.mean_{c}) ELSE 0 END)"
+             for cs in DIMENSIONS.values() for c in cs}
+    raw = ", ".join(f"({' + '.join(parts[c] for c in cs)}) / {len(cs)}.0 AS raw_{name}"
+                    for name, cs in DIMENSIONS.items())
+    shown = ", ".join(f"round(100.0 * percent_rank() OVER (ORDER BY raw_{name}), 1) AS {name}"
+                      for name in DIMENSIONS)
+    weighted = " + ".join(f"{getattr(config, f'ranking_weight_{name}')} * {name}"
+                          for name in DIMENSIONS)
+    since = "(CAST(substr(o.since, 1, 4) AS INTEGER) * 12 + CAST(substr(o.since, 6, 2) AS INTEGER) - 1)"
+    items = [item.key for item in parse_items(config.archive_items)]
+    def per_org(figure, table="activities a", where="a.on_date BETWEEN :first_day AND :today"):
+        return (f"coalesce((SELECT {figure} FROM {table} WHERE {table[-1]}.org_id = o.id "
+                f"AND {where}), 0)")
+
+    rate = "{} * %d / (k * %d - k * (k - 1) / 2.0)" % (window, window)
+    found = store.db.execute(f"""
+        WITH ks AS (SELECT o.*,
+                 coalesce(max(1, min({window}, :this_index - {since} + 1)), {window}) AS k
+               FROM organizations o),
+        raw AS (
+          SELECT o.id, {rate.format(per_org(f"sum({recency})"))} AS activity_rate,
+            {rate.format(per_org(f"sum({recency} * a.person_times)"))} AS person_times_rate,
+            {per_org(f"100.0 * sum({ARCHIVE_CREDIT_SQL}) / :items_count", "archive_checks c",
+                     "c.item IN (SELECT value FROM json_each(:items))")} AS archives,
+            {per_org("avg(score10)", "scores s", "s.month >= substr(:first_day, 1, 7)")}
+              AS monthly_avg, coalesce(o.stars, 0) AS stars,
+            {per_org("count(DISTINCT a.served)")} AS places,
+            {per_org("sum(a.beneficiaries)")} AS beneficiaries,
+            {per_org("sum(a.person_times)")} AS person_times, {per_org("sum(a.hours)")} AS hours,
+            {per_org("count(*)", "awards w", "w.year BETWEEN CAST(substr(:first_day, 1, 4) "
+                     "AS INTEGER) AND CAST(substr(:today, 1, 4) AS INTEGER)")} AS awards
+          FROM ks o),
+        means AS (SELECT {", ".join(f"avg({c}) AS mean_{c}" for c in parts)} FROM raw),
+        dims AS (SELECT r.*, {raw} FROM raw r JOIN means m),
+        pct AS (SELECT dims.*, {shown} FROM dims),
+        tot AS (SELECT pct.*, round(({weighted}) / 100.0, 1) AS total FROM pct)
+        SELECT tot.*, rank() OVER (ORDER BY total DESC) AS position, o.sort_key
+        FROM tot JOIN organizations o ON o.id = tot.id""",
+        {"this_index": month_index(this_month), "first_day": first_day,
+         "today": today.isoformat(), "items": json.dumps(items),
+         "items_count": len(items)})
+    names = [column[0] for column in found.description]
+    return {row[0]: dict(zip(names, row)) for row in found.fetchall()}
+
+
+class TestRankingEqualsTheStatement:
+    """Generated organizations, ties and zombies included: every figure, percentile, total,
+    position and the order are the one SQL statement's."""
+
+    FIGURES = ("activity_rate", "person_times_rate", "archives", "monthly_avg", "stars",
+               "places", "beneficiaries", "person_times", "hours", "awards")
+
+    def test_on_generated_organizations(self, store):
+        import random
+
+        rng = random.Random(13)
+        villages = ["田家坝村", "李家湾村", "石榴村", "桂花村"]
+        orgs = [district_org(store, f"队{n:02d}", village=rng.choice(villages),
+                             registered_on=rng.choice(["2024-01-10", "2026-03-02",
+                                                       "2026-08-20"]))
+                for n in range(40)]
+        days = [f"2026-{m:02d}-{d:02d}" for m in range(8, 12) for d in (3, 14)]
+        pattern = [activity(orgs[0], "2026-09-03", person_times=30, beneficiaries=6)]
+        entries = [activity(org, day, person_times=rng.randint(0, 60),
+                            beneficiaries=rng.randint(0, 20), hours=rng.choice([0, 1.5, 4]),
+                            place=rng.choice(["", *villages]))
+                   for org in orgs[:24] for day in rng.sample(days, rng.randint(1, 5))
+                   if day >= queries.org_row(store.db, org)["since"]]
+        # equal activities in two organizations: the same figures, shared percentiles
+        entries += [activity(org, e.on, person_times=e.person_times,
+                             beneficiaries=e.beneficiaries) for org in orgs[24:27]
+                    for e in pattern]
+        store.add_activities(entries + pattern)
+        for org in rng.sample(orgs, 15):
+            store.set_archive(org, rng.choice(["charter", "minutes"]),
+                              rng.choice(["present", "partial", "missing"]))
+        expected = ranking_in_sql(store, TODAY)
+        for dimension in (None, "activity", "standardization", "coverage", "influence"):
+            shown = queries.ranking(store.db, TODAY, store.settings(), dimension=dimension)
+            assert len(shown) == len(expected) == 40
+            order = dimension or "total"
+            assert [row["id"] for row in shown] == [row["id"] for row in sorted(
+                expected.values(), key=lambda r: (-r[order], -r["total"], r["sort_key"],
+                                                  r["id"]))]
+            for row in shown:
+                want = expected[row["id"]]
+                for name in ("activity", "standardization", "coverage", "influence",
+                             "total", "position", "stars", "places", "beneficiaries",
+                             "person_times", "hours", "awards"):
+                    assert row[name] == want[name], (row["id"], name)
+                assert row["activity_rate"] == sql_round(want["activity_rate"], 3)
