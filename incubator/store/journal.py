@@ -137,6 +137,8 @@ def conflicts(tree: dict) -> list[Conflict]:
             by_field.setdefault(name, []).append(entry)
     found = []
     for name, writers in sorted(by_field.items()):
+        if len(writers) == 1:
+            continue  # one writer is never a conflict (most fields: no comparisons)
         latest = [e for e in writers if not any(other.covers(e) for other in writers)]
         if len(latest) > 1:
             ordered = tuple(sorted(latest, key=lambda e: (e.at, e.key)))

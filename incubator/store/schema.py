@@ -276,26 +276,37 @@ MATERIALIZE_VERSION = 1
 QUERY_SCHEMA = _query_schema()
 
 
-def recreate_query_tables(conn) -> None:
-    """Drop every query table (of this build or an older one) and create this build's."""
+def recreate_query_tables(conn, indexes: bool = True) -> None:
+    """Drop every query table (of this build or an older one) and create this build's;
+    without their indexes when `indexes` is false (a reindex fills the tables first and
+    then calls `create_query_indexes`: building an index over rows already there is
+    faster than growing it row by row)."""
     old = [row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
         "(SELECT value FROM json_each(?))", (json.dumps([*QUERY_TABLES, *RETIRED_TABLES]),))]
     for table in old:
         conn.execute(f"DROP TABLE {table}")
-    create_all(conn)
+    create_all(conn, indexes)
 
 
 RETIRED_TABLES: tuple[str, ...] = ()  # query tables of earlier builds, dropped on rebuild
 
 
-def create_all(conn) -> None:
-    """Create every table and index that does not exist yet, inside the caller's
-    transaction (statement by statement: `executescript` would COMMIT it first, and a
-    reindex killed halfway would leave its dropped tables empty)."""
+def create_all(conn, indexes: bool = True) -> None:
+    """Create every table and index that does not exist yet (the query tables' indexes
+    only when `indexes`), inside the caller's transaction (statement by statement:
+    `executescript` would COMMIT it first, and a reindex killed halfway would leave its
+    dropped tables empty)."""
     _run_script(conn, STORAGE)
     for table, columns in QUERY_TABLES.items():
         conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+    if indexes:
+        create_query_indexes(conn)
+
+
+def create_query_indexes(conn) -> None:
+    """The query tables' indexes that do not exist yet."""
+    for table in QUERY_TABLES:
         conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table} (doc_id)")
     _run_script(conn, INDEXES)
 
