@@ -37,6 +37,14 @@ class Planned(Message):
     plan: ImportPlan
 
 
+def refusal(error: DomainError | OSError, path: Path) -> SaveFailed:
+    """What the screen is told when a file cannot be planned or imported."""
+    if isinstance(error, DomainError):
+        return SaveFailed(error.render(_), isinstance(error, StorageError), error)
+    return SaveFailed(_("Cannot read {path}: {reason}").format(
+        path=path, reason=error.strerror or error))
+
+
 def optional_file(text: str) -> Path | None:
     return usable_file(text, must_exist=True) if text.strip() else None
 
@@ -88,12 +96,8 @@ class ImportForm(FormScreen):
     def plan_worker(self, request: ImportRequest) -> None:
         try:
             plan = plan_import(self.store, request)
-        except DomainError as error:
-            self.post_message(SaveFailed(error.render(_), isinstance(error, StorageError),
-                                         error))
-        except OSError as error:
-            self.post_message(SaveFailed(_("Cannot read {path}: {reason}").format(
-                path=request.path, reason=error.strerror or error)))
+        except (DomainError, OSError) as error:
+            self.post_message(refusal(error, request.path))
         else:
             self.post_message(Planned(plan))
 

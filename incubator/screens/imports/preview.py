@@ -16,13 +16,13 @@ from textual.widgets import Button, Label
 from ...domain.errors import DomainError
 from ...i18n import _
 from ...sheets.preview import KINDS, ImportPlan, ImportRequest, run_import
-from ...store.commands import StorageError
 from ..actions import IMPORT_PREVIEW_ACTIONS, bindings
 from ..base import SaveFailed, Saved, StoreAccess
 from ..undo import Change
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.progress import PlainProgressBar
 from ..widgets.tables import data_table
+from .form import refusal
 
 PROGRESS_STEP = 25  # a progress message every so many organizations written
 
@@ -130,12 +130,8 @@ class ImportPreview(StoreAccess, ModalScreen[bool]):
 
         try:
             message = run_import(self.store, request, skip_invalid=skip, progress=progress)
-        except DomainError as error:
-            self.post_message(SaveFailed(error.render(_), isinstance(error, StorageError),
-                                         error))
-        except OSError as error:
-            self.post_message(SaveFailed(_("Cannot read {path}: {reason}").format(
-                path=request.path, reason=error.strerror or error)))
+        except (DomainError, OSError) as error:
+            self.post_message(refusal(error, request.path))
         else:
             self.post_message(Saved(message, None, None))
 
