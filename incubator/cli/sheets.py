@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
-from ..domain.errors import N_, DomainError
+from ..domain.errors import DomainError
 from ..i18n import _, render
-from ..present.labels import category_text, enum_label
-from ..sheets import exports, imports
+from ..sheets import exports, imports, preview
 from ..sheets.reports import REPORTS
-from ..store import queries
-from ..store.commands.imports import CREATE, REJECT, SAME, UPDATE, RosterImport
+from ..store.commands.imports import REJECT, RosterImport
 from .args import JsonFlag
 from .output import print_json, print_table, wants_json
 from .root import EXIT_BAD_INPUT, app, command, group, open_store, session
 
 import_app = group("import", "Spreadsheets in: rosters, score sheets, activities, a whole replica.")
-
-ACTIONS = {CREATE: N_("create"), UPDATE: N_("update"), SAME: N_("unchanged"),
-           REJECT: N_("reject")}
-ROSTER_COLUMNS = [("row", N_("Row")), ("action", N_("Action")), ("name", N_("Name")),
-                  ("detail", N_("Details"))]
 
 FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="An .xlsx or .csv file.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would be done; change nothing.")]
@@ -41,35 +34,6 @@ class Progress:
             end = "\n" if done == total else "\r"
             sys.stderr.write(_("Writing {done} of {total}").format(done=done, total=total) + end)
             sys.stderr.flush()
-
-
-def _shown_value(store, field_name: str, value: Any) -> str:
-    if value in (None, ""):
-        return "—"
-    if field_name == "category":
-        return category_text(value, queries.categories(store.db))
-    if field_name == "hub":
-        return queries.hub_name(store.db, value)
-    if field_name in ("legal_status", "stage", "party_org", "area", "org_form"):
-        return enum_label(value)
-    return str(value)
-
-
-def _roster_rows(store, result: RosterImport) -> list[dict]:
-    from ..store.commands.organizations import PROFILE_LABELS
-
-    rows = []
-    for outcome in result.outcomes:
-        if outcome.action == REJECT:
-            detail = "；".join(render(reason) for reason in outcome.reasons)
-        else:
-            detail = "；".join(
-                f"{_(PROFILE_LABELS[key])}: {_shown_value(store, key, old)} → "
-                f"{_shown_value(store, key, new)}"
-                for key, (old, new) in outcome.changes.items())
-        rows.append({"row": outcome.row, "action": _(ACTIONS[outcome.action]),
-                     "name": outcome.name, "detail": detail})
-    return rows
 
 
 def _roster_json(read: imports.Roster, result: RosterImport) -> dict:
@@ -104,10 +68,9 @@ def import_orgs(
         if read.columns.ignored:
             typer.echo(_("Columns not imported: {columns}").format(
                 columns=", ".join(read.columns.ignored)))
-        print_table(_roster_rows(store, result), ROSTER_COLUMNS)
-        counts = {action: result.count(action) for action in ACTIONS}
-        typer.echo(_("{create} to create, {update} to update, {same} unchanged, {reject} "
-                     "rejected").format(**counts))
+        print_table(preview.roster_rows(store.db, result), preview.ROSTER_COLUMNS)
+        counts = preview.roster_counts(result)
+        typer.echo(preview.roster_summary(result))
         if result.written:
             typer.echo(_("Imported: {create} created, {update} updated").format(**counts))
     if result.count(REJECT) and not dry_run and not result.written:
@@ -152,18 +115,13 @@ def export(
         typer.echo(_("Written: {path}").format(path=path))
 
 
-PROBLEM_COLUMNS = [("sheet", N_("Sheet")), ("row", N_("Row")), ("column", N_("Column")),
-                   ("problem", N_("Problem"))]
-
-
 def _refused(ctx: typer.Context, refused: imports.FormRefused) -> None:
     """Every problem of a refused form, then the error and exit code 2."""
-    rows = [{"sheet": p.sheet, "row": p.row, "column": p.column or "", "problem": render(p.text)}
-            for p in refused.problems]
+    rows = preview.problem_rows(refused)
     if wants_json(ctx, False):
         print_json({"written": False, "problems": rows})
     else:
-        print_table(rows, PROBLEM_COLUMNS)
+        print_table(rows, preview.PROBLEM_COLUMNS)
     typer.echo(_("Error: {message}").format(message=refused.render(_)), err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -173,15 +131,22 @@ def import_scores(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(metavar="FILE", help="A score sheet written by export score-sheet.")],
     month: Annotated[str, typer.Option("--month", help="YYYY-MM: the month of the sheet.")],
+    dry_run: DryRun = False,
 ) -> None:
     """Import a month's score sheet (export score-sheet's layout; all or nothing)."""
+    store = open_store(ctx)
     try:
-        result = imports.import_scores(open_store(ctx), path, month)
+        result = imports.import_scores(store, path, month, apply=not dry_run)
     except imports.FormRefused as refused:
         _refused(ctx, refused)
     if wants_json(ctx, False):
-        print_json({"written": True, "saved": result.saved, "unchanged": result.unchanged,
-                    "blank": result.skipped_blank})
+        print_json({"written": result.written, "saved": result.saved,
+                    "unchanged": result.unchanged, "blank": result.skipped_blank,
+                    "rows": preview.score_rows(result)})
+        return
+    if dry_run:
+        print_table(preview.score_rows(result), preview.SCORE_COLUMNS)
+        typer.echo(preview.score_summary(result))
         return
     typer.echo(_("Imported {saved} scores ({unchanged} unchanged, {blank} blank rows skipped)")
                .format(saved=len(result.saved), unchanged=result.unchanged,
@@ -192,14 +157,20 @@ def import_scores(
 def import_activities(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(metavar="FILE", help="Activities in the template of export activity-template.")],
+    dry_run: DryRun = False,
 ) -> None:
     """Import activity records (export activity-template's layout; all or nothing)."""
     try:
-        result = imports.import_activities(open_store(ctx), path)
+        result = imports.import_activities(open_store(ctx), path, apply=not dry_run)
     except imports.FormRefused as refused:
         _refused(ctx, refused)
     if wants_json(ctx, False):
-        print_json({"written": True, "ids": result.ids, "blank": result.skipped_blank})
+        print_json({"written": result.written, "ids": result.ids,
+                    "blank": result.skipped_blank, "rows": preview.activity_rows(result)})
+        return
+    if dry_run:
+        print_table(preview.activity_rows(result), preview.ACTIVITY_COLUMNS)
+        typer.echo(preview.activity_summary(result))
         return
     typer.echo(_("Imported {count} activities").format(count=len(result.ids)))
 

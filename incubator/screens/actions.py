@@ -86,6 +86,7 @@ APP_ACTIONS: tuple[Action, ...] = (
     # organizations list, h on the space map)
     Action("", "register_organization", N_("Register an organization")),
     Action("", "add_hub", N_("Add a hub")),
+    Action("", "import_sheet", N_("Import a spreadsheet")),
 )
 
 ORGANIZATIONS_ACTIONS: tuple[Action, ...] = (
@@ -96,6 +97,7 @@ ORGANIZATIONS_ACTIONS: tuple[Action, ...] = (
     Action("enter", "show_results", "", show=False, priority=True, palette=False),
     Action("s", "sort_next", N_("Sort: ascending, descending, next column")),
     Action("n", "app.register_organization", N_("Register an organization")),
+    Action("i", "app.import_sheet", N_("Import a spreadsheet")),
 )
 
 DETAIL_ACTIONS: tuple[Action, ...] = (
@@ -185,6 +187,10 @@ SETTINGS_ACTIONS: tuple[Action, ...] = (
 
 CARD_ACTIONS: tuple[Action, ...] = (
     Action("escape", "close", N_("Close"), palette=False),
+)
+
+IMPORT_PREVIEW_ACTIONS: tuple[Action, ...] = (
+    Action("escape", "cancel", N_("Back"), palette=False),
 )
 
 CONFIRM_ACTIONS: tuple[Action, ...] = (

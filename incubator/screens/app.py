@@ -271,6 +271,12 @@ class IncubatorApp(App[None]):
 
         self.push_screen(form, registered)
 
+    def action_import_sheet(self) -> None:
+        """导入 from anywhere: a roster, a month's score sheet or activity records."""
+        from .imports import open_import
+
+        open_import(self)
+
     def action_add_hub(self) -> None:
         """A new hub; once saved, the space map shows it, ready for its spaces."""
         from .spaces.forms import HubForm

@@ -7,7 +7,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -120,13 +120,16 @@ class ScoreImport:
     saved: list[dict[str, Any]]
     unchanged: int
     skipped_blank: int
+    planned: list[tuple[str, int, str, float]] = field(default_factory=list)
+    # (sheet, row, organization, total) of every score to save, in the file's order
+    written: bool = True
 
 
-def import_scores(store: Store, path: Path, month: str) -> ScoreImport:
+def import_scores(store: Store, path: Path, month: str, *, apply: bool = True) -> ScoreImport:
     """A month's score sheet as `export score-sheet` writes it (one sheet per hub): rows
     with no item filled in are skipped, every other row must be complete and in range;
     rows equal to what is stored are left as they are. All or nothing: `FormRefused`
-    lists every problem with its sheet, row and column."""
+    lists every problem with its sheet, row and column. Without `apply`, only plans."""
     month = parse_month(month)
     version = store.rubric_for(month)
     ids, names, notes = (every_language("ID"), every_language("Organization"),
@@ -136,6 +139,7 @@ def import_scores(store: Store, path: Path, month: str) -> ScoreImport:
     timeline = store.timeline()
     problems: list[Problem] = []
     entries: list[ScoreEntry] = []
+    planned: list[tuple[str, int, str, float]] = []
     blank = unchanged = 0
     for sheet in read_sheets(path):
         if not sheet.rows:
@@ -214,10 +218,12 @@ def import_scores(store: Store, path: Path, month: str) -> ScoreImport:
                 unchanged += 1
                 continue
             entries.append(ScoreEntry(org_id, month, values, note))
+            planned.append((sheet.name, number, queries.org_name(store.db, org_id),
+                            round(sum(values.values()), 2)))
     if problems:
         raise FormRefused(problems)
-    saved = store.set_scores(entries) if entries else []
-    return ScoreImport(saved, unchanged, blank)
+    saved = store.set_scores(entries) if entries and apply else []
+    return ScoreImport(saved, unchanged, blank, planned, apply)
 
 
 ACTIVITY_KEYS = {field_key: every_language(msgid) for field_key, msgid, _kind in ACTIVITY_FIELDS}
@@ -227,13 +233,16 @@ ACTIVITY_KEYS = {field_key: every_language(msgid) for field_key, msgid, _kind in
 class ActivityImport:
     ids: list[str]
     skipped_blank: int
+    planned: list[tuple[str, int, str, str, str]] = field(default_factory=list)
+    # (sheet, row, organization, date, title) of every record to add, in the file's order
+    written: bool = True
 
 
-def import_activities(store: Store, path: Path) -> ActivityImport:
+def import_activities(store: Store, path: Path, *, apply: bool = True) -> ActivityImport:
     """Activity records in the template `export activity-template` writes (its first
     sheet): one a row, the organization by its ID or exact name. A record already in
     the replica (the same organization, date and title) is refused, so a file imported
-    twice adds nothing. All or nothing (`FormRefused`)."""
+    twice adds nothing. All or nothing (`FormRefused`). Without `apply`, only plans."""
     sheet = read_sheets(path)[0]
     header = _header(sheet.rows, ACTIVITY_KEYS["title"])
     if header is None:
@@ -245,6 +254,7 @@ def import_activities(store: Store, path: Path) -> ActivityImport:
     recorded = queries.activity_keys(store.db)
     problems: list[Problem] = []
     entries: list[ActivityEntry] = []
+    planned: list[tuple[str, int, str, str, str]] = []
     blank = 0
     for number, cells in enumerate(sheet.rows[header + 1:], header + 2):
         row = {key: cells[column] if column < len(cells) else None
@@ -276,9 +286,12 @@ def import_activities(store: Store, path: Path) -> ActivityImport:
                     "date": record["on"]})))
             continue
         entries.append(replace(entry, org=org_id))
+        planned.append((sheet.name, number, queries.org_name(store.db, org_id), record["on"],
+                        record["title"]))
     if problems:
         raise FormRefused(problems)
-    return ActivityImport(store.add_activities(entries) if entries else [], blank)
+    return ActivityImport(store.add_activities(entries) if entries and apply else [], blank,
+                          planned, apply)
 
 
 def read_export(folder: Path) -> list[tuple[str, bytes, list[str]]]:

@@ -276,6 +276,10 @@ class TestScoreSheetRoundTrip:
         sheet.cell(names["幸福里舞蹈队"], 3).value = 2       # plan 1 → 2
         sheet.cell(names["幸福里舞蹈队"], 9).value = "已约谈"  # a note
         book.save(path)
+        unchanged = dump_hash(isolated_home)
+        dry = run("import", "scores", path, "--month", "2026-10", "--dry-run").stdout
+        assert "幸福里舞蹈队" in dry and "将保存 1 条评分，2 条无变化" in dry
+        assert dump_hash(isolated_home) == unchanged
         result = run_json("import", "scores", path, "--month", "2026-10")
         assert len(result["saved"]) == 1 and result["unchanged"] == 2
         after = {(r["org_name"], r["month"]): r for r in run_json("score", "list")}
@@ -331,6 +335,12 @@ class TestActivities:
         sheet["B4"], sheet["C4"], sheet["D4"], sheet["F4"] = (
             "田家坝村乡贤参事会", "2026/11/2", "调解邻里纠纷", "田家坝村")
         book.save(path)
+        unchanged = dump_hash(isolated_home)
+        dry = run_json("import", "activities", path, "--dry-run")
+        assert not dry["written"] and dry["ids"] == []
+        assert [(r["row"], r["title"]) for r in dry["rows"]] == [(3, "广场舞展演"),
+                                                                 (4, "调解邻里纠纷")]
+        assert dump_hash(isolated_home) == unchanged
         result = run_json("import", "activities", path)
         assert len(result["ids"]) == 2
         listed = {(r["org_name"], r["on_date"], r["title"], r["person_times"])

@@ -90,7 +90,7 @@ class TestEveryScreen:
             await look("a saved profile", "ctrl+s")
             assert "已保存：联系人" in notices(app)
             await pilot.press("escape")  # back to the list
-            for area, key in (("f4", "i"), ("f6", "a"), ("f8", "g"), ("f9", "x")):
+            for area, key in (("f2", "i"), ("f4", "i"), ("f6", "a"), ("f8", "g"), ("f9", "x")):
                 await look(f"form {key} of {area}", area, key)
                 assert isinstance(app.screen, FormScreen), (area, key)
                 await pilot.press("escape")

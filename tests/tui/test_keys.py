@@ -152,6 +152,8 @@ class TestFirstField:
         from incubator.domain.rubric import rubric_for
         from incubator.screens.exports.form import ExportForm
         from incubator.screens.help import HelpScreen
+        from incubator.screens.imports import ImportForm, ImportPreview
+        from incubator.sheets.preview import ROSTER_COLUMNS, ImportPlan, ImportRequest
         from incubator.screens.organizations.register import RegisterForm
         from incubator.screens.settings.forms import RubricForm, SettingsForm
         from incubator.screens.spaces.forms import HubForm
@@ -185,6 +187,11 @@ class TestFirstField:
                 HubForm: lambda: HubForm(app.store, app.reader),
                 ServiceHoursForm: lambda: ServiceHoursForm(app.store, app.reader, app.today()),
                 ExportForm: lambda: ExportForm(app.reader, "warnings", app.today(), demo_home),
+                ImportForm: lambda: ImportForm(app.reader, app.today()),
+                ImportPreview: lambda: ImportPreview(ImportPlan(
+                    ImportRequest("orgs", demo_home / "名册.xlsx"), ROSTER_COLUMNS,
+                    [{"row": 3, "action": "新建", "name": "甲", "detail": ""}], "新建 1 个", (),
+                    1, 0, True)),
                 RubricForm: lambda: RubricForm(rubric_for(queries.rubric_versions(app.reader),
                                                           "2026-11"), "2026-12", print),
                 SettingsForm: lambda: SettingsForm(queries.settings(app.reader, "2026-11"),
