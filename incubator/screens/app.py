@@ -13,6 +13,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.theme import ThemeProvider
+from textual.widgets import Input, OptionList, Select, TextArea
 from textual.screen import Screen
 
 from .. import i18n
@@ -108,12 +109,23 @@ class IncubatorApp(App[None]):
             event = self.held_keys[0]
             take = getattr(self.screen, "take_key", None)
             try:
-                if not (take and take(event)):
+                if not (take and take(event)) and not await self._run_letter_binding(event):
                     await super().on_event(event)
             finally:
                 self.held_keys.pop(0)
         if self.held_keys and not getattr(self.screen, "rebuilding", False):
             self.call_next(self.release_keys)
+
+    async def _run_letter_binding(self, event: events.Key) -> bool:
+        """Run at once the binding of a letter typed on a list, a map or a button (`n`
+        registers, `i` imports, an interview…): forwarded, it would run only once it
+        had bubbled up to the app, after the keys typed behind it had gone to the
+        screen it is about to cover (a name typed right after `n` was lost). Whether a
+        binding ran; the widget's own key handling is never skipped for a field."""
+        if (len(event.key) != 1 or takes_typing(self.screen)
+                or isinstance(self.focused, (Input, TextArea, Select, OptionList))):
+            return False
+        return await self._check_bindings(event.key)
 
     def on_mount(self) -> None:
         self.show_scope()

@@ -78,6 +78,17 @@ class TestTypeAhead:
             assert not any(cell.value for row in screen.query(ScoreRow) for cell in row.cells
                            if cell.value not in row.stored.values())
 
+    async def test_a_name_typed_right_after_the_key_that_opens_its_form_goes_into_it(
+            self, app):
+        """`n` on the list, then the name at once: the name was lost (the binding ran
+        only after the letters had gone to the list)."""
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("f2")
+            await type_ahead(pilot, "n", *"阿福书画社")
+            await until(pilot, lambda: isinstance(app.screen, FormScreen)
+                        and app.screen.is_mounted)
+            assert app.screen.query_one("#name", Input).value == "阿福书画社"
+
     async def test_a_picker_takes_what_was_typed_in_its_filter_with_the_enter_after_it(
             self, app):
         """Enter on a picker, a part of a name and Enter in one burst choose that name (the
