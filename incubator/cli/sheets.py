@@ -69,10 +69,9 @@ def import_orgs(
             typer.echo(_("Columns not imported: {columns}").format(
                 columns=", ".join(read.columns.ignored)))
         print_table(preview.roster_rows(store.db, result), preview.ROSTER_COLUMNS)
-        counts = preview.roster_counts(result)
         typer.echo(preview.roster_summary(result))
         if result.written:
-            typer.echo(_("Imported: {create} created, {update} updated").format(**counts))
+            typer.echo(preview.roster_done(result))
     if result.count(REJECT) and not dry_run and not result.written:
         typer.echo(_("Error: {message}").format(message=_(
             "nothing was imported: {count} rows are rejected (correct them, or import the "
@@ -148,9 +147,7 @@ def import_scores(
         print_table(preview.score_rows(result), preview.SCORE_COLUMNS)
         typer.echo(preview.score_summary(result))
         return
-    typer.echo(_("Imported {saved} scores ({unchanged} unchanged, {blank} blank rows skipped)")
-               .format(saved=len(result.saved), unchanged=result.unchanged,
-                       blank=result.skipped_blank))
+    typer.echo(preview.scores_done(result))
 
 
 @command(import_app, "activities")
@@ -172,7 +169,7 @@ def import_activities(
         print_table(preview.activity_rows(result), preview.ACTIVITY_COLUMNS)
         typer.echo(preview.activity_summary(result))
         return
-    typer.echo(_("Imported {count} activities").format(count=len(result.ids)))
+    typer.echo(preview.activities_done(result))
 
 
 @command(import_app, "all")

@@ -175,11 +175,21 @@ def run_import(store: Store, request: ImportRequest, *, skip_invalid: bool = Fal
         if not result.written:
             raise DomainError("nothing was imported: {count} rows are rejected",
                               count=result.count(REJECT))
-        return _("Imported: {create} created, {update} updated").format(**roster_counts(result))
+        return roster_done(result)
     if request.kind == SCORES:
-        scores = imports.import_scores(store, request.path, request.month or "")
-        return _("Imported {saved} scores ({unchanged} unchanged, {blank} blank rows skipped)"
-                 ).format(saved=len(scores.saved), unchanged=scores.unchanged,
-                          blank=scores.skipped_blank)
-    activities = imports.import_activities(store, request.path)
-    return _("Imported {count} activities").format(count=len(activities.ids))
+        return scores_done(imports.import_scores(store, request.path, request.month or ""))
+    return activities_done(imports.import_activities(store, request.path))
+
+
+def roster_done(result: RosterImport) -> str:
+    return _("Imported: {create} created, {update} updated").format(**roster_counts(result))
+
+
+def scores_done(result: imports.ScoreImport) -> str:
+    return _("Imported {saved} scores ({unchanged} unchanged, {blank} blank rows skipped)"
+             ).format(saved=len(result.saved), unchanged=result.unchanged,
+                      blank=result.skipped_blank)
+
+
+def activities_done(result: imports.ActivityImport) -> str:
+    return _("Imported {count} activities").format(count=len(result.ids))

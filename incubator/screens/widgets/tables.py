@@ -163,7 +163,7 @@ class PlainTable(DataTable):
         show_hover_cursor = self._show_hover_cursor
         cache_key = (row_key, line_no, base_style, cursor_location, hover_location,
                      cursor_type, show_cursor, show_hover_cursor, self._update_count,
-                     self._pseudo_class_state, self.size.width, self.scroll_x)
+                     self._pseudo_class_state)
         cached = self._row_render_cache.get(cache_key)
         if cached is not None:
             return cached
@@ -178,13 +178,7 @@ class PlainTable(DataTable):
         padding = 2 * self.cell_padding
         scrollable_row = []
         table_width = 0
-        whole_row = None if cursor_type != "row" or row_index < 0 or line_no \
-            or self.scroll_x else \
-            self._plain_row(row_key, row_index, row_style, cursor_row, hover_row)
-        if whole_row is not None:
-            segment, table_width = whole_row
-            scrollable_row.append([segment])
-        for column_index, column in enumerate(() if whole_row else self.ordered_columns):
+        for column_index, column in enumerate(self.ordered_columns):
             if cursor_type == "row":
                 cursor, hover = cursor_row, hover_row
             else:
