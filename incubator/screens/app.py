@@ -13,7 +13,6 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.theme import ThemeProvider
-from textual.widgets import Input, OptionList, Select, TextArea
 from textual.screen import Screen
 
 from .. import i18n
@@ -26,6 +25,7 @@ from ..store.home import replica_path
 from .actions import APP_ACTIONS, ROUNDS_MODE, bindings, takes_typing, translate_bindings
 from .base import AreaScreen
 from .commands import IncubatorCommands
+from .keyorder import KeyInFlight
 from .undo import Change, Undo, Undone, UndoRefused
 from .widgets.confirm import ConfirmScreen
 
@@ -80,52 +80,54 @@ class IncubatorApp(App[None]):
         self._warnings_cache: tuple[int, list] | None = None
         self.areas: weakref.WeakSet[AreaScreen] = weakref.WeakSet()  # shown at least once
         self.last_change: Change | None = None  # the last change saved here (ctrl+z)
-        self.held_keys: list[events.Key] = []  # typed while a new screen was being mounted
+        self.held_keys: list[events.Key] = []  # typed, not yet delivered
+        self.key_in_flight: KeyInFlight | None = None  # delivered, not yet handled
         self._scope_version: int | None = None
 
     def today(self) -> date:
         return self.store.today()
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys typed while a screen just pushed is still being mounted wait for it (and
-        for the field it focuses), in order: Enter on a picker then a name typed at once
-        go into the picker's filter, not nowhere. So do keys typed while a screen
-        replaces its widgets (the scoring grid's rows): they go to the cell focused
-        again, not to whatever held the focus for a moment."""
+        """Keys are delivered one at a time, each once the one before it is handled
+        (`KeyInFlight`): a save typed before a move to another month saves the month
+        typed in. Keys typed while a screen just pushed is still being mounted wait for
+        it (and for the field it focuses), in order: Enter on a picker then a name typed
+        at once go into the picker's filter, not nowhere. So do keys typed while a
+        screen replaces its widgets (the scoring grid's rows): they go to the cell
+        focused again, not to whatever held the focus for a moment."""
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.held_keys.append(event)
-            if len(self.held_keys) == 1:
+            if len(self.held_keys) == 1 and self.key_in_flight is None:
                 await self.release_keys()
             return
         await super().on_event(event)
 
     async def release_keys(self) -> None:
-        """Deliver the held keys in order while the screen is mounted; a screen that
-        takes keys as they are read (`take_key`: a picker's filter) takes them first.
-        Until a new screen is mounted, look again after the messages waiting now; a
-        screen replacing its widgets releases them itself when it is done."""
-        while (self.held_keys and self.screen.is_mounted
+        """Deliver the next held key while the screen is mounted; a screen that takes
+        keys as they are read (`take_key`: a picker's filter) takes them first. Until a
+        new screen is mounted, look again after the messages waiting now; a screen
+        replacing its widgets releases them itself when it is done."""
+        while (self.held_keys and self.key_in_flight is None and self.screen.is_mounted
                and not getattr(self.screen, "rebuilding", False)):
             event = self.held_keys[0]
             take = getattr(self.screen, "take_key", None)
             try:
-                if not (take and take(event)) and not await self._run_letter_binding(event):
+                if not (take and take(event)):
+                    target = self.focused or self.screen
                     await super().on_event(event)
+                    if event.is_forwarded:
+                        flight = KeyInFlight(event, target, self._key_handled)
+                        self.key_in_flight = None if flight.done else flight
             finally:
                 self.held_keys.pop(0)
-        if self.held_keys and not getattr(self.screen, "rebuilding", False):
+        if (self.held_keys and self.key_in_flight is None
+                and not getattr(self.screen, "rebuilding", False)):
             self.call_next(self.release_keys)
 
-    async def _run_letter_binding(self, event: events.Key) -> bool:
-        """Run at once the binding of a letter typed on a list, a map or a button (`n`
-        registers, `i` imports, an interview…): forwarded, it would run only once it
-        had bubbled up to the app, after the keys typed behind it had gone to the
-        screen it is about to cover (a name typed right after `n` was lost). Whether a
-        binding ran; the widget's own key handling is never skipped for a field."""
-        if (len(event.key) != 1 or takes_typing(self.screen)
-                or isinstance(self.focused, (Input, TextArea, Select, OptionList))):
-            return False
-        return await self._check_bindings(event.key)
+    def _key_handled(self) -> None:
+        if self.key_in_flight is not None:
+            self.key_in_flight = None
+            self.call_next(self.release_keys)
 
     def on_mount(self) -> None:
         self.show_scope()
@@ -174,7 +176,12 @@ class IncubatorApp(App[None]):
     def refresh_active(self) -> None:
         """Refresh the active screen if the replica changed since it last looked.
 
-        The stack is briefly empty while a mode switch is under way: skip that tick."""
+        The stack is briefly empty while a mode switch is under way: skip that tick; and
+        the poll may still fire while the app shuts down."""
+        if not self.is_running:
+            return
+        if self.key_in_flight is not None:
+            self.key_in_flight.look_again()
         stack = self.screen_stack
         if stack and isinstance(stack[-1], AreaScreen):
             stack[-1].refresh_if_stale()

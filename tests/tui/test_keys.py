@@ -78,6 +78,29 @@ class TestTypeAhead:
             assert not any(cell.value for row in screen.query(ScoreRow) for cell in row.cells
                            if cell.value not in row.stored.values())
 
+    async def test_a_save_typed_before_the_move_to_another_month_saves_the_month_typed(
+            self, app, demo_home):
+        """A row typed in, ctrl+s, Shift+Tab back to the month and another month, in one
+        burst: the save ran only once its key had bubbled up to the app, after the month
+        had already changed, and the row typed in was never saved (seen in tmux)."""
+        org = residents(demo_home)[0]
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen, grid = await open_month(app, pilot, org["hub_id"], "2026-11")
+            row = next(iter(screen.query(ScoreRow)))  # the first row, which Shift+Tab leaves
+            screen.set_focus(row.cells[0])
+            await pilot.pause()
+            chain = screen.focus_chain
+            back = chain.index(row.cells[-1]) - chain.index(screen.query_one("#month", Input))
+            await type_ahead(pilot, *["1", "tab"] * (len(row.cells) - 1), "1", "ctrl+s",
+                             *["shift+tab"] * back, *"2026-10")
+            await until(pilot, lambda: screen.query_one("#month", Input).value == "2026-10")
+            await app.workers.wait_for_complete()
+            store = open_store(demo_home)
+            stored = [r["total"] for r in queries.scores(store.db, month="2026-11",
+                                                          org_id=row.org_id)]
+            store.close()
+            assert stored == [float(len(row.cells))]
+
     async def test_a_name_typed_right_after_the_key_that_opens_its_form_goes_into_it(
             self, app):
         """`n` on the list, then the name at once: the name was lost (the binding ran

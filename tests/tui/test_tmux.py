@@ -125,6 +125,19 @@ def test_search_open_and_quit_in_tmux(demo_home):
 NEW = "阿福书画社"  # first in pinyin order (a): the first row of its hub's grid and cases
 
 
+def stored_months(home, name: str) -> list[str]:
+    """The months scored for the organization called `name`, as the replica holds them
+    (a toast may come and go between two looks at a busy terminal; the replica stays)."""
+    reader = queries.open_reader(replica_path(home))
+    try:
+        org = next((row for row in queries.organizations(reader) if row["name"] == name),
+                   None)
+        return [] if org is None else sorted(
+            s["month"] for s in queries.scores(reader, org_id=org["id"]))
+    finally:
+        reader.conn.close()
+
+
 def test_register_score_interview_and_find_by_initials_in_tmux(demo_home):
     """A front-desk morning at full speed: every field of a form, a picker's filter and
     the Tabs between them go in one burst; the test waits only for screens to show.
@@ -156,7 +169,8 @@ def test_register_score_interview_and_find_by_initials_in_tmux(demo_home):
                  "«1»", "C-s")
             wait_shown(session, f"the scores of {month} saved", lambda screen: line_of(
                 screen, NEW).split()[1:] == ["1"] * 5 + ["5/10"])
-            wait_for(session, "已保存 1 个组织的评分")
+            wait_until(f"the scores of {month} in the replica",
+                       lambda: month in stored_months(demo_home, NEW))
 
         keys(session, "F4")  # three months below 6: a case that needs an interview
         wait_shown(session, "the new case",
@@ -179,7 +193,6 @@ def test_register_score_interview_and_find_by_initials_in_tmux(demo_home):
     reader = queries.open_reader(replica_path(demo_home))
     org = next(row for row in queries.organizations(reader) if row["name"] == NEW)
     assert (org["category"], org["entered"]) == ("culture", "2026-07-01")
-    assert sorted(s["month"] for s in queries.scores(reader, org_id=org["id"])) == [
-        "2026-08", "2026-09", "2026-10"]
+    assert stored_months(demo_home, NEW) == ["2026-08", "2026-09", "2026-10"]
     assert [i["note"] for i in queries.interviews(reader, org["id"])] == [
         "主任约谈，限期一个月整改"]
