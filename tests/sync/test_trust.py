@@ -51,7 +51,13 @@ def hub_id(store: Store) -> str:
 
 
 def months(store: Store, org: str) -> list[str]:
-    return sorted(row["month"] for row in queries.scores(store.db, org_id=org))
+    """Read on a connection of its own, as the app does: a server still recording the
+    session on its thread writes through the store's own connection meanwhile."""
+    reader = queries.open_reader(store.replica.path)
+    try:
+        return sorted(row["month"] for row in queries.scores(reader, org_id=org))
+    finally:
+        reader.conn.close()
 
 
 def refusals(store: Store) -> list[str]:
