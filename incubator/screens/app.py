@@ -116,8 +116,8 @@ class IncubatorApp(App[None]):
                     target = self.focused or self.screen
                     await super().on_event(event)
                     if event.is_forwarded:
-                        flight = KeyInFlight(event, target, self._key_handled)
-                        self.key_in_flight = None if flight.done else flight
+                        self.key_in_flight = KeyInFlight(event, target, self._key_handled)
+                        self.key_in_flight.start()
             finally:
                 self.held_keys.pop(0)
         if (self.held_keys and self.key_in_flight is None
@@ -125,9 +125,8 @@ class IncubatorApp(App[None]):
             self.call_next(self.release_keys)
 
     def _key_handled(self) -> None:
-        if self.key_in_flight is not None:
-            self.key_in_flight = None
-            self.call_next(self.release_keys)
+        self.key_in_flight = None
+        self.call_next(self.release_keys)
 
     def on_mount(self) -> None:
         self.show_scope()

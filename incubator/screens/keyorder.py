@@ -32,7 +32,8 @@ class KeyInFlight:
         self.index = 0
         self.rechecks = 0
         self.step = 0  # the callback queued last; an older one arriving late is ignored
-        self.done = False
+
+    def start(self) -> None:
         self._queue_check()
 
     def _queue_check(self) -> None:
@@ -62,7 +63,6 @@ class KeyInFlight:
 
     def _finish(self) -> None:
         self.step += 1
-        self.done = True
         self.then()
 
     def look_again(self) -> None:
