@@ -127,6 +127,10 @@ class Replica(PeerRecords):
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            # Statement journals (what undoes a savepoint: one per document merged) and
+            # index sorts in memory, not in temporary files; the WAL alone makes commits
+            # durable. A first clone's savepoints cost 1.4 s of CPU in files, 0.4 s here.
+            conn.execute("PRAGMA temp_store=MEMORY")
             meta = dict(conn.execute("SELECT key, value FROM replica_meta"))
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # (a damaged schema)
             conn.close()
