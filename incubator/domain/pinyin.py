@@ -67,9 +67,21 @@ def _syllable(reading: str) -> tuple[str, str]:
 
 
 def _han_tokens(run: str) -> list[_Token]:
+    """The syllables of a run of Han characters: pypinyin's own segmentation into phrases,
+    then each phrase's readings (`_phrase_tokens`), as `pypinyin.pinyin(run)` gives them."""
+    from pypinyin.seg.simpleseg import seg
+
+    return [token for phrase in seg(run) for token in _phrase_tokens(phrase)]
+
+
+@functools.lru_cache(maxsize=16384)
+def _phrase_tokens(phrase: str) -> tuple[_Token, ...]:
+    """The syllables of one phrase of pypinyin's segmentation, cached: names share their
+    phrases (社区, 志愿服务, 协会), and converting one costs more than segmenting the name.
+    pypinyin converts each phrase of a list it is given alone, without segmenting it again."""
     pypinyin = _pypinyin()
     tokens = []
-    for readings in pypinyin.pinyin(run, style=pypinyin.Style.TONE, heteronym=True,
+    for readings in pypinyin.pinyin([phrase], style=pypinyin.Style.TONE, heteronym=True,
                                     errors="ignore"):
         text, tone = _syllable(readings[0])
         others = []
@@ -78,7 +90,7 @@ def _han_tokens(run: str) -> list[_Token]:
             if other != text and other not in others:
                 others.append(other)
         tokens.append(_Token(text, tone, True, tuple(others[:ALTERNATIVE_READINGS])))
-    return tokens
+    return tuple(tokens)
 
 
 def _word_tokens(segment: str) -> list[_Token]:

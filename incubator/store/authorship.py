@@ -98,7 +98,7 @@ def _recorded_heads(candidate: AutomergeDoc, change: ChangeInfo) -> list[str] | 
     """The network heads the change's own journal entry records; None when it wrote no
     entry, or one without them."""
     path = (journal.LOG, journal.entry_key(change.actor, change.seq))
-    if candidate.value(path, change.deps) is not None:
+    if change.deps and candidate.value(path, change.deps) is not None:
         return None  # an entry under this key existed before: not written by this change
     return journal.network_heads(candidate.value(path, [change.hash]))
 

@@ -131,6 +131,8 @@ def last_writer(tree: dict, field_path: str) -> Entry | None:
 
 def conflicts(tree: dict) -> list[Conflict]:
     """Fields written concurrently and not yet resolved, in field order."""
+    if not _rewritten(tree):
+        return []
     by_field: dict[str, list[Entry]] = {}
     for entry in entries(tree):
         for name in entry.fields:
@@ -144,3 +146,15 @@ def conflicts(tree: dict) -> list[Conflict]:
             ordered = tuple(sorted(latest, key=lambda e: (e.at, e.key)))
             found.append(Conflict(name, value_at(tree, name), ordered))
     return found
+
+
+def _rewritten(tree: dict) -> bool:
+    """True when some field was written by more than one entry (else nothing conflicts:
+    most documents, which `conflicts` then answers without ordering their entries)."""
+    seen: set[str] = set()
+    for stored in tree.get(LOG, {}).values():
+        for name in _parsed(stored).get("fields", {}):
+            if name in seen:
+                return True
+            seen.add(name)
+    return False

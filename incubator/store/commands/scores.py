@@ -31,18 +31,28 @@ class ScoreEntry:
 
 
 class ScoreCommands(Commands):
-    def prepare_score(self, entry: ScoreEntry, timeline: SettingsTimeline | None = None
+    def prepare_score(self, entry: ScoreEntry, timeline: SettingsTimeline | None = None,
+                      versions: list[rubric.RubricVersion] | None = None,
+                      orgs: dict[str, tuple[str, str | None]] | None = None
                       ) -> tuple[str, str, dict[str, Any]]:
-        """Validate one score entry; returns (org id, month, stored record)."""
-        org_id = self._resident(entry.org)
+        """Validate one score entry; returns (org id, month, stored record). Entries
+        validated together share the `timeline`, the rubric `versions` and `orgs` (each
+        organization typed → its id and entry date, filled here): read once, not per entry."""
+        known = orgs.get(entry.org) if orgs is not None else None
+        if known is None:
+            org_id = self._resident(entry.org)
+            known = (org_id, queries.org_row(self.db, org_id)["entered"])
+            if orgs is not None:
+                orgs[entry.org] = known
+        org_id, entered = known
         month = parse_month(entry.month)
         check_scoreable(month, self.today(),
                         (timeline or self.timeline()).at(month).scoring_opens_day)
-        entered = queries.org_row(self.db, org_id)["entered"]
         if entered and month < entered[:7]:
             raise DomainError("{month} is before the organization entered ({entered})",
                               month=month, entered=entered)
-        version = self.rubric_for(month)
+        version = rubric.rubric_for(
+            queries.rubric_versions(self.db) if versions is None else versions, month)
         values = rubric.resolve_items(version, entry.values)
         total = rubric.score_total(version, values)
         note = fields.NOTE.clean(entry.note or "")
@@ -67,7 +77,9 @@ class ScoreCommands(Commands):
     def _save_scores(self, entries: list[ScoreEntry], *, skip_stale: bool
                      ) -> tuple[list[dict[str, Any]], list[tuple[ScoreEntry, StaleEdit]]]:
         timeline = self.timeline()
-        prepared = [(entry, *self.prepare_score(entry, timeline)) for entry in entries]
+        versions, orgs = queries.rubric_versions(self.db), {}
+        prepared = [(entry, *self.prepare_score(entry, timeline, versions, orgs))
+                    for entry in entries]
         saved: list[dict[str, Any]] = []
         stale: list[tuple[ScoreEntry, StaleEdit]] = []
         with self.replica.transaction():
