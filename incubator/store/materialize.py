@@ -169,15 +169,7 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
     profile = tree.get("profile", {})
     scores = tree.get("scores", {})
     for month, stored in sorted(scores.items()):
-        score = json.loads(stored)
-        rows["scores"].append({
-            "org_id": org_id, "month": month, "total": float(score.get("total", 0)),
-            "max_total": float(score.get("max_total", 10)),
-            "score10": ten_point(float(score.get("total", 0)), float(score.get("max_total", 10))),
-            "rubric_from": score.get("rubric_from", ""),
-            "items": sorted_json(score.get("items", {})),
-            "note": score.get("note") or None,
-        })
+        rows["scores"].append(score_row(org_id, month, stored))
     for waiver_id, waiver in sorted(tree.get("waivers", {}).items()):
         kind = waiver.get("kind", "")
         rows["waivers"].append({
@@ -256,6 +248,15 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
         "search_text": search_text(name),
         "sort_key": sort_key(name),
     })
+
+
+def score_row(org_id: str, month: str, stored: str) -> dict[str, Any]:
+    """The `scores` row of one stored month (`scores/<month>`, a JSON string)."""
+    score = json.loads(stored)
+    total, max_total = float(score.get("total", 0)), float(score.get("max_total", 10))
+    return {"org_id": org_id, "month": month, "total": total, "max_total": max_total,
+            "score10": ten_point(total, max_total), "rubric_from": score.get("rubric_from", ""),
+            "items": sorted_json(score.get("items", {})), "note": score.get("note") or None}
 
 
 def _fieldwork_rows(org_id: str, tree: dict, rows: Rows) -> None:
