@@ -34,11 +34,11 @@ class ScoreCommands(Commands):
     def prepare_score(self, entry: ScoreEntry, timeline: SettingsTimeline | None = None
                       ) -> tuple[str, str, dict[str, Any]]:
         """Validate one score entry; returns (org id, month, stored record)."""
-        org_id = self._resident(entry.org)
+        org = self._resident_row(entry.org)
+        org_id, entered = org["id"], org["entered"]
         month = parse_month(entry.month)
         check_scoreable(month, self.today(),
                         (timeline or self.timeline()).at(month).scoring_opens_day)
-        entered = queries.org_row(self.db, org_id)["entered"]
         if entered and month < entered[:7]:
             raise DomainError("{month} is before the organization entered ({entered})",
                               month=month, entered=entered)
