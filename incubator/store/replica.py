@@ -441,8 +441,11 @@ class Replica(PeerRecords):
         self._cache(doc_id, doc, chunk_id)
         if not (in_step and written is not None and self._rewrite_scores(doc_id, written)):
             self._materialize(doc_id, doc, rows, fresh or row is None)
+        # changed in place (INSERT OR REPLACE moved the row: more pages written to the WAL)
         conn.execute(
-            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (doc_id) DO UPDATE "
+            "SET heads = excluded.heads, materialized_upto = excluded.materialized_upto, "
+            "snapshot_bytes = excluded.snapshot_bytes, change_bytes = excluded.change_bytes",
             (doc_id, kind_of(doc_id), ",".join(doc.heads()), chunk_id, snapshot_bytes,
              change_bytes),
         )
@@ -469,23 +472,30 @@ class Replica(PeerRecords):
                 for field, stored in written.items()):
             return False
         conn = self.db.conn
-        org = conn.execute("SELECT id, conflict_count FROM organizations WHERE doc_id = ?",
-                           (doc_id,)).fetchone()
+        org = conn.execute("SELECT id, conflict_count, last_month, last_score10 FROM "
+                           "organizations WHERE doc_id = ?", (doc_id,)).fetchone()
         if org is None or org[1]:
             return False
         org_id = org[0]
         for field, stored in written.items():
             month = field.partition("/")[2]
-            conn.execute("DELETE FROM scores WHERE org_id = ? AND month = ?", (org_id, month))
-            if stored is not None:
-                row = dict(score_row(org_id, month, stored), doc_id=doc_id)
+            if stored is None:
+                conn.execute("DELETE FROM scores WHERE org_id = ? AND month = ?", (org_id, month))
+                continue
+            row = dict(score_row(org_id, month, stored), doc_id=doc_id)
+            # a row left as it is (or changed in place) writes fewer pages to the WAL
+            if conn.execute(f"SELECT {', '.join(row)} FROM scores WHERE org_id = ? AND "
+                            "month = ?", (org_id, month)).fetchone() != tuple(row.values()):
                 conn.execute(f"INSERT INTO scores ({', '.join(row)}) "
-                             f"VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
-        conn.execute(
-            """UPDATE organizations SET (last_month, last_score10) = (
-                   SELECT month, score10 FROM scores WHERE org_id = ?1
-                   ORDER BY month DESC LIMIT 1)
-               WHERE id = ?1""", (org_id,))
+                             f"VALUES ({', '.join('?' * len(row))}) "
+                             f"ON CONFLICT (org_id, month) DO UPDATE SET "
+                             f"{', '.join(f'{column} = excluded.{column}' for column in row)}",
+                             tuple(row.values()))
+        latest = conn.execute("SELECT month, score10 FROM scores WHERE org_id = ? "
+                              "ORDER BY month DESC LIMIT 1", (org_id,)).fetchone() or (None, None)
+        if tuple(latest) != tuple(org[2:]):
+            conn.execute("UPDATE organizations SET last_month = ?, last_score10 = ? WHERE id = ?",
+                         (*latest, org_id))
         return True
 
     # -- keeping the query tables true -------------------------------------
