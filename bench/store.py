@@ -53,13 +53,15 @@ def bare_commit(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def time_saves(store: Store, org_ids: list[str]) -> None:
-    """Each save, then a bare durable commit of the chunk and score row it wrote."""
+def time_saves(store: Store, org_ids: list[str], rng: random.Random) -> None:
+    """Each save (of a plan item drawn at random: the stored score mostly changes), then a
+    bare durable commit of the chunk and score row it wrote."""
     bare = bare_commit(store.replica.path.with_name("bare-commit.sqlite"))
     saves, commits, cpu = [], [], []
     for org_id in org_ids:
         started, started_cpu = time.perf_counter(), time.process_time()
-        store.set_scores([ScoreEntry(org_id, "2026-11", FULL)])
+        store.set_scores([ScoreEntry(org_id, "2026-11",
+                                     dict(FULL, plan=rng.choice((0.5, 1, 1.5, 2))))])
         saves.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
         # the chunk it appended (or the snapshot it compacted into) and its score row
@@ -115,7 +117,7 @@ def main() -> None:
     rng = random.Random(5)
     residents = [r["id"] for r in queries.organizations(store.db) if r["stage"] in
                  ("startup", "growth")]
-    time_saves(store, rng.sample(residents, min(args.samples, len(residents))))
+    time_saves(store, rng.sample(residents, min(args.samples, len(residents))), rng)
 
     names = [r["name"] for r in queries.organizations(store.db)]
     searches = []
