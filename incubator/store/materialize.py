@@ -170,7 +170,7 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
     profile = tree.get("profile", {})
     scores = tree.get("scores", {})
     for month, stored in sorted(scores.items()):
-        rows["scores"].append({"org_id": org_id, "month": month, **_score_columns(stored)})
+        rows["scores"].append(score_row(org_id, month, stored))
     for waiver_id, waiver in sorted(tree.get("waivers", {}).items()):
         kind = waiver.get("kind", "")
         rows["waivers"].append({
@@ -252,7 +252,7 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
 
 
 @lru_cache(maxsize=16384)
-def _score_columns_cached(stored: str) -> tuple[tuple[str, Any], ...]:
+def _score_columns(stored: str) -> tuple[tuple[str, Any], ...]:
     score = json.loads(stored)
     total, max_total = float(score.get("total", 0)), float(score.get("max_total", 10))
     return (("total", total), ("max_total", max_total), ("score10", ten_point(total, max_total)),
@@ -260,10 +260,11 @@ def _score_columns_cached(stored: str) -> tuple[tuple[str, Any], ...]:
             ("items", sorted_json(score.get("items", {}))), ("note", score.get("note") or None))
 
 
-def _score_columns(stored: str) -> dict[str, Any]:
-    """The columns of a score row, from one stored month (cached by the stored text: months
-    scored alike are stored alike, and a clone or a reindex reads 225,000 of them)."""
-    return dict(_score_columns_cached(stored))
+def score_row(org_id: str, month: str, stored: str) -> dict[str, Any]:
+    """The `scores` row of one stored month (`scores/<month>`, a JSON string); its columns
+    are cached by the stored text: months scored alike are stored alike, and a clone or a
+    reindex reads 225,000 of them."""
+    return {"org_id": org_id, "month": month, **dict(_score_columns(stored))}
 
 
 def _fieldwork_rows(org_id: str, tree: dict, rows: Rows) -> None:

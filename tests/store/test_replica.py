@@ -122,6 +122,34 @@ class TestReindex:
         assert demo.replica.dump_query_tables() == incremental
         assert demo.replica.verify() == []
 
+    def test_score_saves_and_deletions_give_the_rows_of_a_reindex(self, store, tmp_path):
+        org, other = add_org(store), add_org(store, "阳光社区舞蹈队")
+        laptop = clone(store, tmp_path / "laptop")
+        store.set_scores([ScoreEntry(org, "2026-08", FULL), ScoreEntry(org, "2026-09", LOW),
+                          ScoreEntry(other, "2026-09", FULL)])
+        store.set_scores([ScoreEntry(org, "2026-10", LOW, note="迟交")])
+        store.set_scores([ScoreEntry(org, "2026-08", LOW)])
+        store.delete_score(org, "2026-10")  # the latest month: the one before is latest
+        assert queries.org_row(store.db, org)["last_month"] == "2026-09"
+        saved = store.replica.dump_query_tables()
+        store.replica.reindex()
+        assert store.replica.dump_query_tables() == saved
+        laptop.set_scores([ScoreEntry(other, "2026-09", LOW)])
+        laptop.close()
+        copy_chunks(laptop, store.replica.path.parent)
+        merged = Store.open(store.replica.path.parent, clock=lambda: NOW)
+        assert [c["field"] for c in queries.conflicts(merged.db)] == ["scores/2026-09"]
+        merged.set_scores([ScoreEntry(other, "2026-10", FULL)])  # the conflict stays
+        merged.delete_score(org, "2026-09")
+        merged.delete_score(org, "2026-08")
+        incremental = merged.replica.dump_query_tables()
+        assert queries.org_row(merged.db, org)["last_month"] is None
+        assert queries.org_row(merged.db, other)["last_month"] == "2026-10"
+        assert len(incremental["conflicts"]) == 1
+        merged.replica.reindex()
+        assert merged.replica.dump_query_tables() == incremental
+        merged.close()
+
     def test_a_reindex_stopped_halfway_leaves_the_tables_as_they_were(self, store):
         """It rebuilds the tables in one transaction: stopped after dropping them (here by
         its progress callback; in the crash test by SIGKILL), nothing of it stays."""

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ...domain import rubric
+from ...domain.docids import NETWORK
 from ...domain.errors import DomainError, Text
 from ...domain.models import RESIDENT_STAGES, Stage, english_label
 from ...domain.months import month_of
@@ -46,6 +47,7 @@ class Commands:
     def __init__(self, replica: Replica, *, new_id: Callable[[], str] | None = None) -> None:
         self.replica = replica
         self._new_id = new_id or (lambda: secrets.token_hex(6))
+        self._of_network: dict[str, tuple[Any, Any]] = {}
 
     @property
     def db(self):
@@ -72,10 +74,20 @@ class Commands:
         return self.timeline().at(month or month_of(self.today()))
 
     def timeline(self) -> SettingsTimeline:
-        return queries.settings_timeline(self.db)
+        return self._network_rows(queries.settings_timeline)
 
     def rubric_for(self, month: str) -> rubric.RubricVersion:
-        return rubric.rubric_for(queries.rubric_versions(self.db), month)
+        return rubric.rubric_for(self._network_rows(queries.rubric_versions), month)
+
+    def _network_rows(self, read: Callable[[Any], Any]) -> Any:
+        """`read(db)`, a read of rows the network document alone makes (settings, rubrics),
+        read again only once that document changed: a score save reads both."""
+        heads = self.db.execute("SELECT heads FROM documents WHERE doc_id = ?",
+                                (NETWORK,)).fetchone()
+        cached = self._of_network.get(read.__name__)
+        if cached is None or cached[0] != heads:
+            cached = self._of_network[read.__name__] = (heads, read(self.db))
+        return cached[1]
 
     def _refuse_if_changed(self, doc_id: str, field: str, opened: Any, stored: Any,
                            what: str | Text, shown: Callable[[Any], str | Text] = str) -> None:
@@ -88,13 +100,16 @@ class Commands:
 
     def _resident(self, org: str) -> str:
         """The id of a resident organization (startup or growth), else refused."""
-        org_id = queries.resolve_org(self.db, org)
-        row = queries.org_row(self.db, org_id)
+        return self._resident_row(org)["id"]
+
+    def _resident_row(self, org: str) -> dict:
+        """The organizations row of a resident organization, else refused."""
+        row = queries.org_row(self.db, queries.resolve_org(self.db, org))
         self._check_in_a_hub(row)
         if row["stage"] not in RESIDENT_STAGES:
             raise DomainError("{name} is not a resident organization (stage {stage})",
                               name=row["name"], stage=Text(english_label(Stage(row["stage"]))))
-        return org_id
+        return row
 
     @staticmethod
     def _check_in_a_hub(row: dict) -> None:

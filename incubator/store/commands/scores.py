@@ -32,16 +32,15 @@ class ScoreEntry:
 
 class ScoreCommands(Commands):
     def prepare_score(self, entry: ScoreEntry, timeline: SettingsTimeline | None = None,
-                      versions: list[rubric.RubricVersion] | None = None,
                       orgs: dict[str, tuple[str, str | None]] | None = None
                       ) -> tuple[str, str, dict[str, Any]]:
         """Validate one score entry; returns (org id, month, stored record). Entries
-        validated together share the `timeline`, the rubric `versions` and `orgs` (each
-        organization typed → its id and entry date, filled here): read once, not per entry."""
+        validated together share the `timeline` and `orgs` (each organization typed → its
+        id and entry date, filled here): read once, not per entry."""
         known = orgs.get(entry.org) if orgs is not None else None
         if known is None:
-            org_id = self._resident(entry.org)
-            known = (org_id, queries.org_row(self.db, org_id)["entered"])
+            org = self._resident_row(entry.org)
+            known = (org["id"], org["entered"])
             if orgs is not None:
                 orgs[entry.org] = known
         org_id, entered = known
@@ -51,8 +50,7 @@ class ScoreCommands(Commands):
         if entered and month < entered[:7]:
             raise DomainError("{month} is before the organization entered ({entered})",
                               month=month, entered=entered)
-        version = rubric.rubric_for(
-            queries.rubric_versions(self.db) if versions is None else versions, month)
+        version = self.rubric_for(month)
         values = rubric.resolve_items(version, entry.values)
         total = rubric.score_total(version, values)
         note = fields.NOTE.clean(entry.note or "")
@@ -77,8 +75,8 @@ class ScoreCommands(Commands):
     def _save_scores(self, entries: list[ScoreEntry], *, skip_stale: bool
                      ) -> tuple[list[dict[str, Any]], list[tuple[ScoreEntry, StaleEdit]]]:
         timeline = self.timeline()
-        versions, orgs = queries.rubric_versions(self.db), {}
-        prepared = [(entry, *self.prepare_score(entry, timeline, versions, orgs))
+        orgs: dict[str, tuple[str, str | None]] = {}
+        prepared = [(entry, *self.prepare_score(entry, timeline, orgs))
                     for entry in entries]
         saved: list[dict[str, Any]] = []
         stale: list[tuple[ScoreEntry, StaleEdit]] = []
