@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import on
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Label, Select
@@ -21,6 +22,10 @@ from .flags import FLAGS, flag_rank, organization_flags
 from .table import COLUMNS, OrganizationTable
 
 PAGE = 60
+# the row's fields its cells are drawn from, and how many rows' cells are kept
+ROW_FIELDS = ("id", "name", "category", "hub", "stage", "exit_ordered", "legal_status",
+              "last_score10", "stars", "stars_scale")
+ROW_CACHE = 4096
 
 
 class OrganizationsScreen(AreaScreen):
@@ -36,6 +41,7 @@ class OrganizationsScreen(AreaScreen):
         self._flags: dict[str, list[str]] = {}
         self._shown_filters: dict = {}
         self._categories: dict[str, tuple[str, str]] = {}
+        self._row_cells: dict[tuple, list[Text]] = {}
 
     def compose(self) -> ComposeResult:
         self._categories = queries.categories(self.reader)
@@ -108,11 +114,21 @@ class OrganizationsScreen(AreaScreen):
             self.reader, **self._shown_filters, sort=self.sort, descending=self.descending,
             limit=PAGE, offset=table.row_count, lang=lang,
             rank=flag_rank(self._flags) if self.sort == "flags" else None)
-        table.add_keyed_rows(
-            (r["id"], table.record_cells(record))
-            for r in rows
-            if r["id"] not in table.rows  # (the replica changed between pages)
-            for record in [{
+        keys = tuple(table.shown_keys())
+        table.add_keyed_rows((r["id"], self._cells(r, keys, lang)) for r in rows
+                             if r["id"] not in table.rows)  # (the replica changed between pages)
+        return len(rows)
+
+    def _cells(self, r: dict, keys: tuple[str, ...], lang: str) -> list[Text]:
+        """The cells shown for row `r`, made once for the same values (a search shows
+        again most of the rows the keystroke before showed)."""
+        flags = self._flags.get(r["id"], ())
+        seen = (keys, lang, tuple(flags), *(r[field] for field in ROW_FIELDS))
+        cells = self._row_cells.get(seen)
+        if cells is None:
+            if len(self._row_cells) >= ROW_CACHE:
+                self._row_cells.clear()
+            record = {
                 "id": r["id"], "name": r["name"],
                 "category": category_label(r["category"], lang, self._categories)
                 if r["category"] else "",
@@ -122,8 +138,10 @@ class OrganizationsScreen(AreaScreen):
                 if r["legal_status"] else "",
                 "last_score10": "" if r["last_score10"] is None else f"{r['last_score10']:.1f}",
                 "stars": rating_text(r["stars"], r["stars_scale"]),
-                "flags": " ".join(self._flags.get(r["id"], []))}])
-        return len(rows)
+                "flags": " ".join(flags)}
+            cells = self._row_cells[seen] = [
+                Text(record[key], no_wrap=True, end="") for key in keys]
+        return cells
 
     @on(OrganizationTable.ColumnsChanged)
     def columns_changed(self) -> None:

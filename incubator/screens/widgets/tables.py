@@ -229,31 +229,25 @@ class PlainTable(DataTable):
         if row is None or row.height != 1 or row.auto_height:
             return None
         cells = self._data[row_key]
-        padding = self.cell_padding
-        pad = " " * padding
-        parts = []
-        table_width = 0
-        visible = self.size.width
-        for column in self.ordered_columns:
-            cell = cells.get(column.key)
-            if not _plain_line(cell):
-                return None
-            if table_width >= visible:
-                continue
-            inner = column.content_width if column.auto_width else column.width
-            text = _fit(cell.plain, inner)
-            part = f"{pad}{text}{pad}"
-            if table_width + inner + 2 * padding > visible:
-                part = _fit(part, visible - table_width)
-            parts.append(part)
-            table_width += cell_len(part)
+        columns, widths = self._frame_style("columns", self._column_widths)
+        values = [cells.get(column.key) for column in columns]
+        if not all(map(_plain_line, values)):
+            return None
+        drawn = _row_text(tuple(cell.plain for cell in values), widths, self.cell_padding,
+                          self.size.width)
         component_style, post_style = self._get_styles_to_render_cell(
             False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
             self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
         style = row_style + _cell_meta(row_index, 0) + component_style
         if post_style:
             style = style + post_style if style else post_style
-        return Segment("".join(parts), style or None), table_width
+        return Segment(drawn[0], style or None), drawn[1]
+
+    def _column_widths(self) -> tuple[list, tuple[int, ...]]:
+        """The columns in order and the width of their text (padding left out)."""
+        columns = self.ordered_columns
+        return columns, tuple(column.content_width if column.auto_width else column.width
+                              for column in columns)
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False):
@@ -338,6 +332,26 @@ def _unlink(cache) -> None:
             if isinstance(entry, list):
                 entry.clear()
         cache.clear()
+
+
+@functools.lru_cache(maxsize=2048)
+def _row_text(texts: tuple[str, ...], widths: tuple[int, ...], padding: int,
+              visible: int) -> tuple[str, int]:
+    """A row of one-line cells as the table draws it (each cropped or padded to its
+    column between `padding` blanks), cropped to `visible` cells, and its width. Cached:
+    a search shows again most of the rows the keystroke before showed."""
+    pad = " " * padding
+    parts = []
+    table_width = 0
+    for text, inner in zip(texts, widths):
+        if table_width >= visible:
+            break
+        part = f"{pad}{_fit(text, inner)}{pad}"
+        if table_width + inner + 2 * padding > visible:
+            part = _fit(part, visible - table_width)
+        parts.append(part)
+        table_width += cell_len(part)
+    return "".join(parts), table_width
 
 
 def _fit(text: str, width: int) -> str:
