@@ -146,11 +146,10 @@ class PlainTable(DataTable):
         if whole_row is None:
             return None
         segment, table_width = whole_row
-        segments = [segment]
-        if table_width < width:
-            segments.append(Segment(" " * (width - table_width),
-                                    self._filler_style(row_index, row_style, cursor, hover)))
-        strip = self._line_cache[cache_key] = Strip(segments, width)
+        filler = self._filler_style(row_index, row_style, cursor, hover) \
+            if table_width < width else None
+        strip = self._line_cache[cache_key] = _row_strip(segment, filler, width - table_width,
+                                                         width)
         return strip
 
     def _get_row_style(self, row_index: int, base_style: Style) -> Style:
@@ -345,6 +344,16 @@ def _unlink(cache) -> None:
             if isinstance(entry, list):
                 entry.clear()
         cache.clear()
+
+
+@functools.lru_cache(maxsize=1024)
+def _row_strip(segment: Segment, filler: Style | None, filler_width: int, width: int) -> Strip:
+    """A row's line: its segment and the filler to the table's edge. Cached: the same row
+    drawn again in the same place (a search typed further keeps the first rows) is the
+    same Strip, whose own caches then spare the styling that follows."""
+    if filler is None:
+        return Strip([segment], width)
+    return Strip([segment, Segment(" " * filler_width, filler)], width)
 
 
 @functools.lru_cache(maxsize=2048)
