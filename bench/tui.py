@@ -8,8 +8,8 @@ list, the same for a plain Textual app showing a 4,000-row DataTable (and the ra
 p50/p95 from a search keystroke to the redrawn table — searches typed as Chinese
 characters, as full pinyin (jinqiao) and as pinyin initials (jqjd), each separately and
 all together — and peak memory. Asserts nothing.
-Goals (issues 3 and 12): ratio ≤ 1.5, keystroke p95 ≤ 50 ms (pinyin too), peak memory
-≤ 250 MB.
+Goals (issue 17; the memory's from issue 3): ratio ≤ 1.0, keystroke p95 ≤ 16 ms (one
+60 Hz frame, pinyin too), peak memory ≤ 250 MB.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
 NOW = datetime(2026, 11, 15, 9, 30, tzinfo=timezone.utc)
+START_RATIO_GOAL, KEYSTROKE_P95_GOAL_MS, PEAK_MB_GOAL = 1.0, 16, 250
+CPU = "all, CPU time"  # the keystrokes' CPU time, beside their wall-clock kinds
 
 
 class PlainTable(App[None]):
@@ -150,10 +152,12 @@ async def time_app(home: Path, needles: list[tuple[str, str]]
                 # Frames are rendered as soon as they are due, not at the 60 Hz timer
                 # tick, and Pilot.pause's idle-detection sleeps, which a person never
                 # waits for, are left out.
-                began = time.perf_counter()
+                began, cpu = time.perf_counter(), time.process_time()
                 search.insert_text_at_cursor(char)
                 await settle(screen)
                 keystrokes.setdefault(kind, []).append(time.perf_counter() - began)
+                # the CPU time too: on a shared machine the wall clock counts others' turns
+                keystrokes.setdefault(CPU, []).append(time.process_time() - cpu)
                 assert screen._shown_filters["search"] == search.value
         return cold, keystrokes, rows
 
@@ -203,14 +207,17 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"plain Textual app, {len(rows)}-row DataTable: {plain:.2f} s to interactive")
     print(f"incubator, organizations list ({shown} rows): {cold:.2f} s to interactive "
-          f"(ratio {cold / plain:.2f})")
+          f"(ratio {cold / plain:.2f} to the plain app; goal ≤ {START_RATIO_GOAL})")
+    cpu = keystrokes.pop(CPU)
     for kind, times in [*keystrokes.items(),
-                        ("all", [t for times in keystrokes.values() for t in times])]:
+                        ("all", [t for times in keystrokes.values() for t in times]),
+                        (CPU, cpu)]:
         ordered = sorted(times)
         p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
         print(f"search keystroke to redrawn table, {kind} ({len(ordered)} keystrokes): "
-              f"p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95:.1f} ms")
-    print(f"peak memory (both apps, one process): {peak:.0f} MB")
+              f"p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95:.1f} ms "
+              f"(goal p95 ≤ {KEYSTROKE_P95_GOAL_MS} ms, ratio {p95 / KEYSTROKE_P95_GOAL_MS:.2f})")
+    print(f"peak memory (both apps, one process): {peak:.0f} MB (goal ≤ {PEAK_MB_GOAL} MB)")
 
 
 if __name__ == "__main__":

@@ -123,8 +123,8 @@ class DashboardScreen(AreaScreen):
                 overdue[org["hub"]] += 1
         expiring = Counter(w["hub"] for w in queries.waivers(
             self.reader, today, expiring_within=settings.expiring_days))
-        short = Counter(r["hub"] for r in queries.service_ledger(self.reader, today)
-                        if r["shortfall"] > 0)
+        short = Counter(r["hub"] for r in queries.service_ledger(
+            self.reader, today, months=False) if r["shortfall"] > 0)
         panels = []
         for hub in queries.hubs(self.reader, today):
             hub_id, name = hub["id"], hub["name"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import on
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Label, Select
@@ -21,6 +22,13 @@ from .flags import FLAGS, flag_rank, organization_flags
 from .table import COLUMNS, OrganizationTable
 
 PAGE = 60
+# the row's fields its cells are drawn from, and how many rows' cells are kept
+ROW_FIELDS = ("id", "name", "category", "hub", "stage", "exit_ordered", "legal_status",
+              "last_score10", "stars", "stars_scale")
+ROW_CACHE = 4096
+# up to this many matches, the next keystroke's search looks among them only, and pages
+# are read by rowid (more, and scanning the table, or walking the name index, is quicker)
+NARROW_WITHIN = 1000
 
 
 class OrganizationsScreen(AreaScreen):
@@ -35,7 +43,11 @@ class OrganizationsScreen(AreaScreen):
         self.total = 0
         self._flags: dict[str, list[str]] = {}
         self._shown_filters: dict = {}
+        self._page_filters: dict = {}  # what the pages are read with: the filters, or rowids
+        # (data version, filters, rowids of every match) of the last search
+        self._matches: tuple[int, dict, list[int]] | None = None
         self._categories: dict[str, tuple[str, str]] = {}
+        self._row_cells: dict[tuple, list[Text]] = {}
 
     def compose(self) -> ComposeResult:
         self._categories = queries.categories(self.reader)
@@ -81,11 +93,29 @@ class OrganizationsScreen(AreaScreen):
         highlighted = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value \
             if table.row_count else None
         table.clear()
-        self._shown_filters = self._filters()
-        fetched = self.add_page()
-        # a first page short of PAGE holds every match: no need to count them in SQL
-        self.total = fetched if fetched < PAGE else \
-            queries.count_organizations(self.reader, **self._shown_filters)
+        filters = self._filters()
+        self._page_filters = self._shown_filters = filters
+        if filters["search"].strip():
+            # a search typed further looks only among the matches of the one before
+            # (a few hundred rows after two letters, not the whole table)
+            version = self.incubator.data_version()
+            before = self._matches
+            narrowed = (before is not None and before[0] == version
+                        and len(before[2]) <= NARROW_WITHIN
+                        and queries.narrows(before[1], filters))
+            matches = queries.matching_rowids(
+                self.reader, **filters, **({"rowids": before[2]} if narrowed else {}))
+            self._matches = (version, filters, matches)
+            self.total = len(matches)
+            if self.total <= NARROW_WITHIN:  # a few rows: read by rowid, not found again
+                self._page_filters = {"rowids": matches}
+            self.add_page()
+        else:
+            self._matches = None
+            fetched = self.add_page()
+            # a first page short of PAGE holds every match: no need to count them in SQL
+            self.total = fetched if fetched < PAGE else \
+                queries.count_organizations(self.reader, **filters)
         if highlighted is not None and highlighted in table.rows:
             table.move_cursor(row=table.get_row_index(highlighted))
         title = _(next(c.title for c in COLUMNS if c.key == self.sort))
@@ -105,14 +135,24 @@ class OrganizationsScreen(AreaScreen):
         table = self.query_one(OrganizationTable)
         lang = language()
         rows = queries.organizations(
-            self.reader, **self._shown_filters, sort=self.sort, descending=self.descending,
+            self.reader, **self._page_filters, sort=self.sort, descending=self.descending,
             limit=PAGE, offset=table.row_count, lang=lang,
             rank=flag_rank(self._flags) if self.sort == "flags" else None)
-        table.add_keyed_rows(
-            (r["id"], table.record_cells(record))
-            for r in rows
-            if r["id"] not in table.rows  # (the replica changed between pages)
-            for record in [{
+        keys = tuple(table.shown_keys())
+        table.add_keyed_rows((r["id"], self._cells(r, keys, lang)) for r in rows
+                             if r["id"] not in table.rows)  # (the replica changed between pages)
+        return len(rows)
+
+    def _cells(self, r: dict, keys: tuple[str, ...], lang: str) -> list[Text]:
+        """The cells shown for row `r`, made once for the same values (a search shows
+        again most of the rows the keystroke before showed)."""
+        flags = self._flags.get(r["id"], ())
+        seen = (keys, lang, tuple(flags), *(r[field] for field in ROW_FIELDS))
+        cells = self._row_cells.get(seen)
+        if cells is None:
+            if len(self._row_cells) >= ROW_CACHE:
+                self._row_cells.clear()
+            record = {
                 "id": r["id"], "name": r["name"],
                 "category": category_label(r["category"], lang, self._categories)
                 if r["category"] else "",
@@ -122,8 +162,10 @@ class OrganizationsScreen(AreaScreen):
                 if r["legal_status"] else "",
                 "last_score10": "" if r["last_score10"] is None else f"{r['last_score10']:.1f}",
                 "stars": rating_text(r["stars"], r["stars_scale"]),
-                "flags": " ".join(self._flags.get(r["id"], []))}])
-        return len(rows)
+                "flags": " ".join(flags)}
+            cells = self._row_cells[seen] = [
+                Text(record[key], no_wrap=True, end="") for key in keys]
+        return cells
 
     @on(OrganizationTable.ColumnsChanged)
     def columns_changed(self) -> None:

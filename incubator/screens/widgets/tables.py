@@ -97,52 +97,59 @@ class PlainTable(DataTable):
         return style
 
     def render_line(self, y: int):
-        if self.fixed_rows:
+        (fixed_rows, header, scroll_x, scroll_y, plain, width, cursor, hover, show_cursor,
+         show_hover) = self._frame_style("lines", self._line_state)
+        if fixed_rows:
             return super().render_line(y)
-        body = y >= (self.header_height if self.show_header else 0)
+        body = y >= header
         if body:
-            y += self.scroll_offset.y
-        scroll_x = self.scroll_offset.x
+            y += scroll_y
         base_style = self._frame_style("base", lambda: self.rich_style)
-        if body and not scroll_x:
-            strip = self._plain_line_strip(y, base_style)
+        if body and not scroll_x and plain:
+            strip = self._plain_line_strip(y, base_style, width, cursor, hover, show_cursor,
+                                           show_hover)
             if strip is not None:
                 return strip
-        return self._render_line(y, scroll_x, scroll_x + self.size.width, base_style)
+        return self._render_line(y, scroll_x, scroll_x + width, base_style)
 
-    def _plain_line_strip(self, y: int, base_style: Style) -> Strip | None:
-        """Line `y` of the table (not scrolled sideways) when it is a row of plain cells
-        under a row cursor: its segment and the filler, already the table's width, so
-        that nothing is measured, cropped or joined again; None for any other line."""
-        if (self.cursor_type != "row" or self.fixed_columns
-                or (self._labelled_row_exists and self.show_row_labels)):
-            return None
+    def _line_state(self) -> tuple:
+        """What every line of a frame is drawn with, read once a frame (a reactive costs
+        a lookup through the class at every read)."""
+        scroll = self.scroll_offset
+        return (self.fixed_rows, self.header_height if self.show_header else 0, scroll.x,
+                scroll.y, self.cursor_type == "row" and not self.fixed_columns
+                and not (self._labelled_row_exists and self.show_row_labels),
+                self.size.width, self.cursor_coordinate, self.hover_coordinate,
+                self.show_cursor, self._show_hover_cursor)
+
+    def _plain_line_strip(self, y: int, base_style: Style, width: int, cursor, hover,
+                          show_cursor: bool, show_hover: bool) -> Strip | None:
+        """Line `y` of the table (not scrolled sideways, under a row cursor, no fixed
+        columns or row labels) when it is a row of plain cells: its segment and the
+        filler, already the table's width, so that nothing is measured, cropped or
+        joined again; None for any other line."""
         try:
             row_key, line_no = self._get_offsets(y)
         except LookupError:
             return None
         if line_no:
             return None
-        width = self.size.width
-        cursor, hover = self.cursor_coordinate, self.hover_coordinate
         cache_key = ("plain", row_key, width, cursor.row, hover.row, base_style,
-                     self.show_cursor, self._show_hover_cursor, self._update_count,
-                     self._pseudo_class_state)
+                     show_cursor, show_hover, self._update_count, self._pseudo_class_state)
         strip = self._line_cache.get(cache_key)
         if strip is not None:
             return strip
         row_index = self._row_locations.get(row_key)
         row_style = self._get_row_style(row_index, base_style)
         whole_row = self._plain_row(row_key, row_index, row_style, cursor.row == row_index,
-                                    hover.row == row_index)
+                                    hover.row == row_index, width)
         if whole_row is None:
             return None
         segment, table_width = whole_row
-        segments = [segment]
-        if table_width < width:
-            segments.append(Segment(" " * (width - table_width),
-                                    self._filler_style(row_index, row_style, cursor, hover)))
-        strip = self._line_cache[cache_key] = Strip(segments, width)
+        filler = self._filler_style(row_index, row_style, cursor, hover) \
+            if table_width < width else None
+        strip = self._line_cache[cache_key] = _row_strip(segment, filler, width - table_width,
+                                                         width)
         return strip
 
     def _get_row_style(self, row_index: int, base_style: Style) -> Style:
@@ -220,7 +227,7 @@ class PlainTable(DataTable):
             {"row": row_index, "column": 0, "out_of_bounds": True})
 
     def _plain_row(self, row_key, row_index: int, row_style: Style, cursor: bool,
-                   hover: bool) -> tuple[Segment, int] | None:
+                   hover: bool, visible: int) -> tuple[Segment, int] | None:
         """A one-line row of plain cells under a row cursor, drawn as one segment (its
         cells share one style: only the mouse's column differs, and a row cursor has
         no use for it) cropped to the table's width, and its width; None when a cell
@@ -229,38 +236,37 @@ class PlainTable(DataTable):
         if row is None or row.height != 1 or row.auto_height:
             return None
         cells = self._data[row_key]
-        padding = self.cell_padding
-        pad = " " * padding
-        parts = []
-        table_width = 0
-        visible = self.size.width
-        for column in self.ordered_columns:
-            cell = cells.get(column.key)
-            if not _plain_line(cell):
-                return None
-            if table_width >= visible:
-                continue
-            inner = column.content_width if column.auto_width else column.width
-            text = _fit(cell.plain, inner)
-            part = f"{pad}{text}{pad}"
-            if table_width + inner + 2 * padding > visible:
-                part = _fit(part, visible - table_width)
-            parts.append(part)
-            table_width += cell_len(part)
+        columns, widths = self._frame_style("columns", self._column_widths)
+        values = [cells.get(column.key) for column in columns]
+        if not all(map(_plain_line, values)):
+            return None
+        padding, _fixed_rows, _fixed_columns, show_cursor, css_fg, css_bg = self._frame_style(
+            "cells", self._cell_state)
+        drawn = _row_text(tuple(cell.plain for cell in values), widths, padding, visible)
         component_style, post_style = self._get_styles_to_render_cell(
-            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
-            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
+            False, False, False, hover, cursor, show_cursor, self._show_hover_cursor,
+            css_fg, css_bg)
         style = row_style + _cell_meta(row_index, 0) + component_style
         if post_style:
             style = style + post_style if style else post_style
-        return Segment("".join(parts), style or None), table_width
+        return Segment(drawn[0], style or None), drawn[1]
+
+    def _column_widths(self) -> tuple[list, tuple[int, ...]]:
+        """The columns in order and the width of their text (padding left out)."""
+        columns = self.ordered_columns
+        return columns, tuple(column.content_width if column.auto_width else column.width
+                              for column in columns)
+
+    def _cell_state(self) -> tuple:
+        """What every cell of a frame is drawn with, read once a frame."""
+        return (self.cell_padding, self.fixed_rows, self.fixed_columns, self.show_cursor,
+                self.cursor_foreground_priority == "css",
+                self.cursor_background_priority == "css")
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False):
         padding, fixed_rows, fixed_columns, show_cursor, css_fg, css_bg = self._frame_style(
-            "cells", lambda: (self.cell_padding, self.fixed_rows, self.fixed_columns,
-                              self.show_cursor, self.cursor_foreground_priority == "css",
-                              self.cursor_background_priority == "css"))
+            "cells", self._cell_state)
         cell = None
         if column_index >= 0 and width >= 2 * padding:
             if row_index == -1:
@@ -338,6 +344,36 @@ def _unlink(cache) -> None:
             if isinstance(entry, list):
                 entry.clear()
         cache.clear()
+
+
+@functools.lru_cache(maxsize=1024)
+def _row_strip(segment: Segment, filler: Style | None, filler_width: int, width: int) -> Strip:
+    """A row's line: its segment and the filler to the table's edge. Cached: the same row
+    drawn again in the same place (a search typed further keeps the first rows) is the
+    same Strip, whose own caches then spare the styling that follows."""
+    if filler is None:
+        return Strip([segment], width)
+    return Strip([segment, Segment(" " * filler_width, filler)], width)
+
+
+@functools.lru_cache(maxsize=2048)
+def _row_text(texts: tuple[str, ...], widths: tuple[int, ...], padding: int,
+              visible: int) -> tuple[str, int]:
+    """A row of one-line cells as the table draws it (each cropped or padded to its
+    column between `padding` blanks), cropped to `visible` cells, and its width. Cached:
+    a search shows again most of the rows the keystroke before showed."""
+    pad = " " * padding
+    parts = []
+    table_width = 0
+    for text, inner in zip(texts, widths):
+        if table_width >= visible:
+            break
+        part = f"{pad}{_fit(text, inner)}{pad}"
+        if table_width + inner + 2 * padding > visible:
+            part = _fit(part, visible - table_width)
+        parts.append(part)
+        table_width += cell_len(part)
+    return "".join(parts), table_width
 
 
 def _fit(text: str, width: int) -> str:

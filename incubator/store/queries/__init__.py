@@ -23,8 +23,8 @@ from .network import (
     settings_timeline,
 )
 from .organizations import (
-    COUNT_FIELDS, ORG_SORTS, count_by, count_organizations, find_by_name, org_options,
-    organizations, residents_of_hub, stage_counts, summary, with_conflicts,
+    COUNT_FIELDS, ORG_SORTS, count_by, count_organizations, find_by_name, matching_rowids,
+    narrows, org_options, organizations, residents_of_hub, stage_counts, summary, with_conflicts,
 )
 from .quality import data_quality
 from .reviews import org_reviews, review_of, review_values, reviews
@@ -41,7 +41,8 @@ from .warnings import dismissals, interviews, org_cases, warning_states
 __all__ = [
     "COUNT_FIELDS", "ORG_SORTS", "REPORT_GROUPS", "Reader", "Row", "activities",
     "activities_by_month", "allocations_from", "archive_checklist", "archive_report",
-    "categories", "conflicts", "count_by", "count_organizations", "hub_score_stats",
+    "categories", "conflicts", "count_by", "count_organizations", "hub_score_stats", "matching_rowids",
+    "narrows",
     "occupancy_by_month", "ranking", "review_years", "star_counts", "trainings", "visits",
     "zombies",
     "data_quality", "data_version", "dismissals", "find_by_name", "first_hub", "hub_name", "hub_named", "hub_options", "hubs",

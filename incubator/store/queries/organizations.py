@@ -19,10 +19,13 @@ def _organization_filter(db, hub: str | None = None, stage: str | None = None,
                          ids: list[str] | None = None, town: str | None = None,
                          village: str | None = None, area: str | None = None,
                          legal_status: str | None = None, party_org: str | None = None,
-                         resident: bool | None = None) -> tuple[str, list]:
+                         resident: bool | None = None, rowids: list[int] | None = None
+                         ) -> tuple[str, list]:
     needle = f"%{search.strip()}%" if search and search.strip() else None
     spelled = search_query(search) if needle else ""
     return where(
+        ("o.rowid IN (SELECT value FROM json_each(?))",
+         [json.dumps(rowids)] if rowids is not None else None),
         ("o.id IN (SELECT value FROM json_each(?))", [id_list(ids)] if ids is not None else None),
         ("o.hub_id = ?", [resolve_hub(db, hub)] if hub else None),
         ("o.stage = ?", [stage] if stage else None),
@@ -114,6 +117,26 @@ def count_organizations(db, **filters) -> int:
     """How many organizations `organizations()` would list with the same filters."""
     clause, params = _organization_filter(db, **filters)
     return value(db, f"SELECT count(*) FROM organizations o {clause}", params)
+
+
+def matching_rowids(db, **filters) -> list[int]:
+    """The rowids of the organizations `organizations()` would list with the same
+    filters (`rowids`: only among those), in no order."""
+    clause, params = _organization_filter(db, **filters)
+    return [rowid for (rowid,) in db.execute(
+        f"SELECT o.rowid FROM organizations o {clause}", params)]
+
+
+def narrows(before: dict, after: dict) -> bool:
+    """Whether every organization matching the filters `after` matches `before` too
+    (the same filters, a search typed further): the matches of `before` are then the
+    only ones `after` need look at."""
+    old, new = (before.get("search") or "").strip(), (after.get("search") or "").strip()
+    spelled_old, spelled_new = search_query(old), search_query(new)
+    return ((not old or (old in new and spelled_old in spelled_new
+                         and (bool(spelled_old) or not spelled_new)))
+            and {k: v for k, v in before.items() if k != "search"}
+            == {k: v for k, v in after.items() if k != "search"})
 
 
 def count_by(db, fields: list[str], **filters) -> list[Row]:

@@ -102,12 +102,13 @@ def service_org_options(db) -> list[tuple[str, str]]:
 
 
 def service_ledger(db, today: date, org_id: str | None = None,
-                   hub_id: str | None = None) -> list[Row]:
+                   hub_id: str | None = None, months: bool = True) -> list[Row]:
     """Hours owed against hours delivered, month by month, for every service-for-rent
     waiver of a resident organization (of one hub), with totals that add up
     (owed − delivered = shortfall − surplus). Hours delivered are those logged plus, when
     the waiver says so (`timebank`), the time-bank hours its volunteers deposited through
-    the organization that month (`from_timebank`: how many of them)."""
+    the organization that month (`from_timebank`: how many of them). `months=False`
+    leaves the months out (an empty list): only the totals."""
     delivered_by_org: dict[str, dict[str, float]] = {}
     clause, params = where(("org_id = ?", [org_id] if org_id else None))
     for r in db.query(f"SELECT org_id, month, hours FROM service_hours {clause}", params):
@@ -122,12 +123,13 @@ def service_ledger(db, today: date, org_id: str | None = None,
         extra = banked.get(waiver["org_id"], {}) if waiver["timebank"] else {}
         delivered = {month: logged.get(month, 0.0) + extra.get(month, 0.0)
                      for month in {*logged, *extra}}
-        months = waiver_rules.service_ledger(
+        ledger = waiver_rules.service_ledger(
             parse_date(waiver["start"]), parse_date(waiver["last_day"]),
             waiver["hours_per_month"] or 0, delivered, today,
             lambda month: timeline.at(month).service_surplus_carries_over)
-        totals = waiver_rules.ledger_totals(months)
-        counted = {row.month for row in months}
-        out.append({**waiver, **asdict(totals), "months": [asdict(r) for r in months],
+        totals = waiver_rules.ledger_totals(ledger)
+        counted = {row.month for row in ledger}
+        out.append({**waiver, **asdict(totals),
+                    "months": [asdict(r) for r in ledger] if months else [],
                     "from_timebank": sum(h for m, h in extra.items() if m in counted)})
     return out
