@@ -96,11 +96,10 @@ class NetworkHistory:
 
 def _recorded_heads(candidate: AutomergeDoc, change: ChangeInfo) -> list[str] | None:
     """The network heads the change's own journal entry records; None when it wrote no
-    entry, or one without them."""
-    path = (journal.LOG, journal.entry_key(change.actor, change.seq))
-    if change.deps and candidate.value(path, change.deps) is not None:
-        return None  # an entry under this key existed before: not written by this change
-    return journal.network_heads(candidate.value(path, [change.hash]))
+    entry (an entry under its key written by another change does not count), or one
+    without them."""
+    return journal.network_heads(candidate.value_written_by(
+        (journal.LOG, journal.entry_key(change.actor, change.seq)), change))
 
 
 def _judge(doc_id: str, candidate: AutomergeDoc, change: ChangeInfo,

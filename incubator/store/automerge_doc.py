@@ -24,13 +24,33 @@ class DocumentError(Exception):
 
 
 class ChangeInfo(NamedTuple):
-    """One Automerge change: its author, what it depends on, its hash and its number among
-    its author's changes to this document (1, 2, …)."""
+    """One Automerge change: its author, what it depends on, its hash, its number among
+    its author's changes to this document (1, 2, …) and the counters of its operations."""
 
     actor: str
     deps: list[str]
     hash: str
     seq: int
+    ops: range
+
+
+def _leb128(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        value |= (byte & 0x7F) << shift
+        at, shift = at + 1, shift + 7
+        if byte < 0x80:
+            return value, at
+
+
+def _operation(exid: bytes) -> tuple[str, int]:
+    """The author (hex) and counter of the operation an id names, as the binding gives it:
+    a tag byte, the actor's length and bytes, the actor's index, the counter (LEB128)."""
+    length, at = _leb128(exid, 1)
+    actor, at = exid[at:at + length].hex(), at + length
+    _index, at = _leb128(exid, at)
+    return actor, _leb128(exid, at)[0]
 
 
 def _typed(value: Scalar) -> tuple[ScalarType, Scalar]:
@@ -169,7 +189,8 @@ class AutomergeDoc:
         """Every change not covered by `before`, in causal order."""
         have = [bytes.fromhex(head) for head in before]
         return [ChangeInfo(change.actor_id.hex(), [dep.hex() for dep in change.deps],
-                           change.hash.hex(), change.seq)
+                           change.hash.hex(), change.seq,
+                           range(change.start_op, change.max_op + 1))
                 for change in self._raw.get_changes(have)]
 
     def keys(self, path: Path, heads: list[str] | None = None) -> list[str]:
@@ -185,7 +206,24 @@ class AutomergeDoc:
 
     def value(self, path: Path, heads: list[str] | None = None) -> Scalar:
         """The scalar at `path` now or as of `heads` (None when absent or a map)."""
-        at = [bytes.fromhex(head) for head in heads] if heads is not None else None
+        found = self._scalar(path, [bytes.fromhex(head) for head in heads]
+                             if heads is not None else None)
+        return None if found is None else found[0][1]
+
+    def value_written_by(self, path: Path, change: ChangeInfo) -> Scalar:
+        """The scalar `change` itself wrote at `path` (None when it wrote none there): read
+        now while that value still stands (one cheap read), else as of the change."""
+        for at in (None, [bytes.fromhex(change.hash)]):
+            found = self._scalar(path, at)
+            if found is not None:
+                actor, counter = _operation(found[1])
+                if actor == change.actor and counter in change.ops:
+                    return found[0][1]
+        return None
+
+    def _scalar(self, path: Path, at: list[bytes] | None) -> tuple | None:
+        """The binding's (value, operation id) of the scalar at `path` (None when absent
+        or a map)."""
         obj = ROOT
         for key in path[:-1]:
             found = self._raw.get(obj, key, at)
@@ -193,7 +231,7 @@ class AutomergeDoc:
                 return None
             obj = found[1]
         found = self._raw.get(obj, path[-1], at)
-        return None if found is None or found[0] == ObjType.Map else found[0][1]
+        return None if found is None or found[0] == ObjType.Map else found
 
     def changed_paths(self, before: list[str], after: list[str],
                       look_inside: Callable[[Path], bool]) -> list[Path]:

@@ -33,7 +33,8 @@ from .authorship import NetworkHistory, incoming_refusal
 from .automerge_doc import AutomergeDoc, DocumentError, Editor
 from .check import Problem, problems
 from .identity import Identity, actor_for
-from .materialize import CONTAINERS, rows_for, score_row
+from .materialize import CONTAINERS, Groups, grouped, rows_for, score_row
+from .parallel import made_into_rows
 from .peers import PeerRecords
 from .ports import ReplicaBusy, StorageError
 from .schema import (
@@ -520,37 +521,47 @@ class Replica(PeerRecords):
             return [doc_id for doc_id, recorded_heads in stale
                     if self._rematerialize(doc_id, unless_heads=recorded_heads)]
 
-    def _rematerialize(self, doc_id: str, unless_heads: str | None = None,
-                       fresh: RowBatch | None = None) -> bool:
+    def _rematerialize(self, doc_id: str, unless_heads: str | None = None) -> bool:
         """Load a document from its chunks and record it; its rows are replaced unless its
-        heads are `unless_heads` (already reflected), or only added to the batch `fresh`
-        (the tables were emptied). False when it does not load."""
+        heads are `unless_heads` (already reflected). False when it does not load."""
         self._docs.pop(doc_id, None)
+        stored = self._chunks(doc_id)
+        if stored is None:
+            return False
+        data, upto, sizes = stored
+        try:
+            doc = AutomergeDoc.load(data, self.identity.actor)
+        except DocumentError:  # a damaged chunk
+            return False
+        heads = ",".join(doc.heads())
+        if heads != unless_heads:
+            self._materialize(doc_id, doc)
+        self._record_document(doc_id, heads, upto, sizes)
+        self._cache(doc_id, doc, upto)
+        return heads != unless_heads
+
+    def _chunks(self, doc_id: str) -> tuple[bytes, int, dict[str, int]] | None:
+        """A document's chunks joined, the last one's id and the bytes of each kind; None
+        when its id is damaged or no chunk is left (a damaged index names it)."""
+        try:
+            kind_of(doc_id)
+        except ValueError:
+            return None
         rows = self.db.conn.execute(
             "SELECT id, kind, data FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,)
         ).fetchall()
-        try:
-            kind = kind_of(doc_id)
-            if not rows:  # a damaged index names a document the table does not hold
-                raise DocumentError("no chunks")
-            doc = AutomergeDoc.load(b"".join(data for _id, _kind, data in rows),
-                                    self.identity.actor)
-        except (ValueError, DocumentError):  # a damaged id or chunk
-            return False
-        heads = ",".join(doc.heads())
-        if fresh is not None:
-            fresh.add(rows_for(doc_id, doc.tree()))
-        elif heads != unless_heads:
-            self._materialize(doc_id, doc)
+        if not rows:
+            return None
         sizes = {"snapshot": 0, "changes": 0}
         for _id, kind, data in rows:
             sizes[kind] += len(data)
-        upto = rows[-1][0]
+        return b"".join(data for _id, _kind, data in rows), rows[-1][0], sizes
+
+    def _record_document(self, doc_id: str, heads: str, upto: int,
+                         sizes: dict[str, int]) -> None:
         self.db.conn.execute(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-            (doc_id, kind, heads, upto, sizes["snapshot"], sizes["changes"]))
-        self._cache(doc_id, doc, upto)
-        return heads != unless_heads
+            (doc_id, kind_of(doc_id), heads, upto, sizes["snapshot"], sizes["changes"]))
 
     def remove_documents(self, doc_ids: list[str]) -> None:
         """Remove documents from this replica (what a field device no longer needs), with
@@ -581,21 +592,36 @@ class Replica(PeerRecords):
             "SELECT DISTINCT doc_id FROM chunks ORDER BY doc_id")]
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Rebuild every query table and the documents bookkeeping from the chunks alone;
-        a document whose chunks are damaged is left out (`verify` names it). Returns how
-        many documents were rebuilt."""
+        """Rebuild every query table and the documents bookkeeping from the chunks alone
+        (many documents are made into rows on every core: `parallel`); a document whose
+        chunks are damaged is left out (`verify` names it). Returns how many documents
+        were rebuilt."""
         with self.transaction():
             recreate_query_tables(self.db.conn, indexes=False)
             self.db.conn.execute("DELETE FROM documents")
             self._docs.clear()
             doc_ids = self.doc_ids()
-            rebuilt, batch = 0, RowBatch()
-            for number, doc_id in enumerate(doc_ids, 1):
-                rebuilt += self._rematerialize(doc_id, fresh=batch)
+            stored: dict[str, tuple[int, dict[str, int]]] = {}
+
+            def documents() -> Iterator[tuple[str, bytes]]:
+                for doc_id in doc_ids:
+                    found = self._chunks(doc_id)
+                    if found is not None:
+                        stored[doc_id] = found[1:]
+                        yield doc_id, found[0]
+
+            rebuilt, done, batch = 0, 0, RowBatch()
+            for heads, groups in made_into_rows(documents(), len(doc_ids), self.identity.actor):
+                batch.extend(groups, len(heads))
+                for doc_id, doc_heads in heads:
+                    if doc_heads is not None:
+                        self._record_document(doc_id, doc_heads, *stored[doc_id])
+                        rebuilt += 1
                 if batch.documents >= REINDEX_BATCH:
                     batch.flush(self.db.conn)
+                done += len(heads)
                 if progress:
-                    progress(number, len(doc_ids))
+                    progress(done, len(doc_ids))
             batch.flush(self.db.conn)
             create_query_indexes(self.db.conn)
         return rebuilt
@@ -679,17 +705,21 @@ def _insert_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None
 
 class RowBatch:
     """Materialized rows of one or many documents, inserted together: one `executemany`
-    per table and set of columns (a reindex inserts 4,005 documents' rows in a few)."""
+    per table and set of columns."""
 
     def __init__(self) -> None:
         self.documents = 0
-        self._groups: dict[tuple[str, tuple[str, ...]], list[tuple]] = {}
+        self._groups: Groups = {}
 
     def add(self, rows: dict[str, list[dict]]) -> None:
         self.documents += 1
-        for table, table_rows in rows.items():
-            for row in table_rows:
-                self._groups.setdefault((table, tuple(row)), []).append(tuple(row.values()))
+        grouped(rows, self._groups)
+
+    def extend(self, groups: Groups, documents: int) -> None:
+        """Add the rows of `documents` documents grouped already (see `grouped`)."""
+        self.documents += documents
+        for key, values in groups.items():
+            self._groups.setdefault(key, []).extend(values)
 
     def flush(self, conn: sqlite3.Connection) -> None:
         for (table, columns), values in self._groups.items():

@@ -1,0 +1,145 @@
+"""Documents made into rows on every core.
+
+Loading a document and reading its values holds the GIL (Automerge holds it throughout),
+so a reindex in one process uses one core. Here a reindex of many documents hands them,
+in batches, to worker processes (`python -m incubator.store.parallel`: a fresh
+interpreter, so nothing of the caller's threads, locks, connections or main module comes
+along); each loads its documents and makes their rows, and the caller only inserts what
+comes back. Batches and results travel as pickles over the workers' own pipes. Fewer
+documents are made into rows in the caller: starting a worker (~0.5 s) costs more than it
+saves.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+from .automerge_doc import AutomergeDoc, DocumentError
+from .materialize import Groups, grouped, rows_for
+
+WORKERS_FROM = 512  # documents: fewer are made into rows in the caller
+BATCH = 64  # documents a worker is handed at a time
+WORKERS = min(os.cpu_count() or 1, 4)
+
+Made = tuple[list[tuple[str, str | None]], Groups]  # (each document's heads, or None when it
+# does not load; the rows of those that do, by table and columns)
+
+
+class WorkerError(Exception):
+    """A worker process failed (its message says how)."""
+
+
+def rows_of(actor: bytes, documents: list[tuple[str, bytes]]) -> Made:
+    """Load each document from its chunks and make its rows."""
+    heads: list[tuple[str, str | None]] = []
+    groups: Groups = {}
+    for doc_id, data in documents:
+        try:
+            doc = AutomergeDoc.load(data, actor)
+        except DocumentError:  # a damaged chunk: left out, as `verify` names it
+            heads.append((doc_id, None))
+            continue
+        grouped(rows_for(doc_id, doc.tree()), groups)
+        heads.append((doc_id, ",".join(doc.heads())))
+    return heads, groups
+
+
+def made_into_rows(documents: Iterable[tuple[str, bytes]], count: int, actor: bytes
+                   ) -> Iterator[Made]:
+    """`rows_of` over `count` documents, in their order: one document at a time in this
+    process, or batches of `BATCH` on `WORKERS` processes when there are `WORKERS_FROM`
+    documents or more. A worker's failure raises `WorkerError` (the caller's transaction
+    then rolls back); the workers are stopped however the caller stops."""
+    workers = WORKERS
+    if workers < 2 or count < WORKERS_FROM:
+        for document in documents:
+            yield rows_of(actor, [document])
+        return
+    # started first: they import while the documents are read
+    processes = [subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE)
+                 for _ in range(min(workers, -(-count // BATCH)))]
+    batches = list(_batches(documents))
+    feeders = [threading.Thread(target=_feed, args=(process.stdin, actor,
+                                                   batches[number::len(processes)]),
+                                daemon=True)
+               for number, process in enumerate(processes)]
+    try:
+        for feeder in feeders:
+            feeder.start()
+        for number in range(len(batches)):
+            yield _result(processes[number % len(processes)])
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
+            process.stdout.close()
+        for feeder in feeders:
+            if feeder.ident is not None:
+                feeder.join()
+
+
+def _feed(pipe: BinaryIO, actor: bytes, batches: list[list[tuple[str, bytes]]]) -> None:
+    """Write a worker's batches, then close its input (it stops at the end)."""
+    try:
+        for batch in batches:
+            pickle.dump((actor, batch), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:  # the worker was stopped (or failed): nothing more to write
+        pass
+    finally:
+        try:
+            pipe.close()
+        except OSError:
+            pass
+
+
+def _result(process: subprocess.Popen) -> Made:
+    try:
+        ok, value = pickle.load(process.stdout)
+    except EOFError:
+        raise WorkerError(f"a worker process ended (exit status {process.wait()})") from None
+    if not ok:
+        raise WorkerError(value)
+    return value
+
+
+def _batches(documents: Iterable[tuple[str, bytes]]) -> Iterator[list[tuple[str, bytes]]]:
+    batch: list[tuple[str, bytes]] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _serve(source: BinaryIO, sink: BinaryIO) -> None:
+    """A worker: each batch read from `source` made into rows, written to `sink`, until
+    its input ends; a failure is written back (with what failed) and ends it."""
+    while True:
+        try:
+            actor, batch = pickle.load(source)
+        except EOFError:
+            return
+        try:
+            answer = (True, rows_of(actor, batch))
+        except Exception as error:  # a document the rows cannot be made of: the caller says
+            answer = (False, f"{type(error).__name__}: {error}"[:500])
+        pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        sink.flush()
+        if not answer[0]:
+            return
+
+
+if __name__ == "__main__":
+    # the results get the pipe to themselves: anything printed goes to stderr
+    results = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    _serve(sys.stdin.buffer, results)

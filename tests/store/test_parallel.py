@@ -1,0 +1,101 @@
+"""A reindex on worker processes: the rows of a reindex in one process, and nothing left
+behind however it stops."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from incubator.demo import build_demo
+from incubator.store import parallel
+from incubator.store.automerge_doc import AutomergeDoc
+
+from ..conftest import NOW
+
+
+@pytest.fixture
+def demo(isolated_home):
+    opened = build_demo(isolated_home, orgs=16, months=15, seed=3, clock=lambda: NOW)
+    yield opened
+    opened.close()
+
+
+def on_workers(monkeypatch) -> None:
+    """Every reindex from here on runs on two workers, in batches of three documents."""
+    monkeypatch.setattr(parallel, "WORKERS_FROM", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    monkeypatch.setattr(parallel, "BATCH", 3)
+
+
+def add_chunk(store, doc_id: str, data: bytes) -> None:
+    store.db.conn.execute("INSERT INTO chunks (doc_id, kind, data) VALUES (?, 'snapshot', ?)",
+                          (doc_id, data))
+    store.db.conn.commit()
+
+
+def workers_running() -> list[int]:
+    """This process's children that run `incubator.store.parallel`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            status = (entry / "status").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        parent = next(line.split()[1] for line in status.splitlines()
+                      if line.startswith("PPid:"))
+        if int(parent) == os.getpid() and b"incubator.store.parallel" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def unreadable(doc_id: str) -> bytes:
+    """A document that loads but whose rows cannot be made (a score that is not a record)."""
+    doc = AutomergeDoc.new(bytes(16))
+    with doc.edit() as edit:
+        edit.set(("profile", "name"), "坏数据社")
+        edit.set(("scores", "2026-01"), 5)
+    return doc.save()
+
+
+class TestReindexOnWorkers:
+    def test_the_rows_are_those_of_a_reindex_in_one_process(self, demo, monkeypatch):
+        add_chunk(demo, "org:0000000000aa", b"not automerge")  # left out by both
+        demo.replica.reindex()
+        in_one_process = demo.replica.dump_query_tables()
+        problems = [str(problem) for problem in demo.replica.verify()]
+        assert problems  # the damaged document, named
+        documents = len(demo.replica.doc_ids())
+        on_workers(monkeypatch)
+        assert demo.replica.reindex() == documents - 1
+        assert demo.replica.dump_query_tables() == in_one_process
+        assert [str(problem) for problem in demo.replica.verify()] == problems
+        assert workers_running() == []
+
+    def test_a_document_whose_rows_cannot_be_made_stops_it_and_changes_nothing(
+            self, demo, monkeypatch):
+        before = demo.replica.dump_query_tables()
+        add_chunk(demo, "org:0000000000bb", unreadable("org:0000000000bb"))
+        on_workers(monkeypatch)
+        with pytest.raises(parallel.WorkerError, match="TypeError"):
+            demo.replica.reindex()
+        assert demo.replica.dump_query_tables() == before
+        assert workers_running() == []
+
+    def test_stopped_halfway_it_changes_nothing_and_stops_its_workers(self, demo,
+                                                                      monkeypatch):
+        before = demo.replica.dump_query_tables()
+        on_workers(monkeypatch)
+        seen = []
+
+        def stop(done: int, total: int) -> None:
+            seen.append(done)
+            if len(seen) == 2:
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            demo.replica.reindex(progress=stop)
+        assert seen == [3, 6]
+        assert demo.replica.dump_query_tables() == before
+        assert demo.replica.verify() == []
+        assert workers_running() == []
