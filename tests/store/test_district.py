@@ -299,13 +299,17 @@ class TestRegister:
 
 @contextlib.asynccontextmanager
 async def serving(store):
-    """`store` serving sync on a free port of 127.0.0.1; yields its address."""
-    server = SyncServer(store.replica)
+    """`store` serving sync on a free port of 127.0.0.1; yields its address. The server
+    has a connection of its own, as in the app: it may still be recording a session on
+    its thread when the test edits through `store`."""
+    serving_store = Store.open(store.replica.path.parent, clock=store.clock)
+    server = SyncServer(serving_store.replica)
     _host, port = await server.start("127.0.0.1", 0)
     try:
         yield f"127.0.0.1:{port}"
     finally:
         await server.close()
+        serving_store.close()
 
 
 async def over_tls(client, server_store, address):
