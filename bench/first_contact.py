@@ -4,7 +4,7 @@
     .venv/bin/python bench/first_contact.py --root DIR --profile  # with cProfile
 
 Merges every document of DIR/source (as a server sends it: the stored snapshot, else
-save()) into a new joined replica in one transaction, then reindexes that replica;
+save()) into a new joined replica in one transaction (`merge_all`, as a sync batch does), then reindexes that replica;
 prints wall and CPU time of each (CPU time says more on a shared machine). No TLS, no
 server process. Asserts nothing.
 """
@@ -47,9 +47,7 @@ def main() -> None:
     source.close()
 
     def clone() -> None:
-        with laptop.replica.transaction():
-            for doc_id, data, heads in items:
-                laptop.replica.merge(doc_id, data, heads)
+        laptop.replica.merge_all(items)
 
     for name, action in ((f"merge {len(items)} documents into an empty replica", clone),
                          ("reindex of the same documents", laptop.reindex)):

@@ -20,6 +20,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
+from ..domain.docids import kind_of
+from ..domain.errors import DomainError
 from .automerge_doc import AutomergeDoc, DocumentError
 from .materialize import Groups, grouped, rows_for
 
@@ -29,6 +31,7 @@ WORKERS = min(os.cpu_count() or 1, 4)
 
 Made = tuple[list[tuple[str, str | None]], Groups]  # (each document's heads, or None when it
 # does not load; the rows of those that do, by table and columns)
+Judged = tuple[list[str], Groups] | None | Exception  # see `judged_new`
 
 
 class WorkerError(Exception):
@@ -56,17 +59,58 @@ def made_into_rows(documents: Iterable[tuple[str, bytes]], count: int, actor: by
     process, or batches of `BATCH` on `WORKERS` processes when there are `WORKERS_FROM`
     documents or more. A worker's failure raises `WorkerError` (the caller's transaction
     then rolls back); the workers are stopped however the caller stops."""
-    workers = WORKERS
-    if workers < 2 or count < WORKERS_FROM:
+    if WORKERS < 2 or count < WORKERS_FROM:
         for document in documents:
             yield rows_of(actor, [document])
         return
-    # started first: they import while the documents are read
+    yield from _on_workers("rows_of", (actor,), documents, count)
+
+
+def judged_on_workers(documents: list[tuple[str, bytes, list[str]]], actor: bytes,
+                      network: bytes | None) -> Iterator[list[tuple[str, Judged]]]:
+    """`judged_new` over documents this replica holds none of, in batches, on workers."""
+    yield from _on_workers("judged_new", (actor, network), documents, len(documents))
+
+
+def judged_new(actor: bytes, network: bytes | None,
+               documents: list[tuple[str, bytes, list[str]]]) -> list[tuple[str, Judged]]:
+    """What `Replica.merge` decides for each document new to a replica whose network
+    document is `network`: its heads and rows (by table and columns) when it may be kept,
+    None when it holds nothing, else the error that refuses it."""
+    from .authorship import NetworkHistory
+    from .replica import arrived, judged_rows  # (the replica imports this module)
+
+    history = NetworkHistory(AutomergeDoc.load(network, actor) if network else None)
+    judged: list[tuple[str, Judged]] = []
+    for doc_id, data, expected_heads in documents:
+        try:
+            kind_of(doc_id)
+            candidate = arrived(doc_id, None, data, actor)
+            rows = judged_rows(doc_id, candidate, [], expected_heads, history)
+        except (DomainError, ValueError) as error:
+            judged.append((doc_id, error))
+            continue
+        if rows is None:
+            judged.append((doc_id, None))
+            continue
+        groups: Groups = {}
+        grouped(rows, groups)
+        judged.append((doc_id, (candidate.heads(), groups)))
+    return judged
+
+
+TASKS = {"rows_of": rows_of, "judged_new": judged_new}  # what a worker may be asked to do
+
+
+def _on_workers(task: str, common: tuple, items: Iterable, count: int) -> Iterator:
+    """`TASKS[task](*common, batch)` for each batch of `BATCH` items, in order, on up to
+    `WORKERS` processes."""
+    # started first: they import while the items are read
     processes = [subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE)
-                 for _ in range(min(workers, -(-count // BATCH)))]
-    batches = list(_batches(documents))
-    feeders = [threading.Thread(target=_feed, args=(process.stdin, actor,
+                 for _ in range(max(1, min(WORKERS, -(-count // BATCH))))]
+    batches = list(_batches(items))
+    feeders = [threading.Thread(target=_feed, args=(process.stdin, task, common,
                                                    batches[number::len(processes)]),
                                 daemon=True)
                for number, process in enumerate(processes)]
@@ -85,11 +129,11 @@ def made_into_rows(documents: Iterable[tuple[str, bytes]], count: int, actor: by
                 feeder.join()
 
 
-def _feed(pipe: BinaryIO, actor: bytes, batches: list[list[tuple[str, bytes]]]) -> None:
+def _feed(pipe: BinaryIO, task: str, common: tuple, batches: list[list]) -> None:
     """Write a worker's batches, then close its input (it stops at the end)."""
     try:
         for batch in batches:
-            pickle.dump((actor, batch), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((task, common, batch), pipe, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:  # the worker was stopped (or failed): nothing more to write
         pass
     finally:
@@ -109,10 +153,10 @@ def _result(process: subprocess.Popen) -> Made:
     return value
 
 
-def _batches(documents: Iterable[tuple[str, bytes]]) -> Iterator[list[tuple[str, bytes]]]:
-    batch: list[tuple[str, bytes]] = []
-    for document in documents:
-        batch.append(document)
+def _batches(items: Iterable) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
         if len(batch) == BATCH:
             yield batch
             batch = []
@@ -125,11 +169,11 @@ def _serve(source: BinaryIO, sink: BinaryIO) -> None:
     its input ends; a failure is written back (with what failed) and ends it."""
     while True:
         try:
-            actor, batch = pickle.load(source)
+            task, common, batch = pickle.load(source)
         except EOFError:
             return
         try:
-            answer = (True, rows_of(actor, batch))
+            answer = (True, TASKS[task](*common, batch))
         except Exception as error:  # a document the rows cannot be made of: the caller says
             answer = (False, f"{type(error).__name__}: {error}"[:500])
         pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)

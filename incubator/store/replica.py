@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlite_utils
 
@@ -34,6 +34,7 @@ from .automerge_doc import AutomergeDoc, DocumentError, Editor
 from .check import Problem, problems
 from .identity import Identity, actor_for
 from .materialize import CONTAINERS, Groups, grouped, rows_for, score_row
+from . import parallel
 from .parallel import made_into_rows
 from .peers import PeerRecords
 from .ports import ReplicaBusy, StorageError
@@ -368,26 +369,11 @@ class Replica(PeerRecords):
         with self.transaction():
             doc = self.document(doc_id)
             before = doc.heads() if doc else []
-            try:
-                candidate = (doc.merged(data) if doc
-                             else AutomergeDoc.load(data, self.identity.actor))
-            except DocumentError as exc:
-                raise ReplicaError("Changes for {doc_id} do not apply: {error}",
-                                   doc_id=doc_id, error=str(exc)) from exc
-            if not candidate.has_heads(expected_heads):
-                raise ReplicaError("Changes for {doc_id} depend on changes this replica lacks",
-                                   doc_id=doc_id)
-            if candidate.heads() == before:
+            candidate = arrived(doc_id, doc, data, self.identity.actor)
+            rows = judged_rows(doc_id, candidate, before, expected_heads,
+                               self._network_history())
+            if rows is None:
                 return False
-            reason = incoming_refusal(doc_id, candidate, before, self._network_history())
-            if reason:
-                raise ReplicaError("Refused {doc_id}: {reason}", doc_id=doc_id, reason=reason)
-            try:
-                rows = rows_for(doc_id, candidate.tree())
-            except Exception as exc:  # a member's software wrote values of the wrong shape
-                raise ReplicaError("Refused {doc_id}: its contents are malformed ({error})",
-                                   doc_id=doc_id, error=f"{type(exc).__name__}: {exc}"[:200]
-                                   ) from exc
             self.db.conn.execute("SAVEPOINT merge_document")
             try:
                 if before:
@@ -397,14 +383,97 @@ class Replica(PeerRecords):
                     self._store(doc_id, candidate, "snapshot", data, rows, fresh=True)
             except sqlite3.Error as exc:
                 self._docs.pop(doc_id, None)
-                if is_storage_failure(exc) or not self.db.conn.in_transaction:
-                    raise self._storage_error(exc) from exc
-                self.db.conn.execute("ROLLBACK TO merge_document")
-                self.db.conn.execute("RELEASE merge_document")
-                raise ReplicaError("Refused {doc_id}: its contents are malformed ({error})",
-                                   doc_id=doc_id, error=str(exc)[:200]) from exc
+                self._refuse_stored(doc_id, exc)
             self.db.conn.execute("RELEASE merge_document")
             return True
+
+    def merge_all(self, items: list[tuple[str, bytes, list[str]]]
+                  ) -> list[list[str] | None | Exception]:
+        """`merge` of each (doc_id, data, expected heads), in order, in one transaction;
+        for each, the heads now held, None when nothing new arrived, or the `DomainError`
+        or `ValueError` that refused it (a `StorageError` stops them all). Many documents
+        new here in a row (a first clone, a full bundle) are loaded, judged and made into
+        rows on worker processes (`parallel`), against the membership this replica holds
+        when the row starts."""
+        outcomes: list[list[str] | None | Exception] = []
+        with self.transaction():
+            start = 0
+            while start < len(items):
+                end, run = start, set()
+                while (end < len(items) and items[end][0] not in run
+                       and items[end][0] != NETWORK and self._is_new(items[end][0])):
+                    run.add(items[end][0])
+                    end += 1
+                if end - start >= parallel.WORKERS_FROM and parallel.WORKERS > 1:
+                    outcomes += self._merge_new(items[start:end])
+                else:
+                    end = max(end, start + 1)
+                    outcomes += [self._merge_one(*item) for item in items[start:end]]
+                start = end
+        return outcomes
+
+    def _merge_one(self, doc_id: str, data: bytes, heads: list[str]
+                   ) -> list[str] | None | Exception:
+        try:
+            merged = self.merge(doc_id, data, heads)
+        except StorageError:
+            raise
+        except (DomainError, ValueError) as error:
+            return error
+        return self.document(doc_id).heads() if merged else None
+
+    def _is_new(self, doc_id: str) -> bool:
+        return doc_id not in self._docs and self.db.conn.execute(
+            "SELECT 1 FROM chunks WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone() is None
+
+    def _merge_new(self, items: list[tuple[str, bytes, list[str]]]
+                   ) -> list[list[str] | None | Exception]:
+        """Documents this replica holds none of, judged and made into rows on workers;
+        each kept as it came (see `merge_all`)."""
+        network = self.document(NETWORK)
+        outcomes: list[list[str] | None | Exception] = []
+        data = {doc_id: chunk for doc_id, chunk, _heads in items}
+        for batch in parallel.judged_on_workers(items, self.identity.actor,
+                                                network.save() if network else None):
+            for doc_id, outcome in batch:
+                if isinstance(outcome, Exception) or outcome is None:
+                    outcomes.append(outcome)
+                    continue
+                heads, groups = outcome
+                self.db.conn.execute("SAVEPOINT merge_document")
+                try:
+                    self._keep_new(doc_id, data[doc_id], heads, groups)
+                except sqlite3.Error as exc:
+                    try:
+                        self._refuse_stored(doc_id, exc)
+                    except ReplicaError as error:
+                        outcomes.append(error)
+                        continue
+                self.db.conn.execute("RELEASE merge_document")
+                outcomes.append(heads)
+        return outcomes
+
+    def _keep_new(self, doc_id: str, data: bytes, heads: list[str], groups: Groups) -> None:
+        """Store a document new here as it came (one snapshot chunk) with its rows."""
+        chunk_id = self.db.conn.execute(
+            "INSERT INTO chunks (doc_id, kind, data) VALUES (?, 'snapshot', ?)", (doc_id, data)
+        ).lastrowid
+        self._record_document(doc_id, ",".join(heads), chunk_id,
+                              {"snapshot": len(data), "changes": 0})
+        batch = RowBatch()
+        batch.extend(groups, 1)
+        batch.flush(self.db.conn)
+
+    def _refuse_stored(self, doc_id: str, exc: sqlite3.Error) -> NoReturn:
+        """After a document's rows failed to go in (inside SAVEPOINT merge_document): the
+        disk's failure stops everything; the document's own (rows that break a table's
+        rule) refuses it alone, with nothing of it left."""
+        if is_storage_failure(exc) or not self.db.conn.in_transaction:
+            raise self._storage_error(exc) from exc
+        self.db.conn.execute("ROLLBACK TO merge_document")
+        self.db.conn.execute("RELEASE merge_document")
+        raise ReplicaError("Refused {doc_id}: its contents are malformed ({error})",
+                           doc_id=doc_id, error=str(exc)[:200]) from exc
 
     def members(self) -> dict[str, dict]:
         """The current membership: device ID → {role, revoked_at}."""
@@ -762,3 +831,34 @@ def dump_query_tables(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
         table: sorted((tuple(row) for row in conn.execute(f"SELECT * FROM {table}")), key=repr)
         for table in QUERY_TABLES
     }
+
+
+def arrived(doc_id: str, held: AutomergeDoc | None, data: bytes, actor: bytes) -> AutomergeDoc:
+    """The document as it would be with `data` (a snapshot or change chunks) merged into
+    what this replica holds of it (`held`, None for nothing)."""
+    try:
+        return held.merged(data) if held else AutomergeDoc.load(data, actor)
+    except DocumentError as exc:
+        raise ReplicaError("Changes for {doc_id} do not apply: {error}",
+                           doc_id=doc_id, error=str(exc)) from exc
+
+
+def judged_rows(doc_id: str, candidate: AutomergeDoc, before: list[str],
+                expected_heads: list[str], history: NetworkHistory
+                ) -> dict[str, list[dict]] | None:
+    """The rows of `candidate` (a document with what arrived merged in) once what arrived
+    may be kept; None when nothing new arrived. `ReplicaError` says why not: a dependency
+    missing, a change its author may not make (`authorship`), contents of the wrong shape."""
+    if not candidate.has_heads(expected_heads):
+        raise ReplicaError("Changes for {doc_id} depend on changes this replica lacks",
+                           doc_id=doc_id)
+    if candidate.heads() == before:
+        return None
+    reason = incoming_refusal(doc_id, candidate, before, history)
+    if reason:
+        raise ReplicaError("Refused {doc_id}: {reason}", doc_id=doc_id, reason=reason)
+    try:
+        return rows_for(doc_id, candidate.tree())
+    except Exception as exc:  # a member's software wrote values of the wrong shape
+        raise ReplicaError("Refused {doc_id}: its contents are malformed ({error})",
+                           doc_id=doc_id, error=f"{type(exc).__name__}: {exc}"[:200]) from exc

@@ -149,18 +149,19 @@ class Exchange:
         accepted: dict[str, list[str]] = {}
         refused: dict[str, str] = {}
         with self.port.transaction(wait=self.merge_wait):
-            for item in sorted(items, key=lambda it: network_first(it.doc_id)):
-                try:
-                    self.port.merge(item.doc_id, item.data, item.heads)
-                except StorageError:
-                    raise  # the disk, not the document: the whole batch is abandoned
-                except (DomainError, ValueError) as exc:
-                    reason = (exc.render(self.translate) if isinstance(exc, DomainError)
-                              else str(exc))
+            ordered = sorted(items, key=lambda it: network_first(it.doc_id))
+            # a StorageError (the disk, not a document) abandons the whole batch
+            outcomes = self.port.merge_all([(item.doc_id, item.data, item.heads)
+                                            for item in ordered])
+            for item, outcome in zip(ordered, outcomes):
+                if isinstance(outcome, Exception):
+                    reason = (outcome.render(self.translate)
+                              if isinstance(outcome, DomainError) else str(outcome))
                     refused[item.doc_id] = reason
                     log_event(self.port, self.peer, "refused", reason, item.doc_id)
                     continue
-                accepted[item.doc_id] = self.port.document(item.doc_id).heads()
+                accepted[item.doc_id] = (outcome if outcome is not None
+                                         else self.port.document(item.doc_id).heads())
             self.port.record_peer_heads(
                 self.peer,
                 ((item.doc_id, item.heads) for item in items

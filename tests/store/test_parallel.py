@@ -1,5 +1,5 @@
-"""A reindex on worker processes: the rows of a reindex in one process, and nothing left
-behind however it stops."""
+"""Work on worker processes (a reindex, documents new to a replica): what one process
+does, and nothing left behind however it stops."""
 
 import os
 from pathlib import Path
@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 
 from incubator.demo import build_demo
+from incubator.domain.docids import NETWORK
 from incubator.store import parallel
 from incubator.store.automerge_doc import AutomergeDoc
+from incubator.store.commands import Store
+from incubator.store.identity import Card, new_identity
 
 from ..conftest import NOW
 
@@ -98,4 +101,60 @@ class TestReindexOnWorkers:
         assert seen == [3, 6]
         assert demo.replica.dump_query_tables() == before
         assert demo.replica.verify() == []
+        assert workers_running() == []
+
+
+def as_sent(store) -> list[tuple[str, bytes, list[str]]]:
+    """Every document of `store` as a server sends it to a replica that has none: the
+    network document first, each as its stored snapshot or `save()`."""
+    items = []
+    for doc_id in sorted(store.replica.doc_ids(), key=lambda doc_id: doc_id != NETWORK):
+        stored = store.replica.stored_snapshot(doc_id)
+        if stored is None:
+            doc = store.replica.document(doc_id)
+            stored = (doc.save(), doc.heads())
+        items.append((doc_id, *stored))
+    return items
+
+
+def written_by(actor: bytes, **fields) -> tuple[bytes, list[str]]:
+    doc = AutomergeDoc.new(actor)
+    with doc.edit() as edit:
+        for path, value in fields.items():
+            edit.set(tuple(path.split("__")), value)
+    return doc.save(), doc.heads()
+
+
+def arrivals(source) -> list[tuple[str, bytes, list[str]]]:
+    """A first clone of `source`, with three documents among them that may not be kept."""
+    items = as_sent(source)
+    items.insert(3, ("org:0000000000cc", *written_by(
+        new_identity("外人").actor, profile__name="冒名社")))  # by no member
+    items.insert(5, ("org:0000000000dd", *written_by(
+        source.replica.identity.actor, profile__name="坏数据社", scores__2026_01=5)))
+    items.insert(7, ("org:0000000000ee", b"not automerge", []))
+    return items
+
+
+def first_contact(source, items, home) -> tuple[list, dict]:
+    laptop = Store.join(home, Card.of(source.replica.identity), "首次", clock=lambda: NOW)
+    try:
+        outcomes = [str(outcome) if isinstance(outcome, Exception) else outcome
+                    for outcome in laptop.replica.merge_all(items)]
+        return outcomes, laptop.replica.dump_query_tables()
+    finally:
+        laptop.close()
+
+
+class TestFirstContactOnWorkers:
+    def test_documents_new_here_are_judged_and_kept_as_in_one_process(
+            self, demo, tmp_path, monkeypatch):
+        items = arrivals(demo)
+        in_one_process = first_contact(demo, items, tmp_path / "one")
+        on_workers(monkeypatch)
+        assert first_contact(demo, items, tmp_path / "workers") == in_one_process
+        outcomes, tables = in_one_process
+        refused = [outcome for outcome in outcomes if isinstance(outcome, str)]
+        assert len(refused) == 3 and "冒名社" not in str(tables)
+        assert len(tables["organizations"]) == 16
         assert workers_running() == []

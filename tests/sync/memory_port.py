@@ -76,6 +76,17 @@ class MemoryPort:
         self._stored(doc_id, candidate)
         return True
 
+    def merge_all(self, items):
+        outcomes = []
+        for doc_id, data, heads in items:
+            try:
+                merged = self.merge(doc_id, data, heads)
+            except (DomainError, ValueError) as error:
+                outcomes.append(error)
+                continue
+            outcomes.append(self.docs[doc_id].heads() if merged else None)
+        return outcomes
+
     def stored_snapshot(self, doc_id: str):
         return None  # every document is sent as its `save()`
 

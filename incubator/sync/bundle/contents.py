@@ -170,20 +170,28 @@ def apply(port: SyncPort, sender: str, bundle_id: str, items: Iterable[BundleDoc
     is skipped and listed in the summary with why, the others are stored."""
     summary = ImportSummary(sender=sender, bundle_id=bundle_id, acks=list(acks))
     arrived: dict[str, list[str]] = {}
+
+    def refuse(item: BundleDoc, error: DomainError) -> None:
+        summary.refused[item.doc_id] = error.render(translate)
+        log_event(port, sender, "refused", summary.refused[item.doc_id], item.doc_id)
+
+    ready: list[tuple[BundleDoc, list[str]]] = []  # with the heads held before
     for item in items:
         summary.carried += 1
         doc = port.document(item.doc_id)
-        before = doc.heads() if doc else []
-        try:
-            if item.prereqs and (doc is None or not doc.has_heads(item.prereqs)):
-                raise BundleError("This bundle needs changes to it that this replica does not "
-                                  "have yet (import the earlier bundle or sync first)")
-            merged = port.merge(item.doc_id, item.data, item.heads)
-        except DomainError as error:
-            summary.refused[item.doc_id] = error.render(translate)
-            log_event(port, sender, "refused", summary.refused[item.doc_id], item.doc_id)
+        if item.prereqs and (doc is None or not doc.has_heads(item.prereqs)):
+            refuse(item, BundleError("This bundle needs changes to it that this replica does "
+                                     "not have yet (import the earlier bundle or sync first)"))
             continue
-        if merged:
+        ready.append((item, doc.heads() if doc else []))
+    outcomes = port.merge_all([(item.doc_id, item.data, item.heads) for item, _ in ready])
+    for (item, before), outcome in zip(ready, outcomes):
+        if isinstance(outcome, DomainError):
+            refuse(item, outcome)
+            continue
+        if isinstance(outcome, Exception):
+            raise outcome
+        if outcome is not None:
             summary.documents += 1
             summary.changes += (len(port.document(item.doc_id).new_changes(before)) if before
                                 else item.changes)  # a new document: all it holds
