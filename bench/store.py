@@ -16,6 +16,7 @@ are wall and CPU (process time: what a shared machine disturbs less).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sqlite3
 import statistics
@@ -100,11 +101,17 @@ def build(home: Path, orgs: int, months: int) -> Store:
     return store
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children waited for (a reindex's workers)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def timed(action) -> tuple[object, float, float]:
-    """What `action()` returns, its wall seconds and its CPU seconds."""
-    started, cpu = time.perf_counter(), time.process_time()
+    """What `action()` returns, its wall seconds and its CPU seconds (workers' too)."""
+    started, cpu = time.perf_counter(), cpu_seconds()
     result = action()
-    return result, time.perf_counter() - started, time.process_time() - cpu
+    return result, time.perf_counter() - started, cpu_seconds() - cpu
 
 
 def load_every_document(store: Store) -> int:
@@ -136,7 +143,8 @@ def main() -> None:
     loaded, load_wall, load_cpu = timed(lambda: load_every_document(store))
     print(f"reindex: {documents} documents in {wall:.1f} s wall, {cpu:.1f} s CPU (goal ≤ 5 s); "
           f"yardstick, only loading the {loaded} documents: {load_wall:.1f} s wall, "
-          f"{load_cpu:.1f} s CPU; reindex ÷ load = {cpu / load_cpu:.2f} (CPU)")
+          f"{load_cpu:.1f} s CPU; reindex ÷ load = {wall / load_wall:.2f} (wall), "
+          f"{cpu / load_cpu:.2f} (CPU, its workers' included)")
 
     rng = random.Random(5)
     residents = [r["id"] for r in queries.organizations(store.db) if r["stage"] in
