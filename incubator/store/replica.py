@@ -39,7 +39,8 @@ from .parallel import made_into_rows
 from .peers import PeerRecords
 from .ports import ReplicaBusy, StorageError
 from .schema import (
-    QUERY_SCHEMA, QUERY_TABLES, SCHEMA_VERSION, create_query_indexes, recreate_query_tables,
+    QUERY_SCHEMA, QUERY_TABLES, SCHEMA_VERSION, create_query_indexes, drop_query_indexes,
+    recreate_query_tables,
 )
 
 COMPACT_MIN_BYTES = 4096
@@ -433,6 +434,12 @@ class Replica(PeerRecords):
         network = self.document(NETWORK)
         outcomes: list[list[str] | None | Exception] = []
         data = {doc_id: chunk for doc_id, chunk, _heads in items}
+        # as many new documents as are held (the first of a clone's batches, a full
+        # bundle): the indexes are built again over all of them, not grown document by
+        # document (none of them is unique: the tables' keys still refuse a duplicate)
+        again = len(items) >= self.db.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        if again:
+            drop_query_indexes(self.db.conn)
         for batch in parallel.judged_on_workers(items, self.identity.actor,
                                                 network.save() if network else None):
             for doc_id, outcome in batch:
@@ -451,6 +458,8 @@ class Replica(PeerRecords):
                         continue
                 self.db.conn.execute("RELEASE merge_document")
                 outcomes.append(heads)
+        if again:
+            create_query_indexes(self.db.conn)
         return outcomes
 
     def _keep_new(self, doc_id: str, data: bytes, heads: list[str], groups: Groups) -> None:

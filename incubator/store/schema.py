@@ -8,6 +8,7 @@ tables rebuilds them on open (`QUERY_SCHEMA` differs from the one recorded).
 
 import hashlib
 import json
+import re
 
 SCHEMA_VERSION = 1
 
@@ -309,6 +310,16 @@ def create_query_indexes(conn) -> None:
     for table in QUERY_TABLES:
         conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table} (doc_id)")
     _run_script(conn, INDEXES)
+
+
+def drop_query_indexes(conn) -> None:
+    """Drop the query tables' indexes (`create_query_indexes` makes them again): rows
+    inserted by the thousand go in faster without them, and an index built over rows
+    already there is built faster than grown row by row."""
+    for table in QUERY_TABLES:
+        conn.execute(f"DROP INDEX IF EXISTS {table}_doc")
+    for name in re.findall(r"CREATE INDEX IF NOT EXISTS (\w+)", INDEXES):
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def _run_script(conn, script: str) -> None:

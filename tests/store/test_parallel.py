@@ -136,12 +136,16 @@ def arrivals(source) -> list[tuple[str, bytes, list[str]]]:
     return items
 
 
-def first_contact(source, items, home) -> tuple[list, dict]:
+def first_contact(source, items, home) -> tuple[list, dict, list]:
+    """Each item's outcome, the query tables and the indexes of a new laptop of the
+    network of `source` that received `items`."""
     laptop = Store.join(home, Card.of(source.replica.identity), "首次", clock=lambda: NOW)
     try:
         outcomes = [str(outcome) if isinstance(outcome, Exception) else outcome
                     for outcome in laptop.replica.merge_all(items)]
-        return outcomes, laptop.replica.dump_query_tables()
+        indexes = sorted(row[0] for row in laptop.db.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+        return outcomes, laptop.replica.dump_query_tables(), indexes
     finally:
         laptop.close()
 
@@ -153,8 +157,9 @@ class TestFirstContactOnWorkers:
         in_one_process = first_contact(demo, items, tmp_path / "one")
         on_workers(monkeypatch)
         assert first_contact(demo, items, tmp_path / "workers") == in_one_process
-        outcomes, tables = in_one_process
+        outcomes, tables, indexes = in_one_process
         refused = [outcome for outcome in outcomes if isinstance(outcome, str)]
         assert len(refused) == 3 and "冒名社" not in str(tables)
         assert len(tables["organizations"]) == 16
+        assert any("scores_low" in sql for sql in indexes)  # built again after the rows
         assert workers_running() == []
