@@ -176,8 +176,11 @@ def _serve(source: BinaryIO, sink: BinaryIO) -> None:
             answer = (True, TASKS[task](*common, batch))
         except Exception as error:  # a document the rows cannot be made of: the caller says
             answer = (False, f"{type(error).__name__}: {error}"[:500])
-        pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
-        sink.flush()
+        try:
+            pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
+            sink.flush()
+        except BrokenPipeError:  # the caller is gone (killed): nobody to answer
+            return
         if not answer[0]:
             return
 
