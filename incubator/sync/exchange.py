@@ -119,12 +119,14 @@ class Exchange:
             keep_record(self.port, lambda: self.port.record_peer_heads(self.peer, held))
         return wanted
 
-    def data_for(self, wanted: Offer) -> Iterator[list[DocData]]:
-        """What the peer asked for, in batches of a few MiB: a compressed snapshot of a
-        document it lacks (the stored one as it is, when the document is one snapshot),
-        else the changes after the heads of its we know."""
+    def data_for(self, wanted: Offer) -> Iterator[tuple[list[DocData], bool]]:
+        """What the peer asked for, in batches of a few MiB, each with whether it is the
+        last (at least one batch, maybe empty): a compressed snapshot of a document it
+        lacks (the stored one as it is, when the document is one snapshot), else the
+        changes after the heads of its we know. Each batch is given as soon as it is made,
+        so that the peer merges it while the next is read."""
         batch, size = [], 0
-        for doc_id, their_heads in wanted:
+        for number, (doc_id, their_heads) in enumerate(wanted, 1):
             stored = None if their_heads else self.port.stored_snapshot(doc_id)
             if stored is not None:
                 item = DocData(doc_id, True, *stored)
@@ -137,11 +139,10 @@ class Exchange:
                         else DocData(doc_id, False, doc.changes_since(known), doc.heads()))
             batch.append(item)
             size += len(item.data)
-            if size >= DATA_BATCH_BYTES:
-                yield batch
+            if size >= DATA_BATCH_BYTES and number < len(wanted):
+                yield batch, False
                 batch, size = [], 0
-        if batch:
-            yield batch
+        yield batch, True
 
     def apply(self, items: list[DocData]) -> tuple[dict[str, list[str]], dict[str, str]]:
         """Merge what arrived in one transaction; refused documents are skipped and

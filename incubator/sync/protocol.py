@@ -253,18 +253,12 @@ class SyncSession:
                                     if doc_id not in asked})
         if not wanted:
             return
-        # each batch is sent once the next one is made (the last says so): the peer
-        # merges one while this side reads the next
-        batches = self.exchange.data_for(wanted)
-        batch = next(batches, [])
-        while batch is not None:
-            following = next(batches, None)
+        for batch, last in self.exchange.data_for(wanted):
             header = {"docs": [[item.doc_id, int(item.snapshot), len(item.data), item.heads]
-                               for item in batch], "last": following is None}
+                               for item in batch], "last": last}
             self.acks_due += 1
             self.docs_sent += len(batch)
             yield encode_frame(Frame.DATA, header, b"".join(item.data for item in batch))
-            batch = following
 
     def _on_data(self, header: dict, payload: bytes) -> Iterator[bytes]:
         if not self.data_due:

@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from incubator.store.commands import Store
+from incubator.sync import exchange
 from incubator.sync.exchange import Exchange
 from incubator.sync.protocol import SyncSession
 
@@ -76,3 +77,28 @@ def test_a_memory_replica_pulls_a_real_replica(tmp_path):
     org = next(doc for doc in memory.document_heads() if doc.startswith("org:"))
     assert memory.document(org).tree()["profile"]["name"] == "东湖村书画社"
     hub.close()
+
+
+def test_each_data_batch_goes_out_before_the_next_is_read(monkeypatch):
+    """A server made every batch of a first clone before it sent the first one: the peer
+    waited for all of them, then merged them. Now it merges one while the next is read."""
+    monkeypatch.setattr(exchange, "DATA_BATCH_BYTES", 1)  # a batch per document
+    left, right = two_ports()
+    read: list[str] = []
+    stored_snapshot = left.stored_snapshot
+    monkeypatch.setattr(left, "stored_snapshot",
+                        lambda doc_id: read.append(doc_id) or stored_snapshot(doc_id))
+    a, b = sessions(left, right)
+    read_when_sent: list[int] = []
+    receive = a.receive
+
+    def sending(data: bytes):
+        for frame in receive(data):
+            read_when_sent.append(len(read))
+            yield frame
+
+    monkeypatch.setattr(a, "receive", sending)
+    pump(a, b)
+    assert trees(left) == trees(right)
+    sent = iter(read_when_sent)  # the five batches went out one document read apart
+    assert all(count in sent for count in (1, 2, 3, 4, 5)), read_when_sent
