@@ -319,7 +319,7 @@ class Replica(PeerRecords):
                     editor.set((journal.LOG, key), entry)
                     editor.set((journal.CLOCK, self.identity.actor_hex), count)
                 if checked:
-                    self._check_own_change(doc_id, doc, before)
+                    self._check_own_change(doc_id, doc, before, network)
                 if before:
                     self._store(doc_id, doc, "changes", doc.changes_since(before),
                                 written=fields)
@@ -340,16 +340,18 @@ class Replica(PeerRecords):
         if reason:
             raise ReplicaError("This device may not make this change: {reason}", reason=reason)
 
-    def _check_own_change(self, doc_id: str, doc: AutomergeDoc, before: list[str]) -> None:
+    def _check_own_change(self, doc_id: str, doc: AutomergeDoc, before: list[str],
+                          network: AutomergeDoc | None) -> None:
         """Refuse the change just made to `doc` (not stored yet) when it touches what this
-        device's role may not write: the very rule every replica applies on receipt."""
-        reason = incoming_refusal(doc_id, doc, before, self._network_history())
+        device's role may not write: the very rule every replica applies on receipt.
+        `network`: the network document as the change was made."""
+        reason = incoming_refusal(doc_id, doc, before, self._network_history(network))
         if reason:
             raise ReplicaError("This device may not make this change: {reason}", reason=reason)
 
-    def _network_history(self) -> NetworkHistory:
-        """The network document's history as `authorship` reads it (cached per heads)."""
-        network = self.document(NETWORK)
+    def _network_history(self, network: AutomergeDoc | None) -> NetworkHistory:
+        """The history of `network`, the network document as stored, as `authorship`
+        reads it (cached per heads)."""
         heads = tuple(network.heads()) if network else ()
         if self._history is None or self._history[0] != heads:
             self._history = (heads, NetworkHistory(network))
@@ -378,7 +380,8 @@ class Replica(PeerRecords):
                                    doc_id=doc_id)
             if candidate.heads() == before:
                 return False
-            reason = incoming_refusal(doc_id, candidate, before, self._network_history())
+            reason = incoming_refusal(doc_id, candidate, before,
+                                      self._network_history(self.document(NETWORK)))
             if reason:
                 raise ReplicaError("Refused {doc_id}: {reason}", doc_id=doc_id, reason=reason)
             try:
@@ -488,14 +491,19 @@ class Replica(PeerRecords):
                 conn.execute("DELETE FROM scores WHERE org_id = ? AND month = ?", (org_id, month))
                 continue
             row = dict(score_row(org_id, month, stored), doc_id=doc_id)
-            # a row left as it is (or changed in place) writes fewer pages to the WAL
-            if conn.execute(f"SELECT {', '.join(row)} FROM scores WHERE org_id = ? AND "
-                            "month = ?", (org_id, month)).fetchone() != tuple(row.values()):
+            now = conn.execute(f"SELECT {', '.join(row)} FROM scores WHERE org_id = ? AND "
+                               "month = ?", (org_id, month)).fetchone()
+            if now is None:
                 conn.execute(f"INSERT INTO scores ({', '.join(row)}) "
-                             f"VALUES ({', '.join('?' * len(row))}) "
-                             f"ON CONFLICT (org_id, month) DO UPDATE SET "
-                             f"{', '.join(f'{column} = excluded.{column}' for column in row)}",
-                             tuple(row.values()))
+                             f"VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+                continue
+            # only the columns that differ: an index none of them is in is left as it is
+            # (setting every column rewrote all four B-trees' pages into the WAL)
+            changed = {column: value for (column, value), old in zip(row.items(), now)
+                       if value != old}
+            if changed:
+                conn.execute(f"UPDATE scores SET {', '.join(f'{c} = ?' for c in changed)} "
+                             "WHERE org_id = ? AND month = ?", (*changed.values(), org_id, month))
         latest = conn.execute("SELECT month, score10 FROM scores WHERE org_id = ? "
                               "ORDER BY month DESC LIMIT 1", (org_id,)).fetchone() or (None, None)
         if tuple(latest) != tuple(org[2:]):
