@@ -319,7 +319,7 @@ class Replica(PeerRecords):
                     editor.set((journal.LOG, key), entry)
                     editor.set((journal.CLOCK, self.identity.actor_hex), count)
                 if checked:
-                    self._check_own_change(doc_id, doc, before, network)
+                    self._check_own_change(doc_id, doc, before)
                 if before:
                     self._store(doc_id, doc, "changes", doc.changes_since(before),
                                 written=fields)
@@ -340,18 +340,16 @@ class Replica(PeerRecords):
         if reason:
             raise ReplicaError("This device may not make this change: {reason}", reason=reason)
 
-    def _check_own_change(self, doc_id: str, doc: AutomergeDoc, before: list[str],
-                          network: AutomergeDoc | None) -> None:
+    def _check_own_change(self, doc_id: str, doc: AutomergeDoc, before: list[str]) -> None:
         """Refuse the change just made to `doc` (not stored yet) when it touches what this
-        device's role may not write: the very rule every replica applies on receipt.
-        `network`: the network document as the change was made."""
-        reason = incoming_refusal(doc_id, doc, before, self._network_history(network))
+        device's role may not write: the very rule every replica applies on receipt."""
+        reason = incoming_refusal(doc_id, doc, before, self._network_history())
         if reason:
             raise ReplicaError("This device may not make this change: {reason}", reason=reason)
 
-    def _network_history(self, network: AutomergeDoc | None) -> NetworkHistory:
-        """The history of `network`, the network document as stored, as `authorship`
-        reads it (cached per heads)."""
+    def _network_history(self) -> NetworkHistory:
+        """The network document's history as `authorship` reads it (cached per heads)."""
+        network = self.document(NETWORK)
         heads = tuple(network.heads()) if network else ()
         if self._history is None or self._history[0] != heads:
             self._history = (heads, NetworkHistory(network))
@@ -380,8 +378,7 @@ class Replica(PeerRecords):
                                    doc_id=doc_id)
             if candidate.heads() == before:
                 return False
-            reason = incoming_refusal(doc_id, candidate, before,
-                                      self._network_history(self.document(NETWORK)))
+            reason = incoming_refusal(doc_id, candidate, before, self._network_history())
             if reason:
                 raise ReplicaError("Refused {doc_id}: {reason}", doc_id=doc_id, reason=reason)
             try:
