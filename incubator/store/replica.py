@@ -567,14 +567,19 @@ class Replica(PeerRecords):
                 conn.execute("DELETE FROM scores WHERE org_id = ? AND month = ?", (org_id, month))
                 continue
             row = dict(score_row(org_id, month, stored), doc_id=doc_id)
-            # a row left as it is (or changed in place) writes fewer pages to the WAL
-            if conn.execute(f"SELECT {', '.join(row)} FROM scores WHERE org_id = ? AND "
-                            "month = ?", (org_id, month)).fetchone() != tuple(row.values()):
+            now = conn.execute(f"SELECT {', '.join(row)} FROM scores WHERE org_id = ? AND "
+                               "month = ?", (org_id, month)).fetchone()
+            if now is None:
                 conn.execute(f"INSERT INTO scores ({', '.join(row)}) "
-                             f"VALUES ({', '.join('?' * len(row))}) "
-                             f"ON CONFLICT (org_id, month) DO UPDATE SET "
-                             f"{', '.join(f'{column} = excluded.{column}' for column in row)}",
-                             tuple(row.values()))
+                             f"VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+                continue
+            # only the columns that differ: an index none of them is in is left as it is
+            # (setting every column rewrote all four B-trees' pages into the WAL)
+            changed = {column: value for (column, value), old in zip(row.items(), now)
+                       if value != old}
+            if changed:
+                conn.execute(f"UPDATE scores SET {', '.join(f'{c} = ?' for c in changed)} "
+                             "WHERE org_id = ? AND month = ?", (*changed.values(), org_id, month))
         latest = conn.execute("SELECT month, score10 FROM scores WHERE org_id = ? "
                               "ORDER BY month DESC LIMIT 1", (org_id,)).fetchone() or (None, None)
         if tuple(latest) != tuple(org[2:]):

@@ -129,6 +129,8 @@ class TestReindex:
                           ScoreEntry(other, "2026-09", FULL)])
         store.set_scores([ScoreEntry(org, "2026-10", LOW, note="迟交")])
         store.set_scores([ScoreEntry(org, "2026-08", LOW)])
+        store.set_scores([ScoreEntry(org, "2026-09", LOW, note="补记")])  # only the note differs
+        store.set_scores([ScoreEntry(other, "2026-09", FULL)])  # nothing differs
         store.delete_score(org, "2026-10")  # the latest month: the one before is latest
         assert queries.org_row(store.db, org)["last_month"] == "2026-09"
         saved = store.replica.dump_query_tables()

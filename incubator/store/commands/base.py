@@ -104,7 +104,7 @@ class Commands:
 
     def _resident_row(self, org: str) -> dict:
         """The organizations row of a resident organization, else refused."""
-        row = queries.org_row(self.db, queries.resolve_org(self.db, org))
+        row = queries.resolve_org_row(self.db, org)
         self._check_in_a_hub(row)
         if row["stage"] not in RESIDENT_STAGES:
             raise DomainError("{name} is not a resident organization (stage {stage})",

@@ -16,7 +16,7 @@ from .fieldwork import (
 from .hubs import allocations_from, hub_options, hubs, org_allocations, space_periods, spaces
 from .lookup import (
     first_hub, hub_name, hub_named, org_name, org_named_in_hub, org_row, resolve_doc,
-    resolve_hub, resolve_org, resolve_space, space_named_in_hub,
+    resolve_hub, resolve_org, resolve_org_row, resolve_space, space_named_in_hub,
 )
 from .network import (
     member_records, members, membership, rubric_versions, scored_before_rubric, settings,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils.utils import dedupe_keys
 
 from ...domain.models import RESIDENT_STAGES
 
@@ -18,7 +19,11 @@ RESIDENT_SQL = ", ".join(f"'{stage.value}'" for stage in sorted(RESIDENT_STAGES)
 
 
 def rows(db, sql: str, params: list | tuple = ()) -> list[Row]:
-    return [dict(row) for row in db.query(sql, params)]
+    """The rows of a SELECT as dicts, named as `db.query` names them; read without its
+    savepoint around each statement (two statements more per read, and a save reads)."""
+    cursor = db.execute(sql, params)
+    keys = dedupe_keys(column[0] for column in cursor.description)
+    return [dict(zip(keys, row)) for row in cursor]
 
 
 def value(db, sql: str, params: list | tuple = ()) -> Any:

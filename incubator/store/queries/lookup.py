@@ -42,7 +42,12 @@ def _resolve(db, table: str, text: str, where: str = "1", params: tuple = ()) ->
 
 def resolve_org(db, text: str) -> str:
     """An organization's id from its id, an unambiguous id prefix or its exact name."""
-    return _resolve(db, "organizations", text)["id"]
+    return resolve_org_row(db, text)["id"]
+
+
+def resolve_org_row(db, text: str) -> Row:
+    """The organizations row `resolve_org` finds."""
+    return _resolve(db, "organizations", text)
 
 
 def resolve_hub(db, text: str) -> str:
