@@ -9,6 +9,7 @@ from incubator.domain.pinyin import sort_key
 
 from incubator.screens.organizations.detail import OrganizationDetailScreen
 from incubator.screens.organizations.screen import PAGE
+from incubator.store import queries
 
 from .helpers import open_store, residents, rows
 
@@ -176,16 +177,36 @@ class TestPaging:
             assert table(app).row_count == PAGE + 40
             assert table(app).cursor_row == 0
 
-    async def test_a_page_queued_before_the_next_search_redraw_never_mixes_searches(self, app):
-        """Paging follows the search the table shows, even if the box already changed."""
+    async def test_a_page_queued_before_the_next_filter_redraw_never_mixes_filters(
+            self, app, demo_home):
+        """Paging follows the filters the table shows, even if a picker already changed."""
+        hub = residents(demo_home)[0]["hub_id"]
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("2")
             await pilot.pause()
             screen = app.screen
             first_page = [row[0] for row in rows(table(app))]
-            screen.query_one("#search").value = "测试社"
+            screen.query_one("#hub", Select).value = hub  # its Changed not handled yet
             screen.add_page()
             ids = [row[0] for row in rows(table(app))]
             assert ids[:PAGE] == first_page and len(ids) == len(set(ids)) == PAGE + 40
             await pilot.pause()
+            store = open_store(demo_home)
+            in_hub = {r["id"] for r in queries.organizations(store.db, hub=hub)}
+            store.close()
+            shown = [row[0] for row in rows(table(app))]
+            assert shown and set(shown) <= in_hub
+
+    async def test_the_rows_follow_the_search_as_it_is_typed(self, app):
+        """A search redraws the rows when the box's value changes, before any message is
+        handled (the box and the table then change in one frame), and a page added after
+        continues that search."""
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            await pilot.pause()
+            screen = app.screen
+            screen.query_one("#search").value = "测试社"
             assert all("测试社" in row[1] for row in rows(table(app)))
+            assert table(app).row_count == PAGE
+            screen.add_page()
+            assert table(app).row_count == PAGE

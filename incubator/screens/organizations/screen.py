@@ -70,6 +70,10 @@ class OrganizationsScreen(AreaScreen):
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(OrganizationTable))
+        # the rows follow the search as it is typed, not after Input.Changed has bubbled
+        # up to the screen: the box and the table are then redrawn in one frame, not two
+        self.watch(self.query_one("#search", SearchBox), "value", self.filters_changed,
+                   init=False)
 
     def refresh_data(self) -> None:
         self._flags = organization_flags(self.reader, self.today, self.incubator.warning_states())
@@ -179,7 +183,6 @@ class OrganizationsScreen(AreaScreen):
         if table.row_count < self.total and table.near_the_end():
             self.add_page()
 
-    @on(Input.Changed, "#search")
     @on(Select.Changed)
     def filters_changed(self) -> None:
         self.show_rows()

@@ -21,6 +21,9 @@ from textual.widgets.data_table import DuplicateKey, Row, RowKey
 from ...i18n import _
 
 
+DRAWN_ROWS = 2048  # row lines kept across clears (a few screens' worth of searches)
+
+
 class PlainTable(DataTable):
     """A DataTable that shows text cells exactly as stored: an organization named
     "[b]…" must not turn bold (and no markup is parsed on every redraw).
@@ -79,6 +82,12 @@ class PlainTable(DataTable):
         return added
 
     _frame: dict | None = None  # styles worked out once per frame, while it renders
+
+    def __init__(self, *args, **kwargs) -> None:
+        # a row's line by what it is drawn from (`_plain_line_strip`): kept when the
+        # table is cleared, emptied when the styles change
+        self._drawn_rows: dict[tuple, Strip] = {}
+        super().__init__(*args, **kwargs)
 
     def render_lines(self, crop):
         self._frame = {}
@@ -140,16 +149,29 @@ class PlainTable(DataTable):
         if strip is not None:
             return strip
         row_index = self._row_locations.get(row_key)
-        row_style = self._get_row_style(row_index, base_style)
-        whole_row = self._plain_row(row_key, row_index, row_style, cursor.row == row_index,
-                                    hover.row == row_index, width)
-        if whole_row is None:
+        texts = self._plain_texts(row_key)
+        if texts is None:
             return None
-        segment, table_width = whole_row
-        filler = self._filler_style(row_index, row_style, cursor, hover) \
-            if table_width < width else None
-        strip = self._line_cache[cache_key] = _row_strip(segment, filler, width - table_width,
-                                                         width)
+        # the same text drawn in the same place and state is the same line, whatever the
+        # table held before (a search typed further shows most rows where they were)
+        drawn_key = (texts, row_index, cursor.row == row_index, hover.row == row_index,
+                     width, base_style, show_cursor, show_hover, self._pseudo_class_state,
+                     self._frame_style("columns", self._column_widths)[1],
+                     self._frame_style("cells", self._cell_state), self.zebra_stripes)
+        strip = self._drawn_rows.get(drawn_key)
+        if strip is None:
+            row_style = self._get_row_style(row_index, base_style)
+            segment, table_width = self._plain_row(texts, row_index, row_style,
+                                                   cursor.row == row_index,
+                                                   hover.row == row_index, width)
+            filler = self._filler_style(row_index, row_style, cursor, hover) \
+                if table_width < width else None
+            if len(self._drawn_rows) >= DRAWN_ROWS:
+                self._drawn_rows.clear()
+            # kept: the same Strip drawn again has its own caches spare the styling after it
+            strip = self._drawn_rows[drawn_key] = _row_strip(
+                segment, filler, width - table_width, width)
+        self._line_cache[cache_key] = strip
         return strip
 
     def _get_row_style(self, row_index: int, base_style: Style) -> Style:
@@ -226,23 +248,29 @@ class PlainTable(DataTable):
         return extend_style + Style.from_meta(
             {"row": row_index, "column": 0, "out_of_bounds": True})
 
-    def _plain_row(self, row_key, row_index: int, row_style: Style, cursor: bool,
-                   hover: bool, visible: int) -> tuple[Segment, int] | None:
-        """A one-line row of plain cells under a row cursor, drawn as one segment (its
-        cells share one style: only the mouse's column differs, and a row cursor has
-        no use for it) cropped to the table's width, and its width; None when a cell
-        is not plain. (Cropping a whole line of Chinese costs more than drawing it.)"""
+    def _plain_texts(self, row_key) -> tuple[str, ...] | None:
+        """The texts of a one-line row of plain cells, in column order; None when a cell
+        is not plain."""
         row = self.rows.get(row_key)
         if row is None or row.height != 1 or row.auto_height:
             return None
         cells = self._data[row_key]
-        columns, widths = self._frame_style("columns", self._column_widths)
-        values = [cells.get(column.key) for column in columns]
+        values = [cells.get(column.key)
+                  for column in self._frame_style("columns", self._column_widths)[0]]
         if not all(map(_plain_line, values)):
             return None
+        return tuple(cell.plain for cell in values)
+
+    def _plain_row(self, texts: tuple[str, ...], row_index: int, row_style: Style,
+                   cursor: bool, hover: bool, visible: int) -> tuple[Segment, int]:
+        """A one-line row of plain cells (`texts`) under a row cursor, drawn as one
+        segment (its cells share one style: only the mouse's column differs, and a row
+        cursor has no use for it) cropped to the table's width, and its width. (Cropping
+        a whole line of Chinese costs more than drawing it.)"""
+        _columns, widths = self._frame_style("columns", self._column_widths)
         padding, _fixed_rows, _fixed_columns, show_cursor, css_fg, css_bg = self._frame_style(
             "cells", self._cell_state)
-        drawn = _row_text(tuple(cell.plain for cell in values), widths, padding, visible)
+        drawn = _row_text(texts, widths, padding, visible)
         component_style, post_style = self._get_styles_to_render_cell(
             False, False, False, hover, cursor, show_cursor, self._show_hover_cursor,
             css_fg, css_bg)
@@ -295,6 +323,10 @@ class PlainTable(DataTable):
         pad = " " * padding
         return [[Segment(f"{pad}{text}{pad}", style or None)]]
 
+    def notify_style_update(self) -> None:
+        self._drawn_rows.clear()  # drawn in the styles that changed
+        super().notify_style_update()
+
     def _clear_caches(self) -> None:
         for cache in (self._row_render_cache, self._cell_render_cache,
                       self._row_renderable_cache, self._line_cache, self._styles_cache,
@@ -346,11 +378,8 @@ def _unlink(cache) -> None:
         cache.clear()
 
 
-@functools.lru_cache(maxsize=1024)
 def _row_strip(segment: Segment, filler: Style | None, filler_width: int, width: int) -> Strip:
-    """A row's line: its segment and the filler to the table's edge. Cached: the same row
-    drawn again in the same place (a search typed further keeps the first rows) is the
-    same Strip, whose own caches then spare the styling that follows."""
+    """A row's line: its segment and the filler to the table's edge."""
     if filler is None:
         return Strip([segment], width)
     return Strip([segment, Segment(" " * filler_width, filler)], width)
