@@ -135,7 +135,7 @@ async def time_app(home: Path, needles: list[tuple[str, str]]
         cold = time.perf_counter() - started
         search = screen.query_one("#search", Input)
         search.focus()
-        # the app loads pypinyin in a thread once no key came for a second: keystrokes are
+        # the app loads pypinyin in a thread a second after it starts: keystrokes are
         # measured once it has (a person types a name after the list is there)
         while "pypinyin" not in sys.modules or any(
                 worker.group == "warm-up" and not worker.is_finished for worker in app.workers):

@@ -14,7 +14,6 @@ from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.theme import ThemeProvider
 from textual.screen import Screen
-from textual.timer import Timer
 
 from .. import i18n
 from ..domain.errors import DomainError
@@ -97,8 +96,6 @@ class IncubatorApp(App[None]):
         screen replaces its widgets (the scoring grid's rows): they go to the cell
         focused again, not to whatever held the focus for a moment."""
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._warm_up is not None:
-                self._warm_up.reset()  # not while keys come one after another
             self.held_keys.append(event)
             if len(self.held_keys) == 1 and self.key_in_flight is None:
                 await self.release_keys()
@@ -135,21 +132,16 @@ class IncubatorApp(App[None]):
         self.show_scope()
         self.switch_mode("dashboard")
         self.set_interval(self.POLL_SECONDS, self.refresh_active)
-        self._warm_up = self.set_timer(self.PINYIN_WARM_UP_SECONDS, self._warm_up_pinyin)
+        self.call_after_refresh(self._freeze_startup_objects)
+        self.set_timer(self.PINYIN_WARM_UP_SECONDS, self._warm_up_pinyin)
 
     PINYIN_WARM_UP_SECONDS = 1.0
-    _warm_up: Timer | None = None  # until pypinyin's warm-up starts
 
     def _warm_up_pinyin(self) -> None:
-        """Load pypinyin (~0.5 s) in a thread once the app is up and no key came for a
-        second, so that the first Chinese characters typed in a search do not wait for
-        it, nor the start or the first keys for the lock it holds (a move to the
-        organization list right after the start took 0.3-0.5 s longer); then move its
+        """Load pypinyin (~0.5 s) in a thread once the app is up, so that the first
+        Chinese characters typed in a search do not wait for it; then move its
         dictionaries out of the collector's way too (scanning them made a full
-        collection mid-keystroke take 70-80 ms), and the start-up's objects with them (a
-        collection before the first frame cost the start 60-70 ms)."""
-        self._warm_up = None
-
+        collection mid-keystroke take 70-80 ms)."""
         def warm_up() -> None:
             search_query("孵化")
             self._freeze_startup_objects()
