@@ -1,15 +1,15 @@
 """Documents made into rows on every core.
 
 Loading a document and reading its values holds the GIL (Automerge holds it throughout),
-so a reindex in one process uses one core. Here a reindex of many documents hands them,
-in batches, to worker processes (`python -m incubator.store.parallel`: a fresh
+so a reindex in one process uses one core. Here a reindex of many documents, or many
+documents new to a replica (a first clone, a full bundle: judged by `merge`'s rules too),
+are handed in batches to worker processes (`python -m incubator.store.parallel`: a fresh
 interpreter, so nothing of the caller's threads, locks, connections or main module comes
-along); each loads its documents and makes their rows, and the caller only inserts what
+along); each loads its documents and makes their rows, and the caller only stores what
 comes back. Batches and results travel as pickles over the workers' own pipes. Fewer
-documents are made into rows in the caller: starting a worker (~0.5 s) costs more than it
+documents are made into rows in the caller: starting a worker (~0.2 s) costs more than it
 saves.
 """
-
 from __future__ import annotations
 
 import os
@@ -53,13 +53,18 @@ def rows_of(actor: bytes, documents: list[tuple[str, bytes]]) -> Made:
     return heads, groups
 
 
+def worth_workers(count: int) -> bool:
+    """Whether `count` documents are made into rows on workers rather than here."""
+    return WORKERS > 1 and count >= WORKERS_FROM
+
+
 def made_into_rows(documents: Iterable[tuple[str, bytes]], count: int, actor: bytes
                    ) -> Iterator[Made]:
     """`rows_of` over `count` documents, in their order: one document at a time in this
     process, or batches of `BATCH` on `WORKERS` processes when there are `WORKERS_FROM`
     documents or more. A worker's failure raises `WorkerError` (the caller's transaction
     then rolls back); the workers are stopped however the caller stops."""
-    if WORKERS < 2 or count < WORKERS_FROM:
+    if not worth_workers(count):
         for document in documents:
             yield rows_of(actor, [document])
         return

@@ -35,7 +35,6 @@ from .check import Problem, problems
 from .identity import Identity, actor_for
 from .materialize import CONTAINERS, Groups, grouped, rows_for, score_row
 from . import parallel
-from .parallel import made_into_rows
 from .peers import PeerRecords
 from .ports import ReplicaBusy, StorageError
 from .schema import (
@@ -405,7 +404,7 @@ class Replica(PeerRecords):
                        and items[end][0] != NETWORK and self._is_new(items[end][0])):
                     run.add(items[end][0])
                     end += 1
-                if end - start >= parallel.WORKERS_FROM and parallel.WORKERS > 1:
+                if parallel.worth_workers(end - start):
                     outcomes += self._merge_new(items[start:end])
                 else:
                     end = max(end, start + 1)
@@ -469,9 +468,7 @@ class Replica(PeerRecords):
         ).lastrowid
         self._record_document(doc_id, ",".join(heads), chunk_id,
                               {"snapshot": len(data), "changes": 0})
-        batch = RowBatch()
-        batch.extend(groups, 1)
-        batch.flush(self.db.conn)
+        insert_groups(self.db.conn, groups)
 
     def _refuse_stored(self, doc_id: str, exc: sqlite3.Error) -> NoReturn:
         """After a document's rows failed to go in (inside SAVEPOINT merge_document): the
@@ -694,7 +691,8 @@ class Replica(PeerRecords):
                         yield doc_id, found[0]
 
             rebuilt, done, batch = 0, 0, RowBatch()
-            for heads, groups in made_into_rows(documents(), len(doc_ids), self.identity.actor):
+            made = parallel.made_into_rows(documents(), len(doc_ids), self.identity.actor)
+            for heads, groups in made:
                 batch.extend(groups, len(heads))
                 for doc_id, doc_heads in heads:
                     if doc_heads is not None:
@@ -805,11 +803,16 @@ class RowBatch:
             self._groups.setdefault(key, []).extend(values)
 
     def flush(self, conn: sqlite3.Connection) -> None:
-        for (table, columns), values in self._groups.items():
-            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
-                             f"VALUES ({', '.join('?' * len(columns))})", values)
+        insert_groups(conn, self._groups)
         self._groups.clear()
         self.documents = 0
+
+
+def insert_groups(conn: sqlite3.Connection, groups: Groups) -> None:
+    """Insert rows grouped by table and columns (see `grouped`): one `executemany` each."""
+    for (table, columns), values in groups.items():
+        conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
+                         f"VALUES ({', '.join('?' * len(columns))})", values)
 
 
 _ABSENT = object()  # a column a row does not name: never equal to what is stored

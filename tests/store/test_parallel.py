@@ -12,6 +12,7 @@ from incubator.store import parallel
 from incubator.store.automerge_doc import AutomergeDoc
 from incubator.store.commands import Store
 from incubator.store.identity import Card, new_identity
+from incubator.store.ports import StorageError
 
 from ..conftest import NOW
 
@@ -163,3 +164,23 @@ class TestFirstContactOnWorkers:
         assert len(tables["organizations"]) == 16
         assert any("scores_low" in sql for sql in indexes)  # built again after the rows
         assert workers_running() == []
+
+    def test_a_full_disk_stops_it_with_nothing_kept_and_no_worker_left(
+            self, demo, tmp_path, monkeypatch):
+        """The disk fills while the rows made on workers go in: the disk's error, not one
+        document's refusal, and nothing of the batch stays."""
+        laptop = Store.join(tmp_path / "full", Card.of(demo.replica.identity), "首次",
+                            clock=lambda: NOW)
+        items = as_sent(demo)
+        laptop.replica.merge_all(items[:1])  # the network document
+        before = laptop.replica.dump_query_tables()
+        pages = laptop.db.conn.execute("PRAGMA page_count").fetchone()[0]
+        laptop.db.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+        on_workers(monkeypatch)
+        with pytest.raises(StorageError):
+            laptop.replica.merge_all(items[1:])
+        laptop.db.conn.execute("PRAGMA max_page_count = 1073741823")
+        assert laptop.replica.dump_query_tables() == before
+        assert laptop.replica.doc_ids() == [NETWORK]
+        assert workers_running() == []
+        laptop.close()
