@@ -22,6 +22,8 @@ from typing import BinaryIO
 
 from ..domain.docids import kind_of
 from ..domain.errors import DomainError
+from .arrival import arrived, judged_rows
+from .authorship import NetworkHistory
 from .automerge_doc import AutomergeDoc, DocumentError
 from .materialize import Groups, grouped, rows_for
 
@@ -82,9 +84,6 @@ def judged_new(actor: bytes, network: bytes | None,
     """What `Replica.merge` decides for each document new to a replica whose network
     document is `network`: its heads and rows (by table and columns) when it may be kept,
     None when it holds nothing, else the error that refuses it."""
-    from .authorship import NetworkHistory
-    from .replica import arrived, judged_rows  # (the replica imports this module)
-
     history = NetworkHistory(AutomergeDoc.load(network, actor) if network else None)
     judged: list[tuple[str, Judged]] = []
     for doc_id, data, expected_heads in documents:

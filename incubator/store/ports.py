@@ -24,6 +24,10 @@ SESSION_FAILED = "failed"
 BUNDLE_IMPORTED = "bundle"
 
 
+class ReplicaError(DomainError):
+    """A replica that is missing, not ours, or damaged."""
+
+
 class StorageError(DomainError):
     """The replica file could not be written (a full disk, an I/O error): the whole write
     was abandoned and nothing of it is stored, in the file or in memory. Not a refusal of

@@ -36,7 +36,8 @@ from .identity import Identity, actor_for
 from .materialize import CONTAINERS, Groups, grouped, rows_for, score_row
 from . import parallel
 from .peers import PeerRecords
-from .ports import ReplicaBusy, StorageError
+from .arrival import arrived, judged_rows
+from .ports import ReplicaBusy, ReplicaError, StorageError
 from .schema import (
     QUERY_SCHEMA, QUERY_TABLES, SCHEMA_VERSION, create_query_indexes, drop_query_indexes,
     recreate_query_tables,
@@ -60,10 +61,6 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-class ReplicaError(DomainError):
-    """A replica that is missing, not ours, or damaged."""
 
 
 # SQLite's primary result codes that mean the file cannot be written or read as it should:
@@ -849,33 +846,3 @@ def dump_query_tables(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
         for table in QUERY_TABLES
     }
 
-
-def arrived(doc_id: str, held: AutomergeDoc | None, data: bytes, actor: bytes) -> AutomergeDoc:
-    """The document as it would be with `data` (a snapshot or change chunks) merged into
-    what this replica holds of it (`held`, None for nothing)."""
-    try:
-        return held.merged(data) if held else AutomergeDoc.load(data, actor)
-    except DocumentError as exc:
-        raise ReplicaError("Changes for {doc_id} do not apply: {error}",
-                           doc_id=doc_id, error=str(exc)) from exc
-
-
-def judged_rows(doc_id: str, candidate: AutomergeDoc, before: list[str],
-                expected_heads: list[str], history: NetworkHistory
-                ) -> dict[str, list[dict]] | None:
-    """The rows of `candidate` (a document with what arrived merged in) once what arrived
-    may be kept; None when nothing new arrived. `ReplicaError` says why not: a dependency
-    missing, a change its author may not make (`authorship`), contents of the wrong shape."""
-    if not candidate.has_heads(expected_heads):
-        raise ReplicaError("Changes for {doc_id} depend on changes this replica lacks",
-                           doc_id=doc_id)
-    if candidate.heads() == before:
-        return None
-    reason = incoming_refusal(doc_id, candidate, before, history)
-    if reason:
-        raise ReplicaError("Refused {doc_id}: {reason}", doc_id=doc_id, reason=reason)
-    try:
-        return rows_for(doc_id, candidate.tree())
-    except Exception as exc:  # a member's software wrote values of the wrong shape
-        raise ReplicaError("Refused {doc_id}: its contents are malformed ({error})",
-                           doc_id=doc_id, error=f"{type(exc).__name__}: {exc}"[:200]) from exc
