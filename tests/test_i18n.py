@@ -14,7 +14,7 @@ KEYWORDS = {
     "_": None, "N_": None, "DomainError": (1,), "Text": (1,), "change": (2,),
     "_end_allocations": (4,), "ReplicaError": (1,), "ProtocolError": (1,), "SyncError": (1,),
     "PinError": (1,), "BundleError": (1,), "PassphraseError": (1,), "FolderError": (1,),
-    "SenderRefused": (1,),
+    "SenderRefused": (1,), "WorkerError": (1,),
 }
 
 

@@ -26,6 +26,7 @@ from .arrival import arrived, judged_rows
 from .authorship import NetworkHistory
 from .automerge_doc import AutomergeDoc, DocumentError
 from .materialize import Groups, grouped, rows_for
+from .ports import ReplicaError
 
 WORKERS_FROM = 512  # documents: fewer are made into rows in the caller
 BATCH = 64  # documents a worker is handed at a time
@@ -36,7 +37,7 @@ Made = tuple[list[tuple[str, str | None]], Groups]  # (each document's heads, or
 Judged = tuple[list[str], Groups] | None | Exception  # see `judged_new`
 
 
-class WorkerError(Exception):
+class WorkerError(ReplicaError):
     """A worker process failed (its message says how)."""
 
 
@@ -151,9 +152,10 @@ def _result(process: subprocess.Popen) -> Made:
     try:
         ok, value = pickle.load(process.stdout)
     except EOFError:
-        raise WorkerError(f"a worker process ended (exit status {process.wait()})") from None
+        raise WorkerError("A worker process ended (exit status {status})",
+                          status=process.wait()) from None
     if not ok:
-        raise WorkerError(value)
+        raise WorkerError("A worker process failed: {error}", error=value)
     return value
 
 
