@@ -60,6 +60,7 @@ def build_demo(home: Path, *, orgs: int = 60, months: int = 24, seed: int = 7,
             hub_index = number % len(HUBS)
             _add_org(store, rng, number, hub_ids[hub_index], HUBS[hub_index][1],
                      spaces[hub_ids[hub_index]], names, today, months)
+    store.compact()  # left at rest, as a replica is after an idle moment
     return store
 
 
@@ -265,6 +266,7 @@ def build_district(home: Path, *, orgs: int = DISTRICT_ORGS, months: int = 24, s
                            else FADING if rng.random() < 0.25 else None)
         org_ids.append(org_id)
     _add_trainings(store, rng, org_ids, today)
+    store.compact()
     return store
 
 

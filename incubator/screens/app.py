@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 import weakref
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -65,6 +66,10 @@ class IncubatorApp(App[None]):
     BINDINGS = bindings(ACTIONS)
     COMMANDS = App.COMMANDS | {IncubatorCommands}
     POLL_SECONDS = 1.0
+    # After this long without a key, a tick compacts up to IDLE_COMPACT_DOCUMENTS documents
+    # (`Store.compact`: ~1.5 ms each) in a thread, so saves never wait for it.
+    IDLE_SECONDS = 3.0
+    IDLE_COMPACT_DOCUMENTS = 16
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # the screens' classes
 
     def __init__(self, home: Path, *, clock: Callable[[], datetime] | None = None,
@@ -83,6 +88,9 @@ class IncubatorApp(App[None]):
         self.held_keys: list[events.Key] = []  # typed, not yet delivered
         self.key_in_flight: KeyInFlight | None = None  # delivered, not yet handled
         self._scope_version: int | None = None
+        self._last_key = time.monotonic()
+        self._compacting = False  # a worker compacts now
+        self._compacted_at: int | None = None  # the data version nothing was left to compact
 
     def today(self) -> date:
         return self.store.today()
@@ -96,6 +104,7 @@ class IncubatorApp(App[None]):
         screen replaces its widgets (the scoring grid's rows): they go to the cell
         focused again, not to whatever held the focus for a moment."""
         if isinstance(event, events.Key) and not event.is_forwarded:
+            self._last_key = time.monotonic()
             self.held_keys.append(event)
             if len(self.held_keys) == 1 and self.key_in_flight is None:
                 await self.release_keys()
@@ -185,6 +194,28 @@ class IncubatorApp(App[None]):
         if stack and isinstance(stack[-1], AreaScreen):
             stack[-1].refresh_if_stale()
         self.show_scope()
+        self.compact_when_idle()
+
+    def compact_when_idle(self) -> None:
+        """Once no key was typed for `IDLE_SECONDS`, compact a few documents in a thread
+        (one worker at a time); a busy replica or a full disk only waits for the next
+        idle moment."""
+        version = self.data_version()
+        if (self._compacting or version == self._compacted_at
+                or time.monotonic() - self._last_key < self.IDLE_SECONDS):
+            return
+        self._compacting = True
+
+        def compact() -> None:
+            try:
+                if not self.store.compact(self.IDLE_COMPACT_DOCUMENTS, wait=0):
+                    self._compacted_at = version
+            except DomainError:
+                pass
+            finally:
+                self._compacting = False
+
+        self.run_worker(compact, thread=True, group="compact")
 
     def show_scope(self) -> None:
         """The header says when this replica holds only part of the network (a field

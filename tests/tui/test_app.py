@@ -1,6 +1,7 @@
 """The app shell driven through Pilot: keys, help, command palette, live refresh, language."""
 
 import asyncio
+import time
 
 from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Input
@@ -8,8 +9,12 @@ from textual.widgets import DataTable, Input
 from incubator import i18n
 from incubator.screens.app import IncubatorApp
 from incubator.screens.organizations.detail import OrganizationDetailScreen
+from incubator.store import queries
+from incubator.store.commands import ScoreEntry
 
 from ..conftest import NOW
+
+FULL = {"plan": 2, "cleanliness": 2, "activities": 2, "archives": 2, "party": 2}
 from .helpers import open_store, palette_choose, residents, until
 
 
@@ -110,6 +115,41 @@ class TestLiveRefresh:
         """A mode switch briefly empties the stack; the poll timer must not crash the app."""
         assert app.screen_stack == []
         app.refresh_active()
+
+
+class TestIdleCompaction:
+    async def test_an_idle_moment_compacts_what_another_program_wrote_and_a_key_waits_it(
+            self, app, demo_home):
+        org = residents(demo_home)[0]
+        other = open_store(demo_home)  # a CLI or sync writing while the app is open
+        for month in ("2026-07", "2026-08", "2026-09"):
+            other.set_scores([ScoreEntry(org["id"], month, FULL)])
+        doc_id = f"org:{org['id']}"
+
+        def kinds() -> list[str]:
+            return [kind for kind, in other.db.conn.execute(
+                "SELECT kind FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,))]
+
+        async with app.run_test(size=(120, 40)) as pilot:
+            before = app._last_key
+            await pilot.press("2")
+            await pilot.pause()
+            assert app._last_key > before  # a key counts as not idle
+            count = str(app.screen.query_one("#count").render())
+            app._last_key = time.monotonic()
+            app.compact_when_idle()
+            assert not app._compacting and kinds()[1:] == ["changes"] * 3
+            app._last_key = time.monotonic() - app.IDLE_SECONDS  # no key since
+            await until(pilot, lambda: kinds() == ["snapshot"])
+            await until(pilot, lambda: not app._compacting)
+            assert str(app.screen.query_one("#count").render()) == count
+            assert app.screen_stack and app.is_running
+        other.close()
+        again = open_store(demo_home)
+        assert again.replica.verify() == [] and again.replica.grown() == []
+        assert {row["month"] for row in queries.scores(again.db, org_id=org["id"])} >= {
+            "2026-07", "2026-08", "2026-09"}
+        again.close()
 
 
 def test_the_app_opens_in_english_with_lang_en(demo_home):

@@ -109,6 +109,11 @@ class Store(NetworkCommands, ImportCommands, OrganizationCommands, ScoreCommands
     def reindex(self) -> int:
         return self.replica.reindex()
 
+    def compact(self, limit: int | None = None, *, wait: float | None = None) -> int:
+        """Compact up to `limit` documents stored with change chunks (`Replica.compact`):
+        what an idle moment does."""
+        return self.replica.compact(limit=limit, wait=wait)
+
     def verify(self) -> list[str]:
         return self.replica.verify()
 
