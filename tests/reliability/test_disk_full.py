@@ -40,8 +40,14 @@ UNLIMITED_PAGES = 1073741823
 
 
 def fill_disk(store: Store, spare_pages: int = 0) -> None:
-    """From now on the replica file may grow by `spare_pages` pages at most."""
+    """From now on the replica file may grow by `spare_pages` pages at most.
+
+    Pages freed earlier (a compaction deletes change chunks) are reused before the
+    file grows, so they are given back first: else a long run of small saves fits.
+    """
     conn = store.db.conn
+    if conn.execute("PRAGMA freelist_count").fetchone()[0]:
+        conn.execute("VACUUM")
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages + spare_pages}")
 
