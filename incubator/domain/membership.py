@@ -16,6 +16,7 @@ that field staff record adds its rows here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from .docids import DocKind
 from .errors import N_, DomainError, Text
@@ -82,6 +83,13 @@ APPLICATION_AREA_LABELS = {
 
 
 def _patterns(role: str | None, doc_kind: str) -> tuple[Path, ...]:
+    """The paths `role` may write in a `doc_kind` document (none for a role that is not
+    one: a member record's role is whatever its author stored)."""
+    return _role_patterns(role, doc_kind) if isinstance(role, str) else ()
+
+
+@lru_cache(maxsize=256)
+def _role_patterns(role: str, doc_kind: str) -> tuple[Path, ...]:
     try:
         rows = WRITABLE[Role(role)].get(DocKind(doc_kind), ())
     except ValueError:

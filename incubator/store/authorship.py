@@ -94,22 +94,29 @@ class NetworkHistory:
         return device, next(iter(widest + allowed + found), None)
 
 
-def _recorded_heads(candidate: AutomergeDoc, change: ChangeInfo) -> list[str] | None:
+Log = dict[str, tuple]  # the journal as it stands: entry key -> (entry, author, counter)
+
+
+def _recorded_heads(candidate: AutomergeDoc, change: ChangeInfo, log: Log) -> list[str] | None:
     """The network heads the change's own journal entry records; None when it wrote no
     entry (an entry under its key written by another change does not count), or one
-    without them."""
-    return journal.network_heads(candidate.value_written_by(
-        (journal.LOG, journal.entry_key(change.actor, change.seq)), change))
+    without them. `log` is the journal as it stands (most entries still stand as their
+    change wrote them: no read of the document for those)."""
+    key = journal.entry_key(change.actor, change.seq)
+    stored, actor, counter = log.get(key, (None, None, None))
+    if actor != change.actor or counter not in change.ops:
+        stored = candidate.value_written_by((journal.LOG, key), change)
+    return journal.network_heads(stored)
 
 
 def _judge(doc_id: str, candidate: AutomergeDoc, change: ChangeInfo,
-           history: NetworkHistory) -> Text | None:
+           history: NetworkHistory, log: Log) -> Text | None:
     """Why one change may not be kept, or None. For the network document, `history` is
     the candidate itself."""
     kind = kind_of(doc_id)
     if doc_id == NETWORK:
         device, member = history.member_at(change.actor, change.deps)
-    elif (heads := _recorded_heads(candidate, change)) is None:
+    elif (heads := _recorded_heads(candidate, change, log)) is None:
         device, member = history.member_ever(change.actor, kind)
     else:
         if not history.holds(heads):
@@ -154,8 +161,9 @@ def incoming_refusal(doc_id: str, candidate: AutomergeDoc, before: list[str],
         if not before:
             return None
         history = NetworkHistory(candidate)
+    log = candidate.written((journal.LOG,)) if doc_id != NETWORK else {}
     for change in candidate.new_changes(before):
-        reason = _judge(doc_id, candidate, change, history)
+        reason = _judge(doc_id, candidate, change, history, log)
         if reason:
             return reason
     return None

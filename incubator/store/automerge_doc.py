@@ -221,6 +221,22 @@ class AutomergeDoc:
                     return found[0][1]
         return None
 
+    def written(self, path: Path) -> dict[str, tuple[Scalar, str, int]]:
+        """Each scalar of the map at `path` now, with the author (hex) and counter of the
+        operation that wrote it ({} when absent): one read for a whole map, where
+        `value_written_by` reads one key."""
+        obj = ROOT
+        for key in path:
+            found = self._raw.get(obj, key, None)
+            if found is None or found[0] != ObjType.Map:
+                return {}
+            obj = found[1]
+        keys, values = self._raw.keys(obj), self._raw.values(obj)
+        if len(keys) != len(values):  # as in `_read`
+            values = [self._raw.get(obj, key) for key in keys]
+        return {key: (value[1], *_operation(exid)) for key, (value, exid) in zip(keys, values)
+                if value != ObjType.Map}
+
     def _scalar(self, path: Path, at: list[bytes] | None) -> tuple | None:
         """The binding's (value, operation id) of the scalar at `path` (None when absent
         or a map)."""

@@ -243,6 +243,25 @@ class TestChangesFromEarlierBuilds:
         assert queries.org_row(hub.db, org)["name"] == "舞蹈队"
 
 
+def test_a_change_is_judged_by_its_own_entry_after_another_wrote_over_it(network, tmp_path):
+    """A change's network heads are read from the entry it wrote, not from whatever now
+    stands under that entry's key: here a later change wrote heads nobody holds there."""
+    hub, _rev2, org, opened = network
+    hub.set_scores([ScoreEntry(org, "2026-11", FULL)])
+    doc, actor = hub.replica.document(org_doc(org)), hub.replica.identity.actor_hex
+    key = max((key for key in doc.keys(("log",)) if key.startswith(actor)),
+              key=lambda key: int(key.split(":")[1]))
+    entry = json.loads(doc.tree(("log",))[key])
+    over = AutomergeDoc.load(doc.save(), hub.replica.identity.actor)
+    with over.edit() as editor:
+        editor.set(("log", key), json.dumps(dict(entry, net=["ab" * 32])))
+    assert hub.replica.merge(org_doc(org), over.changes_since(doc.heads()), over.heads())
+    late = join(hub, tmp_path, "late", "hub")
+    opened.append(late)
+    assert sync(late, hub) == ([], [])
+    assert months(late, org) == ["2026-11"]
+
+
 @pytest.fixture
 def field(tmp_path):
     """A hub with a resident organization (with a service-for-rent waiver, and a warning
