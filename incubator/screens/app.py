@@ -70,6 +70,12 @@ class IncubatorApp(App[None]):
     # (`Store.compact`: ~1.5 ms each) in a thread, so saves never wait for it.
     IDLE_SECONDS = 3.0
     IDLE_COMPACT_DOCUMENTS = 16
+    # Python's full collection scans every object the app keeps (15-30 ms with the lists'
+    # caches) and fell inside one keystroke in thirty: while keys come it waits (up to
+    # TYPING_FULL_COLLECTION young collections, a hundred times the default), and a tick
+    # REST_SECONDS after the last key runs it when the default would have.
+    REST_SECONDS = 1.0
+    TYPING_FULL_COLLECTION = 1000
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # the screens' classes
 
     def __init__(self, home: Path, *, clock: Callable[[], datetime] | None = None,
@@ -91,6 +97,7 @@ class IncubatorApp(App[None]):
         self._last_key = time.monotonic()
         self._compacting = False  # a worker compacts now
         self._compacted_at: int | None = None  # the data version nothing was left to compact
+        self._gc_thresholds = gc.get_threshold()  # Python's, given back when the app ends
 
     def today(self) -> date:
         return self.store.today()
@@ -142,6 +149,7 @@ class IncubatorApp(App[None]):
         self.switch_mode("dashboard")
         self.set_interval(self.POLL_SECONDS, self.refresh_active)
         self.call_after_refresh(self._freeze_startup_objects)
+        gc.set_threshold(*self._gc_thresholds[:2], self.TYPING_FULL_COLLECTION)
         self.set_timer(self.PINYIN_WARM_UP_SECONDS, self._warm_up_pinyin)
 
     PINYIN_WARM_UP_SECONDS = 1.0
@@ -164,7 +172,15 @@ class IncubatorApp(App[None]):
         gc.collect()
         gc.freeze()
 
+    def collect_at_rest(self) -> None:
+        """The full collection deferred while keys came, once none came for
+        `REST_SECONDS` and as many young collections ran as Python waits for."""
+        if (gc.get_count()[2] >= self._gc_thresholds[2]
+                and time.monotonic() - self._last_key >= self.REST_SECONDS):
+            gc.collect()
+
     def on_unmount(self) -> None:
+        gc.set_threshold(*self._gc_thresholds)
         self.reader.conn.close()
         self.store.close()
 
@@ -194,6 +210,7 @@ class IncubatorApp(App[None]):
         if stack and isinstance(stack[-1], AreaScreen):
             stack[-1].refresh_if_stale()
         self.show_scope()
+        self.collect_at_rest()
         self.compact_when_idle()
 
     def compact_when_idle(self) -> None:

@@ -1,7 +1,9 @@
 """The app shell driven through Pilot: keys, help, command palette, live refresh, language."""
 
 import asyncio
+import gc
 import time
+import weakref
 
 from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Input
@@ -150,6 +152,36 @@ class TestIdleCompaction:
         assert {row["month"] for row in queries.scores(again.db, org_id=org["id"])} >= {
             "2026-07", "2026-08", "2026-09"}
         again.close()
+
+
+class _Cycle:
+    """Garbage only a full collection frees: it refers to itself."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+class TestCollectionAtRest:
+    async def test_garbage_left_while_typing_is_freed_once_the_keys_stop(self, app):
+        """Python's full collection (15-30 ms on a district's list) waits while keys come
+        and runs at the first tick after they stop; its thresholds come back at the end."""
+        python_thresholds = gc.get_threshold()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2", "slash", "h")
+            assert gc.get_threshold()[2] == app.TYPING_FULL_COLLECTION
+            garbage = _Cycle()
+            freed = weakref.ref(garbage)
+            gc.collect(1)  # it outlives the young collections: only a full one frees it
+            del garbage
+            for _ in range(python_thresholds[2]):
+                gc.collect(1)  # as many young collections as Python waits for
+            await pilot.press("e")
+            app.collect_at_rest()
+            assert freed() is not None  # a key was just typed: the collection waits
+            app._last_key = time.monotonic() - app.REST_SECONDS  # no key since
+            await until(pilot, lambda: freed() is None)
+            assert app.screen.query_one("#search", Input).value == "he"
+        assert gc.get_threshold() == python_thresholds
 
 
 def test_the_app_opens_in_english_with_lang_en(demo_home):
