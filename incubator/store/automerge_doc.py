@@ -225,12 +225,9 @@ class AutomergeDoc:
         """Each scalar of the map at `path` now, with the author (hex) and counter of the
         operation that wrote it ({} when absent): one read for a whole map, where
         `value_written_by` reads one key."""
-        obj = ROOT
-        for key in path:
-            found = self._raw.get(obj, key, None)
-            if found is None or found[0] != ObjType.Map:
-                return {}
-            obj = found[1]
+        obj = self._map_at(path)
+        if obj is None:
+            return {}
         keys, values = self._raw.keys(obj), self._raw.values(obj)
         if len(keys) != len(values):  # as in `_read`
             values = [self._raw.get(obj, key) for key in keys]
@@ -240,12 +237,9 @@ class AutomergeDoc:
     def _scalar(self, path: Path, at: list[bytes] | None) -> tuple | None:
         """The binding's (value, operation id) of the scalar at `path` (None when absent
         or a map)."""
-        obj = ROOT
-        for key in path[:-1]:
-            found = self._raw.get(obj, key, at)
-            if found is None or found[0] != ObjType.Map:
-                return None
-            obj = found[1]
+        obj = self._map_at(path[:-1], at)
+        if obj is None:
+            return None
         found = self._raw.get(obj, path[-1], at)
         return None if found is None or found[0] == ObjType.Map else found
 
@@ -277,13 +271,18 @@ class AutomergeDoc:
     def tree(self, path: Path = (), heads: list[str] | None = None) -> Tree:
         """The map at `path` as plain Python values ({} when absent), now or as of `heads`."""
         at = [bytes.fromhex(head) for head in heads] if heads is not None else None
+        obj = self._map_at(path, at)
+        return {} if obj is None else self._read(obj, at)
+
+    def _map_at(self, path: Path, at: list[bytes] | None = None) -> bytes | None:
+        """The map at `path`, now or as of `at` (None when absent or not a map)."""
         obj = ROOT
         for key in path:
             found = self._raw.get(obj, key, at)
             if found is None or found[0] != ObjType.Map:
-                return {}
+                return None
             obj = found[1]
-        return self._read(obj, at)
+        return obj
 
     def _read(self, obj: bytes, at: list[bytes] | None) -> Tree:
         """The map `obj` as plain values: its keys and their winning values in two calls
