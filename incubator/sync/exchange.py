@@ -27,8 +27,8 @@ from .scopes import allowed_for
 Offer = list[tuple[str, list[str]]]
 # A district's first clone (4,000 organizations, 10 MB) goes in one batch: each batch is
 # judged by worker processes started for it, whose caches of the membership start cold
-# (three 4 MB batches cost 35 % more CPU). A batch holds this much and one document more,
-# well under `protocol.MAX_FRAME`.
+# (three 4 MB batches cost 35 % more CPU). A batch holds at most this much, or one larger
+# document alone: any document up to `protocol.MAX_FRAME` goes through.
 DATA_BATCH_BYTES = 12 * 1024 * 1024
 
 
@@ -141,6 +141,9 @@ class Exchange:
                 known = doc.known_heads(their_heads) if their_heads else []
                 item = (DocData(doc_id, True, doc.save(), doc.heads()) if not known
                         else DocData(doc_id, False, doc.changes_since(known), doc.heads()))
+            if batch and size + len(item.data) > DATA_BATCH_BYTES:
+                yield batch, False  # (it would grow past the limit)
+                batch, size = [], 0
             batch.append(item)
             size += len(item.data)
             if size >= DATA_BATCH_BYTES and number < len(wanted):

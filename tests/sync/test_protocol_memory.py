@@ -102,3 +102,23 @@ def test_each_data_batch_goes_out_before_the_next_is_read(monkeypatch):
     assert trees(left) == trees(right)
     sent = iter(read_when_sent)  # the five batches went out one document read apart
     assert all(count in sent for count in (1, 2, 3, 4, 5)), read_when_sent
+
+
+def test_no_data_batch_grows_past_the_limit_but_a_larger_document_goes_alone(monkeypatch):
+    """A batch was cut only once it reached the limit, so a large document after a nearly
+    full batch could make a frame over `MAX_FRAME`, refused every time: that document
+    never synced. Now a batch stops before it would grow past the limit."""
+    left, _right = two_ports()
+    left.write("org:big", "notes", "大" * 3000)  # one document larger than the limit
+    wanted = [(doc_id, []) for doc_id in sorted(left.document_heads())]
+    sizes = {doc_id: len(left.document(doc_id).save()) for doc_id, _ in wanted}
+    limit = sizes["org:big"] - 1
+    monkeypatch.setattr(exchange, "DATA_BATCH_BYTES", limit)
+    batches = list(Exchange(left, B).data_for(wanted))
+    assert [item.doc_id for batch, _last in batches for item in batch] == [
+        doc_id for doc_id, _ in wanted]
+    for batch, _last in batches:
+        assert len(batch) == 1 or sum(len(item.data) for item in batch) <= limit
+    assert [batch for batch, _last in batches if len(batch) == 1 and
+            batch[0].doc_id == "org:big"]
+    assert [last for _batch, last in batches] == [False] * (len(batches) - 1) + [True]
