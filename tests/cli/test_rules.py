@@ -60,6 +60,17 @@ class TestWarningsThatCannotVanish:
         assert (warned["status"], warned["check_month"]) == ("failed", "2025-05")
         assert "整改不到位，应责令退出" in run("warnings").stdout
 
+    def test_a_good_score_in_the_deadline_month_rectifies_it(self, org, monkeypatch):
+        """The deadline month's score decides, above the line too (a score no low-score
+        query finds): the case is rectified, for the organization and for everyone."""
+        on(monkeypatch, "2026-12-01")
+        score(org, "2025-01", "2025-02", "2025-03")
+        run("interview", "record", org, "--date", "2025-04-10", "--deadline", "2025-05-10")
+        score(org, "2025-05", items=FULL)
+        assert cases("--all") == [("monthly", "2025-01", "rectified")]
+        shown = run_json("org", "show", org)["cases"][0]
+        assert (shown["status"], shown["check_month"]) == ("rectified", "2025-05")
+
     def test_a_second_interview_keeps_the_case_listed(self, org):
         score(org, "2026-07", "2026-08", "2026-09")
         run("interview", "record", org, "--date", "2026-10-05")
