@@ -138,8 +138,7 @@ async def time_app(home: Path, needles: list[tuple[str, str]]
         search.focus()
         # the app loads pypinyin in a thread a second after it starts: keystrokes are
         # measured once it has (a person types a name after the list is there)
-        while "pypinyin" not in sys.modules or any(
-                worker.group == "warm-up" and not worker.is_finished for worker in app.workers):
+        while not app.warmed_up:
             await pilot.pause(0.1)
         keystrokes: dict[str, list[float]] = {}
         for kind, needle in needles:

@@ -71,9 +71,10 @@ class IncubatorApp(App[None]):
     IDLE_SECONDS = 3.0
     IDLE_COMPACT_DOCUMENTS = 16
     # Python's full collection scans every object the app keeps (15-30 ms with the lists'
-    # caches) and fell inside one keystroke in thirty: while keys come it waits (up to
-    # TYPING_FULL_COLLECTION young collections, a hundred times the default), and a tick
-    # REST_SECONDS after the last key runs it when the default would have.
+    # caches, 100 ms before start-up's objects are frozen) and fell inside one keystroke in
+    # thirty: while keys come it waits (up to TYPING_FULL_COLLECTION young collections, a
+    # hundred times the default), and a tick REST_SECONDS after the last key runs it when
+    # the default would have, or once to freeze what start-up made.
     REST_SECONDS = 1.0
     TYPING_FULL_COLLECTION = 1000
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # the screens' classes
@@ -98,6 +99,8 @@ class IncubatorApp(App[None]):
         self._compacting = False  # a worker compacts now
         self._compacted_at: int | None = None  # the data version nothing was left to compact
         self._gc_thresholds = gc.get_threshold()  # Python's, given back when the app ends
+        self.warmed_up = False  # pypinyin is loaded (in a thread): start-up is over
+        self._frozen = False  # start-up's objects were frozen
 
     def today(self) -> date:
         return self.store.today()
@@ -148,7 +151,6 @@ class IncubatorApp(App[None]):
         self.show_scope()
         self.switch_mode("dashboard")
         self.set_interval(self.POLL_SECONDS, self.refresh_active)
-        self.call_after_refresh(self._freeze_startup_objects)
         gc.set_threshold(*self._gc_thresholds[:2], self.TYPING_FULL_COLLECTION)
         self.set_timer(self.PINYIN_WARM_UP_SECONDS, self._warm_up_pinyin)
 
@@ -156,27 +158,25 @@ class IncubatorApp(App[None]):
 
     def _warm_up_pinyin(self) -> None:
         """Load pypinyin (~0.5 s) in a thread once the app is up, so that the first
-        Chinese characters typed in a search do not wait for it; then move its
-        dictionaries out of the collector's way too (scanning them made a full
-        collection mid-keystroke take 70-80 ms)."""
+        Chinese characters typed in a search do not wait for it; start-up is then over."""
         def warm_up() -> None:
             search_query("孵化")
-            self._freeze_startup_objects()
+            self.warmed_up = True
 
         self.run_worker(warm_up, thread=True, group="warm-up")
 
-    @staticmethod
-    def _freeze_startup_objects() -> None:
-        """Move what start-up built out of the collector's way, so that later
-        collections (mid-keystroke) scan only new objects: halves the search p95 tail."""
-        gc.collect()
-        gc.freeze()
-
     def collect_at_rest(self) -> None:
         """The full collection deferred while keys came, once none came for
-        `REST_SECONDS` and as many young collections ran as Python waits for."""
-        if (gc.get_count()[2] >= self._gc_thresholds[2]
-                and time.monotonic() - self._last_key >= self.REST_SECONDS):
+        `REST_SECONDS`: when as many young collections ran as Python waits for, and once
+        start-up is over, to freeze what it made (pypinyin's dictionaries too) out of the
+        way of every later collection."""
+        if time.monotonic() - self._last_key < self.REST_SECONDS:
+            return
+        if self.warmed_up and not self._frozen:
+            gc.collect()
+            gc.freeze()
+            self._frozen = True
+        elif gc.get_count()[2] >= self._gc_thresholds[2]:
             gc.collect()
 
     def on_unmount(self) -> None:

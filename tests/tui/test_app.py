@@ -162,17 +162,22 @@ class _Cycle:
 
 
 class TestCollectionAtRest:
-    async def test_garbage_left_while_typing_is_freed_once_the_keys_stop(self, app):
-        """Python's full collection (15-30 ms on a district's list) waits while keys come
-        and runs at the first tick after they stop; its thresholds come back at the end."""
+    async def test_full_collections_wait_for_the_keys_to_stop(self, app):
+        """Python's full collection (100 ms before start-up's objects are frozen, 15-30 ms
+        after, on a district's list) waits while keys come and runs at the first tick after
+        they stop: once to freeze what start-up made, then when Python would have run it.
+        Python's thresholds come back at the end."""
         python_thresholds = gc.get_threshold()
-        frozen = []  # the start-up objects are frozen twice, each after a full collection
-        freeze = app._freeze_startup_objects
-        app._freeze_startup_objects = lambda: (freeze(), frozen.append(True))
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: len(frozen) == 2)  # (after pypinyin's warm-up)
             await pilot.press("2", "slash", "h")
             assert gc.get_threshold()[2] == app.TYPING_FULL_COLLECTION
+            typing = lambda: time.monotonic() + 3600  # noqa: E731 - keys keep coming
+            app._last_key = typing()
+            await until(pilot, lambda: app.warmed_up)  # pypinyin loaded: start-up is over
+            app.collect_at_rest()
+            assert not app._frozen
+            app._last_key = time.monotonic() - app.REST_SECONDS  # no key since
+            await until(pilot, lambda: app._frozen)
             garbage = _Cycle()
             freed = weakref.ref(garbage)
             gc.collect(1)  # it outlives the young collections: only a full one frees it
@@ -182,7 +187,7 @@ class TestCollectionAtRest:
             await pilot.press("e")
             app.collect_at_rest()
             assert freed() is not None  # a key was just typed: the collection waits
-            app._last_key = time.monotonic() - app.REST_SECONDS  # no key since
+            app._last_key = time.monotonic() - app.REST_SECONDS
             await until(pilot, lambda: freed() is None)
             assert app.screen.query_one("#search", Input).value == "he"
         assert gc.get_threshold() == python_thresholds
