@@ -165,12 +165,16 @@ class IncubatorApp(App[None]):
 
         self.run_worker(warm_up, thread=True, group="warm-up")
 
+    def quiet_for(self) -> float:
+        """Seconds since the last key."""
+        return time.monotonic() - self._last_key
+
     def collect_at_rest(self) -> None:
         """The full collection deferred while keys came, once none came for
         `REST_SECONDS`: when as many young collections ran as Python waits for, and once
         start-up is over, to freeze what it made (pypinyin's dictionaries too) out of the
         way of every later collection."""
-        if time.monotonic() - self._last_key < self.REST_SECONDS:
+        if self.quiet_for() < self.REST_SECONDS:
             return
         if self.warmed_up and not self._frozen:
             gc.collect()
@@ -219,7 +223,7 @@ class IncubatorApp(App[None]):
         idle moment."""
         version = self.data_version()
         if (self._compacting or version == self._compacted_at
-                or time.monotonic() - self._last_key < self.IDLE_SECONDS):
+                or self.quiet_for() < self.IDLE_SECONDS):
             return
         self._compacting = True
 

@@ -228,10 +228,7 @@ class AutomergeDoc:
         obj = self._map_at(path)
         if obj is None:
             return {}
-        keys, values = self._raw.keys(obj), self._raw.values(obj)
-        if len(keys) != len(values):  # as in `_read`
-            values = [self._raw.get(obj, key) for key in keys]
-        return {key: (value[1], *_operation(exid)) for key, (value, exid) in zip(keys, values)
+        return {key: (value[1], *_operation(exid)) for key, (value, exid) in self._items(obj)
                 if value != ObjType.Map}
 
     def _scalar(self, path: Path, at: list[bytes] | None) -> tuple | None:
@@ -285,15 +282,18 @@ class AutomergeDoc:
         return obj
 
     def _read(self, obj: bytes, at: list[bytes] | None) -> Tree:
-        """The map `obj` as plain values: its keys and their winning values in two calls
-        (one call per key made reading a document with years of scores slow)."""
+        """The map `obj` as plain values."""
+        return {key: self._read(child, at) if value == ObjType.Map else value[1]
+                for key, (value, child) in self._items(obj, at)}
+
+    def _items(self, obj: bytes, at: list[bytes] | None = None) -> Iterator[tuple]:
+        """(key, (value, object or operation id)) of the map `obj`, its keys and their
+        winning values read in two calls (one call per key made reading a document with
+        years of scores slow)."""
         keys, values = self._raw.keys(obj, at), self._raw.values(obj, at)
         if len(keys) != len(values):  # never seen; read key by key rather than guess
             values = [self._raw.get(obj, key, at) for key in keys]
-        out: Tree = {}
-        for key, (value, child) in zip(keys, values):
-            out[key] = self._read(child, at) if value == ObjType.Map else value[1]
-        return out
+        return zip(keys, values)
 
     @contextmanager
     def edit(self) -> Iterator[Editor]:

@@ -171,8 +171,7 @@ class TestCollectionAtRest:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("2", "slash", "h")
             assert gc.get_threshold()[2] == app.TYPING_FULL_COLLECTION
-            typing = lambda: time.monotonic() + 3600  # noqa: E731 - keys keep coming
-            app._last_key = typing()
+            app._last_key = time.monotonic() + 3600  # keys keep coming
             await until(pilot, lambda: app.warmed_up)  # pypinyin loaded: start-up is over
             app.collect_at_rest()
             assert not app._frozen
