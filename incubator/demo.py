@@ -171,8 +171,9 @@ def _add_waivers(store: Store, rng: random.Random, org_id: str, entered: date,
     elif roll < 0.55:
         store.add_waiver(org_id, "service-for-rent", start.isoformat(), end.isoformat(),
                          1000.0, hours_per_month=20.0, approved_by="中心主任")
-        for month in month_range(month_of(start), month_add(month_of(today), -1)):
-            store.log_service(org_id, month, float(rng.choice((8, 15, 20, 20, 24))))
+        store.log_service_months(org_id, {
+            month: float(rng.choice((8, 15, 20, 20, 24)))
+            for month in month_range(month_of(start), month_add(month_of(today), -1))})
     if rng.random() < 0.3:
         store.add_waiver(org_id, "utilities", start.isoformat(), end.isoformat(), 200.0,
                          approved_by="中心主任")

@@ -101,7 +101,7 @@ def _recorded_heads(candidate: AutomergeDoc, change: ChangeInfo, log: Log) -> li
     """The network heads the change's own journal entry records; None when it wrote no
     entry (an entry under its key written by another change does not count), or one
     without them. `log` is the journal as it stands (most entries still stand as their
-    change wrote them: no read of the document for those)."""
+    change wrote them: no read of the document for those), or {}: the entry read alone."""
     key = journal.entry_key(change.actor, change.seq)
     stored, actor, counter = log.get(key, (None, None, None))
     if actor != change.actor or counter not in change.ops:
@@ -161,8 +161,12 @@ def incoming_refusal(doc_id: str, candidate: AutomergeDoc, before: list[str],
         if not before:
             return None
         history = NetworkHistory(candidate)
-    log = candidate.written((journal.LOG,)) if doc_id != NETWORK else {}
-    for change in candidate.new_changes(before):
+    changes = candidate.new_changes(before)
+    # the whole journal in one read for many changes (a clone's, a bundle's); one change
+    # (a save, most syncs) reads its own entry alone (`_recorded_heads`), as a journal of
+    # years of entries takes longer to read than the rest of the judgement
+    log = candidate.written((journal.LOG,)) if doc_id != NETWORK and len(changes) > 1 else {}
+    for change in changes:
         reason = _judge(doc_id, candidate, change, history, log)
         if reason:
             return reason

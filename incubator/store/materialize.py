@@ -87,6 +87,40 @@ CONTAINERS = {
 }
 
 
+# The containers each organization table's rows are made from (`_org_rows` reads nothing
+# else of the tree but the journal, for conflicts): a change this device made to an
+# organization with no conflict leaves a table whose containers it did not write as it was
+# (`org_rows`; the tests check the rows against `rows_for` on every demo organization).
+ORG_TABLE_CONTAINERS = {
+    "organizations": ("profile", "scores", "reviews", "graduation", "exit"),
+    "scores": ("scores",), "waivers": ("waivers",), "service_hours": ("service",),
+    "interviews": ("interviews",), "dismissals": ("interviews",), "reviews": ("reviews",),
+    "activities": ("activities", "profile"), "visits": ("visits",),
+    "trainings": ("trainings",), "archive_checks": ("archives",), "awards": ("awards",),
+}
+
+
+def org_tables_made_from(containers: set[str]) -> list[str] | None:
+    """The organization tables made from any of `containers`; None when one of them is
+    not an organization's container (nothing to say which rows it makes)."""
+    if not containers <= set(CONTAINERS[DocKind.ORG]):
+        return None
+    return [table for table, sources in ORG_TABLE_CONTAINERS.items()
+            if containers.intersection(sources)]
+
+
+def org_rows(doc_id: str, tree: dict, tables: list[str]) -> Rows:
+    """The rows of an organization's `tables` only, as `rows_for` gives them when the
+    organization has no conflict, from a tree that holds (at least) their containers."""
+    rows: Rows = {table: [] for table in TABLES_BY_KIND[DocKind.ORG]
+                  if table != "organizations" or table in tables}
+    _org_rows(entity_id(doc_id), tree, rows)
+    for table in tables:
+        for row in rows[table]:
+            row["doc_id"] = doc_id
+    return {table: rows[table] for table in tables}
+
+
 def grouped(rows: Rows, into: Groups) -> None:
     """Add a document's rows to `into`, by table and columns: what one `executemany`
     inserts (a reindex inserts 4,005 documents' rows in a few)."""
@@ -222,6 +256,8 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
         })
     _fieldwork_rows(org_id, tree, rows)
     materialize_rounds.award_rows(org_id, tree, rows)
+    if "organizations" not in rows:  # not asked for (`org_rows`)
+        return
     last = rows["scores"][-1] if rows["scores"] else None
     latest_review = rows["reviews"][-1] if rows["reviews"] else None
     graduation = tree.get("graduation", {})
@@ -260,20 +296,23 @@ def _org_rows(org_id: str, tree: dict, rows: Rows) -> None:
     })
 
 
+SCORE_COLUMNS = ("org_id", "month", "total", "max_total", "score10", "rubric_from", "items",
+                 "note")
+
+
 @lru_cache(maxsize=16384)
-def _score_columns(stored: str) -> tuple[tuple[str, Any], ...]:
+def _score_values(stored: str) -> tuple[Any, ...]:
     score = json.loads(stored)
     total, max_total = float(score.get("total", 0)), float(score.get("max_total", 10))
-    return (("total", total), ("max_total", max_total), ("score10", ten_point(total, max_total)),
-            ("rubric_from", score.get("rubric_from", "")),
-            ("items", sorted_json(score.get("items", {}))), ("note", score.get("note") or None))
+    return (total, max_total, ten_point(total, max_total), score.get("rubric_from", ""),
+            sorted_json(score.get("items", {})), score.get("note") or None)
 
 
 def score_row(org_id: str, month: str, stored: str) -> dict[str, Any]:
-    """The `scores` row of one stored month (`scores/<month>`, a JSON string); its columns
+    """The `scores` row of one stored month (`scores/<month>`, a JSON string); its values
     are cached by the stored text: months scored alike are stored alike, and a clone or a
     reindex reads 225,000 of them."""
-    return {"org_id": org_id, "month": month, **dict(_score_columns(stored))}
+    return dict(zip(SCORE_COLUMNS, (org_id, month, *_score_values(stored))))
 
 
 def _fieldwork_rows(org_id: str, tree: dict, rows: Rows) -> None:

@@ -33,7 +33,10 @@ from .authorship import NetworkHistory, incoming_refusal
 from .automerge_doc import AutomergeDoc, DocumentError, Editor
 from .check import Problem, problems
 from .identity import Identity, actor_for
-from .materialize import CONTAINERS, Groups, grouped, rows_for, score_row
+from .materialize import (
+    CONTAINERS, ORG_TABLE_CONTAINERS, SCORE_COLUMNS, Groups, grouped, org_rows,
+    org_tables_made_from, rows_for, score_row,
+)
 from . import parallel
 from .peers import PeerRecords
 from .arrival import arrived, judged_rows
@@ -507,7 +510,7 @@ class Replica(PeerRecords):
                written: dict[str, Any] | None = None) -> None:
         """Append a chunk and replace the document's rows; `fresh`: a document this
         replica did not hold (no chunks, no rows), whose rows are only inserted;
-        `written`: the journal fields of this device's own change (see `_rewrite_scores`)."""
+        `written`: the journal fields of this device's own change (see `_rewrite_own`)."""
         conn = self.db.conn
         chunk_id = conn.execute(
             "INSERT INTO chunks (doc_id, kind, data) VALUES (?, ?, ?)", (doc_id, kind, data)
@@ -528,7 +531,7 @@ class Replica(PeerRecords):
         elif change_bytes:
             self._grown.add(doc_id)
         self._cache(doc_id, doc, chunk_id)
-        if not (in_step and written is not None and self._rewrite_scores(doc_id, written)):
+        if not (in_step and written and self._rewrite_own(doc_id, doc, written)):
             self._materialize(doc_id, doc, rows, fresh or row is None)
         # changed in place (INSERT OR REPLACE moved the row: more pages written to the WAL)
         conn.execute(
@@ -604,43 +607,71 @@ class Replica(PeerRecords):
             table: _replace_changed(self.db.conn, table, doc_id, table_rows)
             for table, table_rows in rows.items()})
 
-    def _rewrite_scores(self, doc_id: str, written: dict[str, Any]) -> bool:
-        """Write the rows of this device's own change that wrote only monthly scores of an
-        organization with no conflict: its months' `scores` rows and the organization's
-        latest score; False (nothing written) for any other change. The rows are the ones
-        `rows_for` gives (the tests compare them with a reindex): the change wrote nothing
-        else a row is made of, and being made knowing every journal entry, it leaves no
-        conflict."""
-        if kind_of(doc_id) is not DocKind.ORG or not written or not all(
-                field.count("/") == 1 and field.startswith("scores/")
-                and (stored is None or isinstance(stored, str))
-                for field, stored in written.items()):
+    def _rewrite_own(self, doc_id: str, doc: AutomergeDoc, written: dict[str, Any]) -> bool:
+        """Write the rows of this device's own change to an organization with no conflict
+        (`written`: its journal fields) from what the change wrote alone; False (nothing
+        written) for any other change. They are the rows `rows_for` gives (the tests
+        compare them with a reindex): made knowing every journal entry, the change leaves
+        no conflict."""
+        if kind_of(doc_id) is not DocKind.ORG:
             return False
-        conn = self.db.conn
-        org = conn.execute("SELECT id, conflict_count, last_month, last_score10 FROM "
-                           "organizations WHERE doc_id = ?", (doc_id,)).fetchone()
+        org = self.db.conn.execute("SELECT id, conflict_count, last_month, last_score10 FROM "
+                                   "organizations WHERE doc_id = ?", (doc_id,)).fetchone()
         if org is None or org[1]:
             return False
+        return (self._rewrite_scores(doc_id, org, written)
+                or self._rewrite_tables(doc_id, doc, written))
+
+    def _rewrite_tables(self, doc_id: str, doc: AutomergeDoc, written: dict[str, Any]) -> bool:
+        """The rows of the tables made from the containers the change wrote, from those
+        containers alone (a document's journal and years of scores are not read for a
+        waiver)."""
+        tables = org_tables_made_from({field.partition("/")[0] for field in written})
+        if tables is None:
+            return False
+        containers = {container for table in tables
+                      for container in ORG_TABLE_CONTAINERS[table]}
+        rows = org_rows(doc_id, {container: doc.tree((container,)) for container in containers},
+                        tables)
+        _insert_rows(self.db, {table: _replace_changed(self.db.conn, table, doc_id, rows[table])
+                               for table in tables})
+        return True
+
+    def _rewrite_scores(self, doc_id: str, org: tuple, written: dict[str, Any]) -> bool:
+        """The rows of a change that wrote only monthly scores: its months' `scores` rows
+        and the organization's latest score, by SQL (`org`: its id, conflict count and
+        latest score); False (nothing written) for any other change."""
+        if not all(field.count("/") == 1 and field.startswith("scores/")
+                   and (stored is None or isinstance(stored, str))
+                   for field, stored in written.items()):
+            return False
+        conn = self.db.conn
         org_id = org[0]
-        for field, stored in written.items():
-            month = field.partition("/")[2]
+        months = {field.partition("/")[2]: stored for field, stored in written.items()}
+        columns = ", ".join(SCORE_COLUMNS)
+        now = {row[1]: row for row in conn.execute(
+            f"SELECT {columns} FROM scores WHERE org_id = ? AND month IN "
+            f"({', '.join('?' * len(months))})", (org_id, *months))}
+        conn.executemany("DELETE FROM scores WHERE org_id = ? AND month = ?",
+                         [(org_id, month) for month, stored in months.items()
+                          if stored is None and month in now])
+        fresh = []
+        for month, stored in months.items():
             if stored is None:
-                conn.execute("DELETE FROM scores WHERE org_id = ? AND month = ?", (org_id, month))
                 continue
-            row = dict(score_row(org_id, month, stored), doc_id=doc_id)
-            now = conn.execute(f"SELECT {', '.join(row)} FROM scores WHERE org_id = ? AND "
-                               "month = ?", (org_id, month)).fetchone()
-            if now is None:
-                conn.execute(f"INSERT INTO scores ({', '.join(row)}) "
-                             f"VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+            row = score_row(org_id, month, stored)
+            if month not in now:
+                fresh.append((*row.values(), doc_id))
                 continue
             # only the columns that differ: an index none of them is in is left as it is
             # (setting every column rewrote all four B-trees' pages into the WAL)
-            changed = {column: value for (column, value), old in zip(row.items(), now)
+            changed = {column: value for (column, value), old in zip(row.items(), now[month])
                        if value != old}
             if changed:
                 conn.execute(f"UPDATE scores SET {', '.join(f'{c} = ?' for c in changed)} "
                              "WHERE org_id = ? AND month = ?", (*changed.values(), org_id, month))
+        conn.executemany(f"INSERT INTO scores ({columns}, doc_id) "
+                         f"VALUES ({', '.join('?' * (len(SCORE_COLUMNS) + 1))})", fresh)
         latest = conn.execute("SELECT month, score10 FROM scores WHERE org_id = ? "
                               "ORDER BY month DESC LIMIT 1", (org_id,)).fetchone() or (None, None)
         if tuple(latest) != tuple(org[2:]):

@@ -9,7 +9,7 @@ from incubator.domain.errors import DomainError
 from incubator.store import queries
 from incubator.store.home import replica_path
 from incubator.store.identity import Card, new_identity
-from incubator.store.commands import ScoreEntry, Store
+from incubator.store.commands import ActivityEntry, ScoreEntry, Store
 from incubator.store.replica import Replica, ReplicaError
 
 from ..conftest import NOW
@@ -332,3 +332,62 @@ class TestMerge:
                                 other.replica.document(f"org:{org}").heads())
         assert store.replica.dump_query_tables() == before
         assert store.db.conn.execute("SELECT count(*) FROM chunks").fetchone()[0] == chunks
+
+
+class TestOwnChangeRows:
+    """A device's own change to an organization rewrites only the tables made from the
+    containers it wrote (`ORG_TABLE_CONTAINERS`): each must be the whole truth."""
+
+    def test_each_table_is_made_from_its_containers_alone(self, isolated_home):
+        from incubator.demo import build_district
+        from incubator.store.materialize import ORG_TABLE_CONTAINERS, org_rows, rows_for
+
+        district = build_district(isolated_home, orgs=60, months=14, seed=5,
+                                  clock=lambda: NOW)
+        checked = 0
+        for doc_id in district.replica.doc_ids():
+            if not doc_id.startswith("org:"):
+                continue
+            tree = district.replica.tree(doc_id)
+            whole = rows_for(doc_id, tree)
+            if whole["conflicts"]:
+                continue
+            for table, containers in ORG_TABLE_CONTAINERS.items():
+                part = {container: tree[container] for container in containers
+                        if container in tree}
+                assert org_rows(doc_id, part, [table]) == {table: whole[table]}, table
+                checked += bool(whole[table])
+        assert checked > 200
+        district.close()
+
+    def test_edits_of_every_kind_give_the_rows_of_a_reindex(self, store):
+        org = add_org(store, members=8, community="桂花社区")
+        store.set_scores([ScoreEntry(org, "2026-08", FULL), ScoreEntry(org, "2026-09", LOW)])
+        store.add_waiver(org, "service-for-rent", "2026-08-01", "2027-07-31", 800.0,
+                         hours_per_month=10.0, approved_by="中心主任")
+        store.log_service_months(org, {"2026-08": 6.0, "2026-09": 12.0})
+        store.log_service(org, "2026-08", 10.0)
+        store.add_activities([ActivityEntry(org, "2026-09-05", "清洁家园", participants=5)])
+        store.edit_org(org, {"name": "桂花社区书画院", "members": 9, "community": "春晖社区"})
+        store.set_review(org, 2025, 90, 85, 80, True)
+        store.delete_score(org, "2026-09")
+        row = queries.org_row(store.db, org)
+        assert (row["name"], row["members"], row["last_month"]) == ("桂花社区书画院", 9, "2026-08")
+        served = store.db.conn.execute("SELECT served FROM activities").fetchall()
+        assert served == [("春晖社区",)]  # no place: where the organization is
+        incremental = store.replica.dump_query_tables()
+        store.replica.reindex()
+        assert store.replica.dump_query_tables() == incremental
+
+    def test_months_of_service_are_one_change_or_none(self, store):
+        org = add_org(store)
+        store.add_waiver(org, "service-for-rent", "2026-08-01", "2027-07-31", 800.0,
+                         hours_per_month=10.0, approved_by="中心主任")
+        before = len(store.history(org))
+        with pytest.raises(DomainError):
+            store.log_service_months(org, {"2026-08": 6.0, "2026-07": 6.0})  # not covered
+        assert len(store.history(org)) == before
+        assert queries.service_hours_logged(store.db, org, "2026-08") is None
+        store.log_service_months(org, {"2026-08": 6.0, "2026-09": 8.0, "2026-10": 10.0})
+        assert len(store.history(org)) == before + 1
+        assert queries.service_hours_logged(store.db, org, "2026-10") == 10.0

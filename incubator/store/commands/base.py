@@ -77,7 +77,10 @@ class Commands:
         return self._network_rows(queries.settings_timeline)
 
     def rubric_for(self, month: str) -> rubric.RubricVersion:
-        return rubric.rubric_for(self._network_rows(queries.rubric_versions), month)
+        return rubric.rubric_for(self.rubric_versions(), month)
+
+    def rubric_versions(self) -> list[rubric.RubricVersion]:
+        return self._network_rows(queries.rubric_versions)
 
     def _network_rows(self, read: Callable[[Any], Any]) -> Any:
         """`read(db)`, a read of rows the network document alone makes (settings, rubrics),

@@ -32,11 +32,13 @@ class ScoreEntry:
 
 class ScoreCommands(Commands):
     def prepare_score(self, entry: ScoreEntry, timeline: SettingsTimeline | None = None,
-                      orgs: dict[str, tuple[str, str | None]] | None = None
+                      orgs: dict[str, tuple[str, str | None]] | None = None,
+                      rubrics: list[rubric.RubricVersion] | None = None
                       ) -> tuple[str, str, dict[str, Any]]:
         """Validate one score entry; returns (org id, month, stored record). Entries
-        validated together share the `timeline` and `orgs` (each organization typed → its
-        id and entry date, filled here): read once, not per entry."""
+        validated together share the `timeline`, the `rubrics` and `orgs` (each
+        organization typed → its id and entry date, filled here): read once, not per
+        entry."""
         known = orgs.get(entry.org) if orgs is not None else None
         if known is None:
             org = self._resident_row(entry.org)
@@ -50,7 +52,8 @@ class ScoreCommands(Commands):
         if entered and month < entered[:7]:
             raise DomainError("{month} is before the organization entered ({entered})",
                               month=month, entered=entered)
-        version = self.rubric_for(month)
+        version = rubric.rubric_for(self.rubric_versions() if rubrics is None else rubrics,
+                                    month)
         values = rubric.resolve_items(version, entry.values)
         total = rubric.score_total(version, values)
         note = fields.NOTE.clean(entry.note or "")
@@ -74,9 +77,9 @@ class ScoreCommands(Commands):
 
     def _save_scores(self, entries: list[ScoreEntry], *, skip_stale: bool
                      ) -> tuple[list[dict[str, Any]], list[tuple[ScoreEntry, StaleEdit]]]:
-        timeline = self.timeline()
+        timeline, rubrics = self.timeline(), self.rubric_versions()
         orgs: dict[str, tuple[str, str | None]] = {}
-        prepared = [(entry, *self.prepare_score(entry, timeline, orgs))
+        prepared = [(entry, *self.prepare_score(entry, timeline, orgs, rubrics))
                     for entry in entries]
         saved: list[dict[str, Any]] = []
         stale: list[tuple[ScoreEntry, StaleEdit]] = []

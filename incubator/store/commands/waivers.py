@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...domain import fields, waivers
 from ...domain.docids import org_doc
-from ...domain.errors import DomainError
+from ...domain.errors import N_, DomainError
 from ...domain.models import WaiverKind, english_label, parse_enum
 from ...domain.months import check_not_future, parse_date, parse_month
 from .. import queries
@@ -59,12 +59,29 @@ class WaiverCommands(Commands):
         return row["id"]
 
     def log_service(self, org: str, month: str, hours: float) -> None:
+        """Record the service hours an organization delivered in one month."""
+        self.log_service_months(org, {month: hours})
+
+    def log_service_months(self, org: str, hours_by_month: dict[str, float]) -> None:
+        """Record the service hours of several months at once (a paper ledger caught up
+        with): every month is checked first, then all are saved in one change."""
         org_id = queries.resolve_org(self.db, org)
-        month = parse_month(month)
-        check_not_future(month, self.today())
-        waivers.validate_hours(hours)
-        if not queries.service_waiver_covers(self.db, org_id, month):
-            raise DomainError("No service-for-rent waiver covers {month}", month=month)
-        self.replica.change(org_doc(org_id), "Logged {hours} service hours for {month}",
-                            {"hours": hours, "month": month},
-                            lambda ed: set_all(ed, {("service", month): float(hours)}))
+        writes = {}
+        for month, hours in hours_by_month.items():
+            month = parse_month(month)
+            check_not_future(month, self.today())
+            waivers.validate_hours(hours)
+            if not queries.service_waiver_covers(self.db, org_id, month):
+                raise DomainError("No service-for-rent waiver covers {month}", month=month)
+            writes[("service", month)] = float(hours)
+        if not writes:
+            return
+        months = sorted(month for _container, month in writes)
+        if len(months) == 1:
+            summary, params = N_("Logged {hours} service hours for {month}"), {
+                "hours": next(iter(writes.values())), "month": months[0]}
+        else:
+            summary, params = N_("Logged service hours for {count} months from {first} to "
+                                 "{last}"), {"count": len(months), "first": months[0],
+                                             "last": months[-1]}
+        self.replica.change(org_doc(org_id), summary, params, lambda ed: set_all(ed, writes))
