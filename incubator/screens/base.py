@@ -118,6 +118,13 @@ class AreaScreen(StoreAccess, Screen[None]):
     _shown_version: int | None = None
     rebuilding = False  # replacing its widgets: keys typed meanwhile wait (the app holds them)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A new mode's screen is styled as it mounts, from the app's stylesheet as it is:
+        # Textual 8.2 would also restyle every screen twice at its first switch (it
+        # counts a new screen's styles as out of date), 40-60 ms of a cold start.
+        self._css_update_count = self.app._css_update_count
+
     @contextmanager
     def replacing_widgets(self):
         """Keys typed while the screen removes and mounts widgets (and focuses the cell

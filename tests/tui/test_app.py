@@ -49,6 +49,41 @@ class TestNavigation:
             assert not app.is_running
 
 
+class TestThemes:
+    @staticmethod
+    def list_styles(app) -> tuple:
+        table = app.screen.query_one("#organizations", DataTable)
+        return (app.screen.styles.background, table.styles.background, table.styles.color,
+                table.get_component_rich_style("datatable--header"))
+
+    async def test_an_area_is_drawn_in_the_theme_chosen_before_or_while_it_was_away(
+            self, demo_home):
+        """A new area is styled as it mounts, without the restyling Textual does at a
+        mode's first switch: opened for the first time after a theme change, or shown
+        again after one made elsewhere, it looks as when the theme changes under it."""
+        orders = {"theme, then the list": ["theme", "f2"],
+                  "theme and the list at once": ["theme at once", "f2"],
+                  "the list, then theme": ["f2", "theme"],
+                  "the list, away, theme, back": ["f2", "f1", "theme", "f2"]}
+        seen = {}
+        for order, steps in orders.items():
+            app = IncubatorApp(demo_home, clock=lambda: NOW)
+            async with app.run_test(size=(120, 40)) as pilot:
+                dark = app.screen.styles.background
+                for step in steps:
+                    if step.startswith("theme"):
+                        app.theme = "textual-light"
+                    else:
+                        await pilot.press(step)
+                    if step != "theme at once":
+                        await pilot.pause()
+                await until(pilot, lambda: type(app.screen).__name__ == "OrganizationsScreen")
+                await pilot.pause()
+                seen[order] = self.list_styles(app)
+                assert app.screen.styles.background != dark
+        assert len(set(seen.values())) == 1, seen
+
+
 class TestHelp:
     async def test_help_lists_every_key_in_chinese(self, app):
         async with app.run_test(size=(120, 40)) as pilot:
